@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-long test-editors lint bench vsix clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Checks the example distribution; its mistakes are left in on purpose, so exit 1 is expected.
+demo: $(STAMP)
+	@$(VENV)/bin/bundle-ls --check examples/config; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	  echo "(exit $$rc: the example keeps a few mistakes on purpose)"
+
+# pytest's exit 5 means "no tests collected": treat it as a failure of this target, not a pass.
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-long: $(STAMP)
+	$(PY) -m pytest -q -m long
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check server tests bench
+	$(VENV)/bin/ruff format --check server tests bench
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache
