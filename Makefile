@@ -34,3 +34,5 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+# ---- editor clients (VS Code extension, Neovim): see clients/ and vscode-extension/ ----
