@@ -1,0 +1,40 @@
+"""`unresolved-reference`: an `x-ref` value that no file defines, with close keys suggested."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..model import Diagnostic
+from ..suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from ..analysis import FileFacts
+    from ..index import ProjectIndex
+
+
+def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    defs = index.defs
+    for ref in facts.refs:
+        if any(ref.key in defs.get(ns, ()) for ns in ref.namespaces):
+            continue
+        choices: list[str] = []
+        for ns in ref.namespaces:
+            choices.extend(defs.get(ns, {}).keys())
+        hint = did_you_mean(ref.key, choices)
+        where = " or ".join(ref.namespaces)
+        msg = f"no {where} key '{ref.key}'"
+        if hint:
+            msg += f"; did you mean '{hint[0]}'?"
+        out.append(
+            Diagnostic(
+                facts.path,
+                ref.range,
+                "error",
+                "unresolved-reference",
+                msg,
+                None,
+                {"replace": hint} if hint else None,
+            )
+        )
+    return out

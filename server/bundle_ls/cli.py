@@ -1,0 +1,123 @@
+"""Command line: `bundle-ls [--stdio]` serves LSP; `bundle-ls --check [PATH ...]` checks."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .project import SETTINGS_FILE, ProjectError
+from .reporters import REPORTERS, Report
+from .runner import check_directory
+from .schemas import InvalidSchema
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a one-line reason, as the contract says
+        sys.stderr.write(f"bundle-ls: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="bundle-ls",
+        description="Language server (default) and batch checker for OpenMRS configuration bundles.",
+    )
+    p.add_argument(
+        "--stdio", action="store_true", help="serve the language server over stdio (default)"
+    )
+    p.add_argument(
+        "--check", nargs="*", metavar="PATH", help="check Config Directories (default: .)"
+    )
+    p.add_argument(
+        "--schemas",
+        action="append",
+        default=[],
+        metavar="DIR",
+        type=Path,
+        help="extra module-schema folder",
+    )
+    p.add_argument(
+        "--format", choices=sorted(REPORTERS), default="text", help="output format of --check"
+    )
+    p.add_argument(
+        "--jobs", type=int, default=None, help="worker processes for --check (default: all cores)"
+    )
+    p.add_argument("--version", action="version", version=f"bundle-ls {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.check is None:
+        from .lsp.server import serve
+
+        serve(extra_schemas=args.schemas)
+        return 0
+    return run_check(args.check or ["."], args.schemas, args.format, args.jobs)
+
+
+def _config_root(path: Path) -> tuple[Path, str | None]:
+    """A directory checks itself; a file checks its Config Directory and reports on itself."""
+    if path.is_dir():
+        return path, None
+    start = path.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder, path.resolve().relative_to(folder).as_posix()
+    return start, path.name
+
+
+def run_check(paths: list[str], extra_schemas: list[Path], fmt: str, jobs: int | None) -> int:
+    all_diags = []
+    files = 0
+    prefix = ""
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            sys.stderr.write(f"bundle-ls: {raw}: no such file or directory\n")
+            return 2
+        for folder in extra_schemas:
+            if not folder.is_dir():
+                sys.stderr.write(f"bundle-ls: --schemas {folder}: not a folder\n")
+                return 2
+        root, only = _config_root(path)
+        try:
+            result = check_directory(root, extra_schemas, jobs, _progress_bar())
+        except (InvalidSchema, ProjectError) as exc:
+            sys.stderr.write(f"bundle-ls: {exc}\n")
+            return 2
+        diags = result.diagnostics
+        if only is not None:
+            diags = [d for d in diags if d.path == only]
+        all_diags.extend(diags)
+        files += result.files if only is None else 1
+        if len(paths) == 1:
+            rel = os.path.relpath(root)
+            prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+    report = Report(all_diags, files, prefix)
+    out = sys.stdout
+    REPORTERS[fmt](report, out)
+    out.flush()
+    return 1 if any(d.severity == "error" for d in all_diags) else 0
+
+
+def _progress_bar():
+    """A progress bar on a terminal, shown only once the work has taken a moment."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: list = []
+
+    def update(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="file", delay=0.5, file=sys.stderr, leave=False))
+        bar[0].n = done
+        bar[0].refresh()
+        if done >= total:
+            bar[0].close()
+
+    return update

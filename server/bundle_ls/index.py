@@ -1,0 +1,132 @@
+"""The project index: one config tree built from every file's facts, updated per file.
+
+It holds, across files: the definitions of every key per namespace, which files reference
+which namespaces, and every entry of the merged mapping namespaces. Replacing one file's
+facts touches only that file's part and returns the other files whose cross-file
+diagnostics may have changed, so an editor re-publishes exactly those.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from .analysis import Entry, FileFacts, KeyDef
+from .checks import files as files_check
+from .checks import keys as keys_check
+from .checks import references as references_check
+from .model import Diagnostic
+
+
+class ProjectIndex:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.files: dict[str, FileFacts] = {}
+        # namespace → key → [(path, definition)]
+        self.defs: dict[str, dict[str, list[tuple[str, KeyDef]]]] = defaultdict(dict)
+        # namespace → files holding a reference into it
+        self.referrers: dict[str, set[str]] = defaultdict(set)
+        # (namespace, entry path) → [(path, entry)]
+        self.entries: dict[tuple[str, tuple[str, ...]], list[tuple[str, Entry]]] = defaultdict(list)
+
+    # ---- updates -------------------------------------------------------------------------
+
+    def update(self, facts: FileFacts) -> set[str]:
+        """Replace one file's facts; return every file whose diagnostics may have changed."""
+        old = self.files.get(facts.path)
+        affected = {facts.path}
+        if old is not None:
+            affected |= self._affected_by(old)
+            self._remove(old)
+        self._add(facts)
+        affected |= self._affected_by(facts, old)
+        return affected
+
+    def remove(self, path: str) -> set[str]:
+        old = self.files.get(path)
+        if old is None:
+            return set()
+        affected = self._affected_by(old)
+        self._remove(old)
+        affected.discard(path)
+        return affected
+
+    def _add(self, facts: FileFacts) -> None:
+        path = facts.path
+        self.files[path] = facts
+        defs = self.defs
+        for kd in facts.keys:
+            defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
+        for ref in facts.refs:
+            for ns in ref.namespaces:
+                self.referrers[ns].add(path)
+        for e in facts.entries:
+            self.entries[(e.namespace, e.path)].append((path, e))
+
+    def _remove(self, facts: FileFacts) -> None:
+        path = facts.path
+        del self.files[path]
+        for kd in facts.keys:
+            bucket = self.defs[kd.namespace]
+            lst = bucket.get(kd.key)
+            if lst:
+                lst[:] = [d for d in lst if d[0] != path]
+                if not lst:
+                    del bucket[kd.key]
+        for ref in facts.refs:
+            for ns in ref.namespaces:
+                self.referrers[ns].discard(path)
+        for e in facts.entries:
+            k = (e.namespace, e.path)
+            lst = self.entries.get(k)
+            if lst:
+                lst[:] = [d for d in lst if d[0] != path]
+                if not lst:
+                    del self.entries[k]
+
+    def _affected_by(self, facts: FileFacts, old: FileFacts | None = None) -> set[str]:
+        """Files whose cross-file diagnostics depend on what `facts` defines."""
+        out: set[str] = set()
+        key_sets_differ = old is None or {(k.namespace, k.key) for k in old.keys} != {
+            (k.namespace, k.key) for k in facts.keys
+        }
+        changed_ns = set()
+        for kd in facts.keys:
+            for p, _ in self.defs.get(kd.namespace, {}).get(kd.key, ()):
+                out.add(p)
+            changed_ns.add(kd.namespace)
+        if key_sets_differ:
+            for ns in changed_ns:
+                out |= self.referrers.get(ns, set())
+        for e in facts.entries:
+            for p, _ in self.entries.get((e.namespace, e.path), ()):
+                out.add(p)
+        return out
+
+    # ---- queries -------------------------------------------------------------------------
+
+    def keys_of(self, namespace: str) -> dict[str, list[tuple[str, KeyDef]]]:
+        return self.defs.get(namespace, {})
+
+    def is_defined(self, namespaces: tuple[str, ...], key: str) -> bool:
+        return any(key in self.defs.get(ns, ()) for ns in namespaces)
+
+    def cross_diagnostics(self, path: str) -> list[Diagnostic]:
+        facts = self.files.get(path)
+        if facts is None:
+            return []
+        out: list[Diagnostic] = []
+        out.extend(keys_check.check(self, facts))
+        out.extend(references_check.check(self, facts))
+        out.extend(files_check.check(self, facts))
+        return out
+
+    def diagnostics(self, path: str) -> list[Diagnostic]:
+        facts = self.files.get(path)
+        if facts is None:
+            return []
+        out = [*facts.diagnostics, *self.cross_diagnostics(path)]
+        out.sort(key=Diagnostic.sort_key)
+        return out

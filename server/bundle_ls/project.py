@@ -1,0 +1,94 @@
+"""A Config Directory: its `bundle-ls.yaml` settings and the config files in it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from .schemas import SchemaSet, builtin_schema_dir, glob_match
+
+SETTINGS_FILE = "bundle-ls.yaml"
+SKIPPED_FOLDERS = frozenset(("node_modules",))
+
+
+class ProjectError(Exception):
+    """The directory's settings cannot be used; the message names the file."""
+
+
+@dataclass(slots=True)
+class ProjectConfig:
+    root: Path
+    schema_folders: list[Path] = field(default_factory=list)
+    modules: frozenset[str] | None = None  # None: every known module is installed
+    exclude: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, root: Path, extra_schemas: list[Path] | None = None) -> ProjectConfig:
+        cfg = cls(root)
+        path = root / SETTINGS_FILE
+        if path.is_file():
+            try:
+                data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+            except Exception as exc:
+                raise ProjectError(f"{path}: not readable: {str(exc).splitlines()[0]}") from None
+            data = data or {}
+            if not isinstance(data, dict):
+                raise ProjectError(f"{path}: must be a mapping (schemas:, modules:, exclude:)")
+            schemas = data.get("schemas") or []
+            if isinstance(schemas, str):
+                schemas = [schemas]
+            if not isinstance(schemas, list):
+                raise ProjectError(f"{path}: schemas: must be a list of folders")
+            cfg.schema_folders = [(root / str(s)).resolve() for s in schemas]
+            modules = data.get("modules")
+            if modules is not None:
+                if not isinstance(modules, list):
+                    raise ProjectError(f"{path}: modules: must be a list of module ids")
+                cfg.modules = frozenset(str(m) for m in modules)
+            exclude = data.get("exclude") or []
+            if not isinstance(exclude, list):
+                raise ProjectError(f"{path}: exclude: must be a list of globs")
+            cfg.exclude = [str(e) for e in exclude]
+        cfg.schema_folders = [*(p.resolve() for p in extra_schemas or []), *cfg.schema_folders]
+        return cfg
+
+    def load_schemas(self) -> SchemaSet:
+        return SchemaSet.load([builtin_schema_dir(), *self.schema_folders])
+
+
+def is_config_candidate(rel: str) -> bool:
+    low = rel.lower()
+    return low.endswith((".yaml", ".yml", ".csv")) and rel != SETTINGS_FILE
+
+
+def discover(cfg: ProjectConfig, schemas: SchemaSet) -> list[str]:
+    """Config files under the root, as sorted `/` paths relative to it.
+
+    Hidden folders and node_modules are skipped; so are files matching `exclude:` and CSV
+    files that no namespace's `x-files` claims. Symlinked folders are not followed (a loop
+    or a link out of the directory cannot be walked into).
+    """
+    found: list[str] = []
+    root = cfg.root
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS
+        )
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        for name in filenames:
+            if name.startswith("."):
+                continue
+            rel = prefix + name
+            if not is_config_candidate(rel):
+                continue
+            if any(glob_match(g, rel) for g in cfg.exclude):
+                continue
+            if rel.lower().endswith(".csv") and schemas.namespace_for_csv(rel) is None:
+                continue
+            found.append(rel)
+    found.sort()
+    return found

@@ -1,0 +1,299 @@
+// VS Code client for bundle-ls: one language server per workspace folder that is a Config
+// Directory (it has a bundle-ls.yaml, or an Initializer `configuration/` folder).
+import * as fs from "fs";
+import * as path from "path";
+import * as vscode from "vscode";
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  ProgressToken,
+  RevealOutputChannelOn,
+  ServerOptions,
+  State,
+  TransportKind,
+  WorkDoneProgressBegin,
+  WorkDoneProgressEnd,
+  WorkDoneProgressReport,
+} from "vscode-languageclient/node";
+import { expandPath, resolveServer, ServerNotFound } from "./serverCommand";
+import { StatusBar } from "./status";
+
+const SECTION = "bundleLs";
+
+interface FolderServer {
+  folder: vscode.WorkspaceFolder;
+  client?: LanguageClient;
+  stopping: boolean;
+  progress: Map<ProgressToken, { title: string; message?: string; percentage?: number }>;
+  disposables: vscode.Disposable[];
+}
+
+let output: vscode.LogOutputChannel;
+let status: StatusBar;
+const servers = new Map<string, FolderServer>();
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("bundle-ls", { log: true });
+  status = new StatusBar();
+  context.subscriptions.push(output, status);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("bundleLs.restartServer", () => restartAll()),
+    vscode.commands.registerCommand("bundleLs.showOutput", () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      for (const s of [...servers.values()]) {
+        if (
+          e.affectsConfiguration(`${SECTION}.server`, s.folder.uri) ||
+          e.affectsConfiguration(`${SECTION}.schemas`, s.folder.uri)
+        ) {
+          output.info(`[${s.folder.name}] settings changed: restarting the server`);
+          void restartFolder(s.folder);
+        }
+      }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(async (e) => {
+      for (const f of e.removed) {
+        await stopFolder(f.uri.toString());
+      }
+      for (const f of e.added) {
+        void maybeStart(f);
+      }
+    }),
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (doc.languageId === "yaml" || doc.languageId === "csv") {
+        const f = vscode.workspace.getWorkspaceFolder(doc.uri);
+        if (f) {
+          void maybeStart(f);
+        }
+      }
+    }),
+  );
+
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  await Promise.all(folders.map((f) => maybeStart(f)));
+  if (servers.size === 0) {
+    output.info(
+      "No workspace folder is a Config Directory (none has a bundle-ls.yaml or a configuration/ folder): bundle-ls stays idle.",
+    );
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await Promise.all([...servers.keys()].map((k) => stopFolder(k)));
+}
+
+/** A folder is a Config Directory if it has bundle-ls.yaml, a configuration/ folder, or is one. */
+export function isConfigDirectory(dir: string): boolean {
+  const isDir = (p: string) => {
+    try {
+      return fs.statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  return (
+    fs.existsSync(path.join(dir, "bundle-ls.yaml")) ||
+    isDir(path.join(dir, "configuration")) ||
+    path.basename(dir) === "configuration"
+  );
+}
+
+async function maybeStart(folder: vscode.WorkspaceFolder): Promise<void> {
+  if (folder.uri.scheme !== "file" || servers.has(folder.uri.toString())) {
+    return;
+  }
+  if (!isConfigDirectory(folder.uri.fsPath)) {
+    return;
+  }
+  await startFolder(folder);
+}
+
+function schemaFolders(folder: vscode.WorkspaceFolder, raw?: unknown): string[] {
+  const list = raw !== undefined ? raw : vscode.workspace.getConfiguration(SECTION, folder.uri).get<unknown>("schemas", []);
+  if (!Array.isArray(list)) {
+    return [];
+  }
+  return list
+    .filter((s): s is string => typeof s === "string" && s.trim().length > 0)
+    .map((s) => {
+      const p = expandPath(s, folder.uri.fsPath);
+      return path.isAbsolute(p) ? p : path.resolve(folder.uri.fsPath, p);
+    });
+}
+
+async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
+  const key = folder.uri.toString();
+  const entry: FolderServer = { folder, stopping: false, progress: new Map(), disposables: [] };
+  servers.set(key, entry);
+  status.set(folder.uri.fsPath, { kind: "starting" });
+
+  const cfg = vscode.workspace.getConfiguration(SECTION, folder.uri);
+  let server;
+  try {
+    server = await resolveServer(
+      { command: cfg.get<string[]>("server.command", []) ?? [], pythonPath: cfg.get<string>("server.pythonPath", "") ?? "" },
+      folder.uri.fsPath,
+    );
+  } catch (e) {
+    reportFailure(entry, e);
+    return;
+  }
+  if (servers.get(key) !== entry) {
+    return; // stopped while we were looking for the server
+  }
+  output.info(`[${folder.name}] starting: ${[server.command, ...server.args, "--stdio"].join(" ")} (from ${server.origin})`);
+
+  const serverOptions: ServerOptions = {
+    command: server.command,
+    args: server.args,
+    transport: TransportKind.stdio,
+    options: { cwd: folder.uri.fsPath },
+  };
+  const pattern = `${folder.uri.fsPath.replace(/\\/g, "/")}/**/*`;
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, "**/*.{yaml,yml,csv,json}"));
+  entry.disposables.push(watcher);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: "yaml", pattern },
+      { scheme: "file", language: "csv", pattern },
+    ],
+    workspaceFolder: folder,
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: () => ({ schemas: schemaFolders(folder) }),
+    synchronize: { configurationSection: SECTION, fileEvents: watcher },
+    middleware: {
+      handleWorkDoneProgress: (token, params, next) => {
+        onProgress(entry, token, params);
+        next(token, params);
+      },
+      workspace: {
+        // Answer workspace/configuration for `bundleLs` with the schema folders made absolute.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) {
+            return result;
+          }
+          return result.map((value, i) => {
+            const section = params.items[i]?.section;
+            if (section === SECTION && value && typeof value === "object") {
+              return { ...(value as object), schemas: schemaFolders(folder, (value as { schemas?: unknown }).schemas) };
+            }
+            if (section === `${SECTION}.schemas`) {
+              return schemaFolders(folder, value);
+            }
+            return value;
+          });
+        },
+      },
+    },
+  };
+
+  const client = new LanguageClient("bundleLs", "bundle-ls", serverOptions, clientOptions);
+  entry.client = client;
+  entry.disposables.push(
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped && !entry.stopping && servers.get(key) === entry) {
+        const message = "the server stopped unexpectedly; see the bundle-ls output, then run 'bundle-ls: Restart Server'";
+        status.set(folder.uri.fsPath, { kind: "error", message });
+      } else if (e.newState === State.Running && entry.progress.size === 0) {
+        status.set(folder.uri.fsPath, { kind: "ready" });
+      }
+    }),
+  );
+  try {
+    await client.start();
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    reportFailure(
+      entry,
+      new ServerNotFound(
+        `bundle-ls: the server '${server.command}' failed to start: ${msg}`,
+        "See the bundle-ls output for the server's own error, fix it, then run 'bundle-ls: Restart Server'.",
+      ),
+    );
+    return;
+  }
+  if (entry.progress.size === 0 && status.get(folder.uri.fsPath)?.kind !== "error") {
+    status.set(folder.uri.fsPath, { kind: "ready" });
+  }
+}
+
+function onProgress(
+  entry: FolderServer,
+  token: ProgressToken,
+  params: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd,
+): void {
+  const where = entry.folder.uri.fsPath;
+  if (params.kind === "begin") {
+    entry.progress.set(token, { title: params.title, message: params.message, percentage: params.percentage });
+  } else if (params.kind === "report") {
+    const p = entry.progress.get(token);
+    if (p) {
+      p.message = params.message ?? p.message;
+      p.percentage = params.percentage ?? p.percentage;
+    }
+  } else {
+    entry.progress.delete(token);
+    if (params.message) {
+      output.info(`[${entry.folder.name}] ${params.message}`);
+    }
+  }
+  const current = [...entry.progress.values()][0];
+  if (current) {
+    status.set(where, { kind: "indexing", title: current.title, message: current.message, percentage: current.percentage });
+  } else if (status.get(where)?.kind === "indexing") {
+    status.set(where, { kind: "ready" });
+  }
+}
+
+function reportFailure(entry: FolderServer, e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  const fix = e instanceof ServerNotFound ? e.fix : "See the bundle-ls output.";
+  status.set(entry.folder.uri.fsPath, { kind: "error", message: `${message} ${fix}` });
+  output.error(`${message}\n  Fix: ${fix}`);
+  void vscode.window.showErrorMessage(`${message} ${fix}`, "Open Settings", "Show Output").then((choice) => {
+    if (choice === "Open Settings") {
+      void vscode.commands.executeCommand("workbench.action.openSettings", "bundleLs.server");
+    } else if (choice === "Show Output") {
+      output.show(true);
+    }
+  });
+}
+
+async function stopFolder(key: string): Promise<void> {
+  const entry = servers.get(key);
+  if (!entry) {
+    return;
+  }
+  servers.delete(key);
+  entry.stopping = true;
+  status.delete(entry.folder.uri.fsPath);
+  try {
+    if (entry.client && entry.client.state !== State.Stopped) {
+      await entry.client.stop(5000);
+    }
+  } catch (e) {
+    output.warn(`[${entry.folder.name}] stopping the server: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  for (const d of entry.disposables) {
+    d.dispose();
+  }
+}
+
+async function restartFolder(folder: vscode.WorkspaceFolder): Promise<void> {
+  await stopFolder(folder.uri.toString());
+  await maybeStart(folder);
+}
+
+async function restartAll(): Promise<void> {
+  output.info("Restarting bundle-ls");
+  await Promise.all([...servers.keys()].map((k) => stopFolder(k)));
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  await Promise.all(folders.map((f) => maybeStart(f)));
+  if (servers.size === 0) {
+    void vscode.window.showInformationMessage(
+      "bundle-ls: no workspace folder is a Config Directory (add a bundle-ls.yaml at its root).",
+    );
+  }
+}
