@@ -63,8 +63,8 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         if not defs or len(defs) < 2:
             continue
         first_path, first = min(defs, key=lambda d: (d[0], d[1].range))
-        if first_path == path and first.range == e.range:
-            continue
+        if first_path == path:
+            continue  # a key repeated inside one mapping is reported where the file is parsed
         dotted = ".".join((e.namespace, *e.path))
         related = [Related(first_path, first.range, f"{dotted} first set here")]
         if first.value == e.value:

@@ -97,7 +97,11 @@ def _one(path: str, err: ValidationError, root: Node) -> list[Diagnostic]:
     if kw == "required":
         m = _REQUIRED.match(err.message)
         name = m.group(2) if m else str(err.message)
-        first = node.items[0][0] if node.kind == MAPPING and node.items else node
+        first = node
+        if node.kind == MAPPING and node.items:
+            k, v = node.items[0]
+            # A CSV row's keys are header cells, outside the row: point at the row's first cell.
+            first = k if k.range[0] >= node.range[0] else v
         return [diag(first.range, f"missing required property '{name}'", {"add": [name]})]
     rng = node.range
     if kw == "enum":
