@@ -143,9 +143,7 @@ def _analyze_yaml(path, text, lines, schemas, installed):
     diags = facts.diagnostics
     for p in parsed.problems:
         col = lines.to_utf16(p.line, p.column)
-        diags.append(
-            Diagnostic(path, (p.line, col, p.line, col), "error", "yaml-syntax", p.message)
-        )
+        diags.append(Diagnostic(path, (p.line, col, p.line, col), "error", p.code, p.message))
     root = parsed.root
     if root is None or (root.kind == SCALAR and root.value is None):
         return doc, facts

@@ -211,7 +211,13 @@ class SchemaSet:
                 break
             target, base = found
             rest = {k: v for k, v in schema.items() if k != "$ref"}
-            schema = {**target, **rest}
+            merged = {**target, **rest}
+            # Keywords beside a `$ref` add to the target (2020-12); properties combine.
+            if isinstance(target.get("properties"), dict) and isinstance(
+                rest.get("properties"), dict
+            ):
+                merged["properties"] = {**target["properties"], **rest["properties"]}
+            schema = merged
         if "allOf" in schema and isinstance(schema["allOf"], list):
             merged = {k: v for k, v in schema.items() if k != "allOf"}
             props = dict(merged.get("properties") or {})

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .model import MAPPING, SCALAR, SEQUENCE, Node
 from .positions import LineIndex
@@ -32,6 +33,9 @@ except ImportError:  # pragma: no cover
     raise
 
 MAX_DEPTH = 200  # deeper nesting is reported, never recursed into
+# Aliases share nodes, so a small file can stand for a huge tree ("billion laughs"). Every
+# walk of the tree is bounded by capping the values a document may expand to.
+MAX_EXPANDED = 1_000_000
 
 _NULL = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
@@ -76,6 +80,7 @@ class SyntaxProblem:
     line: int  # code-point position, converted by the caller
     column: int
     message: str
+    code: str = "yaml-syntax"  # or "limit" when a size limit cut in
 
 
 @dataclass(slots=True)
@@ -90,9 +95,11 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
     """Parse one YAML document into nodes; a syntax error keeps what was built before it."""
     parser = CParser(io.StringIO(text))
     problems: list[SyntaxProblem] = []
-    anchors: dict[str, Node] = {}
-    # Each open container: [node, pending_key_or_None]
+    anchors: dict[str, tuple[Node, int]] = {}  # anchor → (node, expanded size)
+    # Each open container: [node, pending_key_or_None, expanded size so far]
     stack: list[list] = []
+    expanded = 0
+    over_limit = False
     root: Node | None = None
     documents = 0
     conv = lines.to_utf16
@@ -105,13 +112,14 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
             conv(end.line, end.column),
         )
 
-    def attach(node: Node) -> None:
+    def attach(node: Node, size: int = 1) -> None:
         nonlocal root
         if not stack:
             if root is None:
                 root = node
             return
         top = stack[-1]
+        top[2] += size
         parent = top[0]
         if parent.kind == SEQUENCE:
             parent.items.append(node)
@@ -145,27 +153,32 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
                 if ev.tag is not None and not ev.style and ev.tag.startswith("tag:yaml.org,2002:"):
                     node.value = _explicit(ev.tag, ev.value)
                 if ev.anchor:
-                    anchors[ev.anchor] = node
+                    anchors[ev.anchor] = (node, 1)
+                expanded += 1
                 attach(node)
             elif t is MappingStartEvent or t is SequenceStartEvent:
                 kind = MAPPING if t is MappingStartEvent else SEQUENCE
                 node = Node(kind, rng(ev.start_mark, ev.end_mark), None, [], ev.tag)
-                if ev.anchor:
-                    anchors[ev.anchor] = node
-                attach(node)
+                expanded += 1
+                attach(node, 0)  # its size is added when it ends
                 if len(stack) >= MAX_DEPTH:
                     problems.append(
                         SyntaxProblem(
                             ev.start_mark.line,
                             ev.start_mark.column,
                             f"nesting deeper than {MAX_DEPTH} levels is not checked",
+                            "limit",
                         )
                     )
                     broken_from = ev.start_mark.line
                     break
-                stack.append([node, None])
+                stack.append([node, None, 1, ev.anchor])
             elif t is MappingEndEvent or t is SequenceEndEvent:
-                node = stack.pop()[0]
+                node, _key, size, anchor = stack.pop()
+                if stack:
+                    stack[-1][2] += size
+                if anchor:
+                    anchors[anchor] = (node, size)
                 s = node.range
                 node.range = (
                     s[0],
@@ -174,8 +187,9 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
                     conv(ev.end_mark.line, ev.end_mark.column),
                 )
             elif t is AliasEvent:
-                target = anchors.get(ev.anchor)
-                if target is None:
+                found = anchors.get(ev.anchor)
+                size = found[1] if found else 1
+                if found is None:
                     problems.append(
                         SyntaxProblem(
                             ev.start_mark.line,
@@ -183,8 +197,24 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
                             f"found undefined alias '*{ev.anchor}'",
                         )
                     )
-                    target = Node(SCALAR, rng(ev.start_mark, ev.end_mark), None)
-                attach(target)
+                elif expanded + size > MAX_EXPANDED:
+                    if not over_limit:
+                        problems.append(
+                            SyntaxProblem(
+                                ev.start_mark.line,
+                                ev.start_mark.column,
+                                f"aliases expand this document past {MAX_EXPANDED:,} values; "
+                                "this alias and any later over the limit are left empty",
+                                "limit",
+                            )
+                        )
+                    over_limit = True
+                    found = None
+                expanded += size
+                if found is None:
+                    attach(Node(SCALAR, rng(ev.start_mark, ev.end_mark), None))
+                else:
+                    attach(found[0], size)
             elif t is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -207,7 +237,17 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
             msg = f"{msg} ({exc.context})"
         problems.append(SyntaxProblem(line, column, msg))
         broken_from = line
-    except Exception as exc:  # reader errors (e.g. control characters) have no mark class
+    except ReaderError as exc:  # a character YAML does not allow, such as NUL
+        before = text[: exc.position]
+        line = before.count("\n")
+        column = exc.position - (before.rfind("\n") + 1)
+        problems.append(
+            SyntaxProblem(
+                line, column, f"character U+{_code_point(exc.character):04X} is not allowed in YAML"
+            )
+        )
+        broken_from = line
+    except Exception as exc:  # anything else the parser raises is still only a diagnostic
         problems.append(SyntaxProblem(0, 0, f"invalid YAML: {exc}"))
         broken_from = 0
     if stack:  # close what the error left open, so the part before it can still be used
@@ -234,3 +274,9 @@ def _explicit(tag: str, text: str) -> object:
     except ValueError:
         return text
     return text
+
+
+def _code_point(character: object) -> int:
+    if isinstance(character, int):
+        return character
+    return ord(character) if isinstance(character, str) and len(character) == 1 else 0

@@ -16,7 +16,11 @@ BAD_WARD = "wards:\n  - key: A\n    label: A\n    kind: inpatiant\n"
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bundle_ls", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+        [sys.executable, "-m", "bundle_ls", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
     )
 
 
@@ -52,7 +56,10 @@ def test_exit_2_on_bad_flags(tmp_path: Path) -> None:
     [
         ("type: object\nproperties:\n  x: {type: strin}\n", "not a valid JSON Schema"),
         ("properties:\n  x: {$ref: 'https://example.org/s.json'}\n", "never fetched"),
-        ("properties:\n  x: {type: string, x-ref: nowhere}\n", "names 'nowhere', which no module declares"),
+        (
+            "properties:\n  x: {type: string, x-ref: nowhere}\n",
+            "names 'nowhere', which no module declares",
+        ),
         ("properties: [\n", "not readable"),
     ],
 )
@@ -67,7 +74,9 @@ def test_exit_2_on_an_invalid_schema(tmp_path: Path, schema: str, reason: str) -
     assert str(bad) in p.stderr and reason in p.stderr
 
 
-def test_exit_2_when_two_modules_declare_one_namespace(config_dir: ConfigDir, tmp_path: Path) -> None:
+def test_exit_2_when_two_modules_declare_one_namespace(
+    config_dir: ConfigDir, tmp_path: Path
+) -> None:
     (tmp_path / "schemas" / "again.schema.yaml").write_text("properties:\n  wards: {type: array}\n")
     p = run("--check", str(config_dir.root))
     assert p.returncode == 2
@@ -138,7 +147,9 @@ def test_text_paths_are_usable_from_the_current_folder(config_dir: ConfigDir) ->
     assert p.stdout.startswith("config/wards.yaml:4:11: error:")
 
 
-def test_a_file_argument_checks_its_directory_and_reports_on_the_file(config_dir: ConfigDir) -> None:
+def test_a_file_argument_checks_its_directory_and_reports_on_the_file(
+    config_dir: ConfigDir,
+) -> None:
     config_dir.write("tags.yaml", "wardTags:\n  - key: Surgical\n")
     config_dir.write("wards.yaml", "wards:\n  - key: A\n    label: A\n    tags: [Surgical]\n")
     config_dir.write("other.yaml", BAD_WARD.replace("key: A", "key: B"))
@@ -155,15 +166,15 @@ def test_columns_count_utf16_after_non_ascii_and_emoji(config_dir: ConfigDir) ->
     config_dir.write("wardTags.csv", "key\nSurgical\n")
     config_dir.write(
         "wards.yaml",
-        "wards:\n  - key: Ümlaut\n    label: \"Café 😀\", kind: x\n"
-        "  - {key: \"😀😀\", label: ok, tags: [Surgicl]}\n",
+        'wards:\n  - key: Ümlaut\n    label: "Café 😀", kind: x\n'
+        '  - {key: "😀😀", label: ok, tags: [Surgicl]}\n',
     )
     diags = config_dir.diagnostics()
     (syntax,) = [d for d in diags if d["code"] == "yaml-syntax"]
     assert syntax["range"]["start"]["line"] == 2
     config_dir.write(
         "wards.yaml",
-        "wards:\n  - {key: \"😀😀\", label: é, tags: [Surgicl]}\n",
+        'wards:\n  - {key: "😀😀", label: é, tags: [Surgicl]}\n',
     )
     (ref,) = config_dir.find("unresolved-reference")
     # 😀 is two UTF-16 code units: `  - {key: "😀😀", label: é, tags: [` is 35 units long
@@ -182,7 +193,9 @@ def test_csv_columns_count_utf16(config_dir: ConfigDir) -> None:
 
 def test_crlf_files(config_dir: ConfigDir) -> None:
     config_dir.write("tags.yaml", "wardTags:\n  - key: Surgical\n", newline="\r\n")
-    config_dir.write("wards.yaml", "wards:\n  - key: A\n    label: A\n    tags: [Surgicl]\n", newline="\r\n")
+    config_dir.write(
+        "wards.yaml", "wards:\n  - key: A\n    label: A\n    tags: [Surgicl]\n", newline="\r\n"
+    )
     config_dir.write("wards.csv", "key,label,tags\nB,B,Surgicl\n", newline="\r\n")
     found = sorted(start(d) for d in config_dir.find("unresolved-reference"))
     assert found == [("wards.csv", 1, 4), ("wards.yaml", 3, 11)]

@@ -28,7 +28,9 @@ def test_yaml_syntax_error_at_the_parser_mark(config_dir: ConfigDir) -> None:
 
 
 def test_yaml_syntax_error_keeps_keys_defined_before_it(config_dir: ConfigDir) -> None:
-    config_dir.write("wards.yaml", "wards:\n  - key: A\n    label: Ward A\n  - key: B\n    label: [\n")
+    config_dir.write(
+        "wards.yaml", "wards:\n  - key: A\n    label: Ward A\n  - key: B\n    label: [\n"
+    )
     config_dir.write("settings.yaml", "clinicSettings:\n  defaultWard: A\n")
     diags = config_dir.diagnostics()
     assert only(diags, "yaml-syntax")
@@ -76,7 +78,11 @@ def test_schema_errors_in_yaml(config_dir: ConfigDir) -> None:
     assert by_pos == {
         ("wards.yaml", 3, 10): "'inpatiant' is not one of inpatient, outpatient, emergency",
         ("wards.yaml", 4, 10): "expected a whole number, got 'many'",
-        ("wards.yaml", 5, 4): "unknown property 'colour' (known: key, label, kind, beds, open, tags, parent, map)",
+        (
+            "wards.yaml",
+            5,
+            4,
+        ): "unknown property 'colour' (known: key, label, kind, beds, open, tags, parent, map)",
         ("wards.yaml", 6, 4): "missing required property 'label'",
     }
 
@@ -97,7 +103,11 @@ def test_schema_errors_in_csv_typed_by_the_schema(config_dir: ConfigDir) -> None
         ("wards.csv", 2, 22): "expected a whole number, got 'twelve'",
         ("wards.csv", 2, 30): "expected true or false, got 'maybe'",
         # an unknown column is reported once, on the header
-        ("wards.csv", 0, 30): "unknown property 'colour' (known: key, label, kind, beds, open, tags, parent, map)",
+        (
+            "wards.csv",
+            0,
+            30,
+        ): "unknown property 'colour' (known: key, label, kind, beds, open, tags, parent, map)",
         # an empty cell is an absent property
         ("wards.csv", 3, 0): "missing required property 'label'",
     }
@@ -160,7 +170,9 @@ def test_conflict_of_a_merged_mapping_entry(config_dir: ConfigDir) -> None:
     config_dir.write("b.yaml", "clinicSettings:\n  maxBeds: 20\n")
     (d,) = only(config_dir.diagnostics(), "conflict")
     assert start(d) == ("b.yaml", 1, 2)
-    assert "clinicSettings.maxBeds" in d["message"] and "30" in d["message"] and "20" in d["message"]
+    assert (
+        "clinicSettings.maxBeds" in d["message"] and "30" in d["message"] and "20" in d["message"]
+    )
 
 
 def test_conflict_of_a_key_repeated_inside_one_mapping(config_dir: ConfigDir) -> None:
@@ -181,7 +193,9 @@ def test_conflict_inside_one_csv(config_dir: ConfigDir) -> None:
 
 def test_unresolved_reference_in_yaml_suggests_close_keys(config_dir: ConfigDir) -> None:
     config_dir.write("tags.yaml", TAGS)
-    config_dir.write("wards.yaml", "wards:\n  - key: A\n    label: A\n    tags: [Surgical, Medicl]\n")
+    config_dir.write(
+        "wards.yaml", "wards:\n  - key: A\n    label: A\n    tags: [Surgical, Medicl]\n"
+    )
     (d,) = only(config_dir.diagnostics(), "unresolved-reference")
     assert start(d) == ("wards.yaml", 3, 21)
     assert d["message"] == "no wardTags key 'Medicl'; did you mean 'Medical'?"
@@ -209,7 +223,10 @@ def test_unresolved_reference_with_nothing_close(config_dir: ConfigDir) -> None:
 
 def test_missing_file_in_yaml_and_csv(config_dir: ConfigDir) -> None:
     config_dir.write("maps/a.svg", "<svg/>")
-    config_dir.write("wards.yaml", "wards:\n  - key: A\n    label: A\n    map: maps/a.svg\n  - key: B\n    label: B\n    map: maps/b.svg\n")
+    config_dir.write(
+        "wards.yaml",
+        "wards:\n  - key: A\n    label: A\n    map: maps/a.svg\n  - key: B\n    label: B\n    map: maps/b.svg\n",
+    )
     config_dir.write("wards.csv", "key,label,map\nC,C,../outside.svg\n")
     (config_dir.root.parent / "outside.svg").write_text("<svg/>")
     found = {start(d): d["message"] for d in only(config_dir.diagnostics(), "missing-file")}

@@ -77,14 +77,23 @@ def _one(path: str, err: ValidationError, root: Node) -> list[Diagnostic]:
     def diag(rng, message: str, data: dict | None = None) -> Diagnostic:
         return Diagnostic(path, rng, "error", "schema", message, None, data)
 
-    if kw == "additionalProperties" and isinstance(value, dict) and node.kind == MAPPING:
-        schema = err.schema if isinstance(err.schema, dict) else {}
-        known = list((schema.get("properties") or {}).keys())
-        patterns = [re.compile(p) for p in (schema.get("patternProperties") or {})]
+    if kw in ("additionalProperties", "unevaluatedProperties") and node.kind == MAPPING:
+        if kw == "additionalProperties":
+            schema = err.schema if isinstance(err.schema, dict) else {}
+            known = list((schema.get("properties") or {}).keys())
+            patterns = [re.compile(p) for p in (schema.get("patternProperties") or {})]
+            unexpected = {
+                key_text(k)
+                for k, _ in node.items
+                if key_text(k) not in known and not any(p.search(key_text(k)) for p in patterns)
+            }
+        else:  # the names are only in the message: "... ('a', 'b' were unexpected)"
+            unexpected = set(re.findall(r"'([^']*)'", err.message.rpartition("(")[2]))
+            known = []
         out = []
         for k, _ in node.items:
             name = key_text(k)
-            if name in known or any(p.search(name) for p in patterns):
+            if name not in unexpected:
                 continue
             hint = did_you_mean(name, known)
             msg = f"unknown property '{name}'"
