@@ -20,6 +20,8 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 from ruamel.yaml import YAML
 
+from .fastvalid import PrefilteredValidator, build_fast
+
 SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml", ".schema.json")
 _URN = "urn:bundle-ls:module:"
 
@@ -315,6 +317,9 @@ class SchemaSet:
             namespace = self.namespaces[ns]
             uri = namespace.uri + ("/items" if item else "")
             v = Draft202012Validator({"$ref": uri}, registry=self.registry)
+            # A fast validity pre-check in front; the diagnostics still come from `v`.
+            docs = [(m.uri, m.document) for m in self.modules.values()]
+            v = PrefilteredValidator(v, build_fast(docs, uri))
             self._validators[key] = v
         return v
 
