@@ -36,3 +36,20 @@ clean:
 	rm -rf $(VENV) build dist .pytest_cache
 
 # ---- editor clients (VS Code extension, Neovim): see clients/ and vscode-extension/ ----
+# Builds vscode-extension/bundle-ls.vsix (needs node >= 20 and npm; everything else comes from npm).
+VSIX := vscode-extension/bundle-ls.vsix
+EDITORS_CACHE ?= $(HOME)/.cache/bundle-ls-e2e
+
+vscode-extension/node_modules/.installed: vscode-extension/package-lock.json
+	cd vscode-extension && npm ci --no-audit --no-fund
+	touch $@
+
+vsix: vscode-extension/node_modules/.installed
+	cd vscode-extension && npm run package
+
+# Real-editor tests: Neovim 0.11 (headless) and VS Code (code-server in Chromium). Installs what
+# they need first (tests/editors/setup.sh: apt, PyPI and npm; cached in $(EDITORS_CACHE)).
+test-editors: $(STAMP) vsix
+	BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) PYTHON=$(PYTHON) bash tests/editors/setup.sh
+	BUNDLE_LS_EDITOR_TESTS=1 BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) BUNDLE_LS_VSIX=$(CURDIR)/$(VSIX) \
+	  $(PY) -m pytest -q tests/editors

@@ -17,6 +17,7 @@ import {
 } from "vscode-languageclient/node";
 import { expandPath, resolveServer, ServerNotFound } from "./serverCommand";
 import { StatusBar } from "./status";
+import { TraceChannel } from "./traceChannel";
 
 const SECTION = "bundleLs";
 
@@ -29,13 +30,15 @@ interface FolderServer {
 }
 
 let output: vscode.LogOutputChannel;
+let traceChannel: TraceChannel;
 let status: StatusBar;
 const servers = new Map<string, FolderServer>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("bundle-ls", { log: true });
+  traceChannel = new TraceChannel(output, SECTION);
   status = new StatusBar();
-  context.subscriptions.push(output, status);
+  context.subscriptions.push(output, traceChannel, status);
 
   context.subscriptions.push(
     vscode.commands.registerCommand("bundleLs.restartServer", () => restartAll()),
@@ -159,6 +162,7 @@ async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     ],
     workspaceFolder: folder,
     outputChannel: output,
+    traceOutputChannel: traceChannel,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: () => ({ schemas: schemaFolders(folder) }),
     synchronize: { configurationSection: SECTION, fileEvents: watcher },

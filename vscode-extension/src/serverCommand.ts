@@ -123,7 +123,7 @@ export async function checkPython(python: string, settingName: string, timeoutMs
     if (missing) {
       throw new ServerNotFound(
         `bundle-ls: the Python interpreter '${python}' does not have the bundle-ls server installed.`,
-        `Run: "${python}" -m pip install bundle-ls (or pip install . in a bundle-ls checkout), or set "bundleLs.server.command" to the bundle-ls program.`,
+        `Install it with: "${python}" -m pip install <path to a bundle-ls checkout>, or set "bundleLs.server.command" to the bundle-ls program.`,
       );
     }
     throw new ServerNotFound(
@@ -182,7 +182,7 @@ export async function resolveServer(settings: ServerSettings, workspaceFolder: s
   if (python === undefined) {
     throw new ServerNotFound(
       "bundle-ls: neither the bundle-ls server nor Python 3 was found.",
-      'Install Python 3.10 or newer and the bundle-ls package (pip install bundle-ls), or set "bundleLs.server.command" to the bundle-ls program.',
+      'Install Python 3.10 or newer and the bundle-ls package into it (python3 -m pip install <path to a bundle-ls checkout>), or set "bundleLs.server.command" to the bundle-ls program.',
     );
   }
   try {
@@ -191,7 +191,7 @@ export async function resolveServer(settings: ServerSettings, workspaceFolder: s
     if (e instanceof ServerNotFound) {
       throw new ServerNotFound(
         "bundle-ls: the bundle-ls server was not found (not on PATH, not in the workspace's .venv, and not importable by " + python + ").",
-        'Install it (pip install bundle-ls, or pip install . in a bundle-ls checkout) and set "bundleLs.server.command" to the installed bundle-ls program, or "bundleLs.server.pythonPath" to the Python that has it.',
+        'Install it (python3 -m pip install <path to a bundle-ls checkout>) and put bundle-ls on PATH, or set "bundleLs.server.command" to the installed bundle-ls program, or "bundleLs.server.pythonPath" to the Python that has it.',
       );
     }
     throw e;

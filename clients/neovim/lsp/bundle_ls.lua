@@ -1,0 +1,55 @@
+-- bundle-ls: language server for OpenMRS configuration kept in YAML and CSV files.
+--
+-- Neovim 0.11+ (vim.lsp.config format). Put the folder that holds this lsp/ folder on the
+-- runtimepath and enable the server:
+--
+--   vim.opt.runtimepath:append('/path/to/bundle-ls/clients/neovim')
+--   vim.lsp.enable('bundle_ls')
+--
+-- Override any field with vim.lsp.config(), for example a server outside PATH and an extra
+-- module-schema folder (relative paths are relative to the Config Directory):
+--
+--   vim.lsp.config('bundle_ls', {
+--     cmd = { '/path/to/venv/bin/bundle-ls', '--stdio' },
+--     settings = { bundleLs = { schemas = { 'schemas' } } },
+--   })
+--
+-- The root (the Config Directory) is the nearest folder upwards that has a bundle-ls.yaml,
+-- else the nearest one that has an Initializer `configuration` folder.
+
+--- Schema folders made absolute against the root, as the server expects them.
+local function schema_folders(list, root)
+  local out = {}
+  for _, p in ipairs(list or {}) do
+    if type(p) == 'string' and p ~= '' then
+      p = vim.fs.normalize(p) -- expands ~ and environment variables
+      if root and not p:match('^/') and not p:match('^%a:[/\\]') then
+        p = vim.fs.joinpath(root, p)
+      end
+      table.insert(out, p)
+    end
+  end
+  return out
+end
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'bundle-ls', '--stdio' },
+  filetypes = { 'yaml', 'csv' },
+  root_markers = { 'bundle-ls.yaml', 'configuration' },
+  -- Answered to the server's workspace/configuration request for the section `bundleLs`.
+  settings = {
+    bundleLs = {
+      schemas = {},
+    },
+  },
+  -- The server reads the extra schema folders from initializationOptions {"schemas": [...]};
+  -- they are taken from settings.bundleLs.schemas so that there is one place to set them.
+  before_init = function(params, config)
+    local bundle = (config.settings or {}).bundleLs or {}
+    local schemas = schema_folders(bundle.schemas, config.root_dir)
+    bundle.schemas = schemas
+    params.initializationOptions =
+      vim.tbl_extend('force', params.initializationOptions or {}, { schemas = schemas })
+  end,
+}

@@ -1,0 +1,181 @@
+// Drives VS Code (code-server) in Debian's Chromium with playwright-core, as a user would:
+// open files with Quick Open, look at the Problems panel, ask for completion with Ctrl+Space,
+// press F12, read the status bar and the notifications. Writes what it saw as JSON, and
+// screenshots, to OUT_DIR.
+//
+//   node e2e.js SCENARIO            SCENARIO: "features" or "missing-python"
+// Environment: CS_URL (code-server URL with ?folder=...), OUT_DIR, CHROMIUM (default /usr/bin/chromium)
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const scenario = process.argv[2];
+const url = process.env.CS_URL;
+const outDir = process.env.OUT_DIR;
+const T = 60000; // waits are long: a 2-core machine, shared with the server and the browser
+const result = { scenario, steps: [] };
+const t0 = Date.now();
+const step = (name, extra) => {
+  result.steps.push({ name, ms: Date.now() - t0, ...(extra || {}) });
+  process.stderr.write(`[e2e ${scenario}] ${name} ${Date.now() - t0}ms\n`);
+};
+
+async function quickOpen(page, text, rowLabel) {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: T });
+  await page.keyboard.type(text);
+  if (rowLabel) {
+    // Wait until the filtered list has settled with the wanted file on the focused row.
+    await page.locator(`.quick-input-list .monaco-list-row.focused[aria-label*="${rowLabel}"]`).first().waitFor({ timeout: T });
+  }
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: T });
+}
+
+async function openFile(page, name) {
+  await quickOpen(page, name, name);
+  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor({ timeout: T });
+  await page.locator(".editor-instance .monaco-editor .view-lines").first().waitFor({ timeout: T });
+}
+
+async function goTo(page, line, column) {
+  // Quick Open's ":line:column" is the same as Ctrl+G (Go to Line/Column).
+  await quickOpen(page, `:${line}:${column}`);
+}
+
+async function statusBarText(page) {
+  const item = page.locator(".statusbar-item").filter({ hasText: "bundle-ls" }).first();
+  await item.waitFor({ timeout: T });
+  return {
+    text: (await item.innerText()).trim(),
+    icons: await item.locator(".codicon").evaluateAll((els) => els.map((e) => e.className)),
+  };
+}
+
+async function suggestions(page, expected) {
+  await page.keyboard.press("Control+Space");
+  const rows = page.locator(".editor-widget.suggest-widget .monaco-list-row");
+  for (const label of expected) {
+    await rows.filter({ hasText: label }).first().waitFor({ timeout: T });
+  }
+  return rows.evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") || e.innerText));
+}
+
+async function features(page) {
+  await openFile(page, "wards.yaml");
+  step("wards.yaml open");
+  await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: T });
+  step("squiggle in wards.yaml");
+
+  await openFile(page, "locations.csv");
+  await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: T });
+  step("squiggle in locations.csv");
+
+  // The Problems panel: the server's diagnostics for both files.
+  await page.keyboard.press("Control+Shift+M");
+  const markerRows = page.locator(".markers-panel .monaco-list-row");
+  await markerRows.filter({ hasText: "Admision Location" }).first().waitFor({ timeout: T });
+  await markerRows.filter({ hasText: "Login Locaton" }).first().waitFor({ timeout: T });
+  result.problems = await markerRows.evaluateAll((els) => els.map((e) => e.innerText));
+  result.problemLabels = await markerRows.evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")));
+  await page.screenshot({ path: path.join(outDir, "vscode-problems.png") });
+  step("problems panel");
+
+  result.statusBar = await statusBarText(page);
+  // Wait for indexing to end: the item then shows the check mark.
+  await page.locator(".statusbar-item .codicon-check").first().waitFor({ timeout: T }).catch(() => {});
+  result.statusBar = await statusBarText(page);
+  step("status bar", { status: result.statusBar.text });
+
+  // Completion in the YAML `tags: [` list offers the keys of tags.yaml.
+  await openFile(page, "wards.yaml");
+  const wards = fs.readFileSync(path.join(process.env.WORKSPACE, "wards.yaml"), "utf8").split("\n");
+  const tagsLine = wards.findIndex((l) => l.includes("tags: ["));
+  await goTo(page, tagsLine + 1, wards[tagsLine].indexOf("[") + 2);
+  result.completionYaml = await suggestions(page, ["Login Location", "Admission Location"]);
+  await page.screenshot({ path: path.join(outDir, "vscode-completion-yaml.png") });
+  await page.keyboard.press("Escape");
+  step("completion in wards.yaml");
+
+  // Completion in the CSV `tags` column.
+  await openFile(page, "locations.csv");
+  const csv = fs.readFileSync(path.join(process.env.WORKSPACE, "locations.csv"), "utf8").split("\n");
+  await goTo(page, 2, csv[1].indexOf("Login Locaton") + 1);
+  result.completionCsv = await suggestions(page, ["Login Location", "Admission Location"]);
+  await page.screenshot({ path: path.join(outDir, "vscode-completion-csv.png") });
+  await page.keyboard.press("Escape");
+  step("completion in locations.csv");
+
+  // Go to definition (F12) on `Login Location` in wards.yaml opens tags.yaml at its key.
+  await openFile(page, "wards.yaml");
+  await goTo(page, tagsLine + 1, wards[tagsLine].indexOf("Login Location") + 4);
+  await page.keyboard.press("F12");
+  await page.locator('.tabs-container .tab.active[aria-label*="tags.yaml"]').waitFor({ timeout: T });
+  const cursor = page.locator(".statusbar-item").filter({ hasText: /Ln \d+, Col \d+/ }).first();
+  await cursor.waitFor({ timeout: T });
+  result.definition = { activeTab: "tags.yaml", cursor: (await cursor.innerText()).trim() };
+  await page.screenshot({ path: path.join(outDir, "vscode-definition.png") });
+  step("go to definition");
+
+  // Every notification shown during the session (a server error would surface here).
+  result.notifications = await page
+    .locator(".notifications-toasts .notification-toast")
+    .evaluateAll((els) => els.map((e) => e.innerText.trim()));
+}
+
+async function missingPython(page) {
+  await openFile(page, "wards.yaml");
+  step("wards.yaml open");
+  const toast = page.locator(".notifications-toasts .notification-toast").filter({ hasText: "bundle-ls" }).first();
+  await toast.waitFor({ timeout: T });
+  result.notification = (await toast.innerText()).trim();
+  result.notificationButtons = await toast.locator(".monaco-button").evaluateAll((els) => els.map((e) => e.innerText.trim()));
+  await page.locator(".statusbar-item").filter({ hasText: "bundle-ls: error" }).first().waitFor({ timeout: T });
+  result.statusBar = await statusBarText(page);
+  await page.screenshot({ path: path.join(outDir, "vscode-missing-python.png") });
+  step("error shown");
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+  let code = 0;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.goto(url);
+    await page.locator(".monaco-workbench").waitFor({ timeout: T });
+    step("workbench");
+    // Focus the workbench so that keyboard shortcuts reach it.
+    await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } });
+    if (scenario === "features") {
+      await features(page);
+    } else if (scenario === "missing-python") {
+      await missingPython(page);
+    } else {
+      throw new Error(`unknown scenario ${scenario}`);
+    }
+  } catch (e) {
+    code = 1;
+    result.error = String(e && e.stack ? e.stack : e);
+    await page.screenshot({ path: path.join(outDir, `vscode-${scenario}-FAILED.png`) }).catch(() => {});
+  } finally {
+    result.elapsedMs = Date.now() - t0;
+    fs.writeFileSync(path.join(outDir, `vscode-${scenario}.json`), JSON.stringify(result, null, 2));
+    await browser.close();
+  }
+  process.exit(code);
+})();
