@@ -29,7 +29,7 @@ from .schemas import Namespace, SchemaSet
 from .suggest import did_you_mean
 from .yaml_doc import parse_yaml
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_ITEM_NODES = 100_000  # alias expansion budget for one item
 
 
@@ -143,7 +143,7 @@ def _analyze_yaml(path, text, lines, schemas, installed):
     diags = facts.diagnostics
     for p in parsed.problems:
         col = lines.to_utf16(p.line, p.column)
-        diags.append(Diagnostic(path, (p.line, col, p.line, col), "error", p.code, p.message))
+        diags.append(Diagnostic(path, (p.line, col, p.line, col), p.severity, p.code, p.message))
     root = parsed.root
     if root is None or (root.kind == SCALAR and root.value is None):
         return doc, facts
@@ -422,3 +422,15 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
         seen.add(k)
         out.append(d)
     return out
+
+
+def analyze_item(path: str, ns: Namespace, item: Node, schemas: SchemaSet) -> FileFacts:
+    """The facts of one item of an array namespace in a YAML file, exactly as `analyze`
+    finds them for that item (repeated keys, schema, keys, references, file paths).
+
+    The language server re-checks only the item an edit touched with this."""
+    facts = FileFacts(path, "yaml")
+    _repeated_keys(path, item, facts.diagnostics, 2)  # an item sits at depth 2 under the root
+    _validate(path, schemas.validator(ns.name, item=True), item, facts.diagnostics)
+    _walk(ns, item, ns.item_schema, schemas, facts, ns.module.uri)
+    return facts

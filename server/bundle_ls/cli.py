@@ -99,8 +99,12 @@ def run_check(paths: list[str], extra_schemas: list[Path], fmt: str, jobs: int |
             prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
     report = Report(all_diags, files, prefix)
     out = sys.stdout
-    REPORTERS[fmt](report, out)
-    out.flush()
+    try:
+        REPORTERS[fmt](report, out)
+        out.flush()
+    except BrokenPipeError:  # the reader (`| head`) has gone: not an error of the check
+        sys.stdout = None
+
     return 1 if any(d.severity == "error" for d in all_diags) else 0
 
 

@@ -37,6 +37,11 @@ MAX_DEPTH = 200  # deeper nesting is reported, never recursed into
 # walk of the tree is bounded by capping the values a document may expand to.
 MAX_EXPANDED = 1_000_000
 
+# Tags with a meaning in plain data; any other tag (`!!python/object`, `!include`) is
+# reported and its value read as plain text: tags never construct anything.
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "seq", "map")
+)
 _NULL = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
@@ -80,7 +85,8 @@ class SyntaxProblem:
     line: int  # code-point position, converted by the caller
     column: int
     message: str
-    code: str = "yaml-syntax"  # or "limit" when a size limit cut in
+    code: str = "yaml-syntax"  # or "limit" when a size limit cut in, "yaml-tag" for a tag
+    severity: str = "error"
 
 
 @dataclass(slots=True)
@@ -150,7 +156,11 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
                     ev.tag,
                     bool(ev.style),
                 )
-                if ev.tag is not None and not ev.style and ev.tag.startswith("tag:yaml.org,2002:"):
+                if ev.tag is not None and ev.tag != "!" and ev.tag not in _PLAIN_TAGS:
+                    problems.append(_tag_problem(ev))
+                elif (
+                    ev.tag is not None and not ev.style and ev.tag.startswith("tag:yaml.org,2002:")
+                ):
                     node.value = _explicit(ev.tag, ev.value)
                 if ev.anchor:
                     anchors[ev.anchor] = (node, 1)
@@ -159,6 +169,8 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
             elif t is MappingStartEvent or t is SequenceStartEvent:
                 kind = MAPPING if t is MappingStartEvent else SEQUENCE
                 node = Node(kind, rng(ev.start_mark, ev.end_mark), None, [], ev.tag)
+                if ev.tag is not None and ev.tag != "!" and ev.tag not in _PLAIN_TAGS:
+                    problems.append(_tag_problem(ev))
                 expanded += 1
                 attach(node, 0)  # its size is added when it ends
                 if len(stack) >= MAX_DEPTH:
@@ -280,3 +292,16 @@ def _code_point(character: object) -> int:
     if isinstance(character, int):
         return character
     return ord(character) if isinstance(character, str) and len(character) == 1 else 0
+
+
+def _tag_problem(ev) -> SyntaxProblem:
+    tag = ev.tag
+    if tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag[len("tag:yaml.org,2002:") :]
+    return SyntaxProblem(
+        ev.start_mark.line,
+        ev.start_mark.column,
+        f"the tag {tag} has no meaning in OpenMRS configuration; the value is read as plain data",
+        "yaml-tag",
+        "warning",
+    )

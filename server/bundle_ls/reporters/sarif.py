@@ -21,6 +21,7 @@ RULES = {
     "yaml-syntax": "The file is not well-formed YAML.",
     "csv-syntax": "Malformed CSV: an unclosed quote, a repeated column or a row longer than the header.",
     "encoding": "The file is not UTF-8.",
+    "yaml-tag": "A YAML tag with no meaning in configuration; the value is read as plain data.",
     "schema": "A value does not match its module schema.",
     "unknown-namespace": "A top-level key that no known module declares.",
     "module-not-installed": "Configuration for a module that is not installed; it will be ignored.",
