@@ -108,8 +108,12 @@ def run_check(paths: list[str], extra_schemas: list[Path], fmt: str, jobs: int |
     return 1 if any(d.severity == "error" for d in all_diags) else 0
 
 
+# A progress bar is worth showing only for a directory this large.
+PROGRESS_MIN_FILES = 100
+
+
 def _progress_bar():
-    """A progress bar on a terminal, shown only once the work has taken a moment."""
+    """A progress bar on stderr when it is a terminal and there are many files to check."""
     if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
@@ -117,8 +121,10 @@ def _progress_bar():
     bar: list = []
 
     def update(done: int, total: int) -> None:
+        if total < PROGRESS_MIN_FILES:
+            return
         if not bar:
-            bar.append(tqdm(total=total, unit="file", delay=0.5, file=sys.stderr, leave=False))
+            bar.append(tqdm(total=total, unit="file", file=sys.stderr, leave=False))
         bar[0].n = done
         bar[0].refresh()
         if done >= total:

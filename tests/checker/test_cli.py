@@ -207,3 +207,52 @@ def test_a_bom_is_not_counted(config_dir: ConfigDir) -> None:
     config_dir.write_bytes("wards.csv", "\ufeffkey,label\nB,B\n".encode())
     diags = config_dir.diagnostics()
     assert {start(d) for d in diags} == {("wards.yaml", 1, 4), ("wards.yaml", 2, 10)}
+
+
+# ---- progress -------------------------------------------------------------------------------------
+
+
+def _many_files(root: Path, n: int) -> None:
+    for i in range(n):
+        (root / f"w{i:03}.yaml").write_text(f"wards:\n  - key: W{i}\n    label: Ward {i}\n")
+
+
+def test_progress_bar_on_a_terminal_for_a_large_directory(config_dir: ConfigDir) -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    _many_files(config_dir.root, 150)
+    primary, secondary = pty.openpty()
+    # a terminal of 24 rows and 100 columns, like a person's
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    p = subprocess.Popen(
+        [sys.executable, "-m", "bundle_ls", "--check", str(config_dir.root), "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=secondary,
+    )
+    os.close(secondary)
+    shown = b""
+    while True:  # drain the terminal while the check runs, as a terminal would
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: the check has exited and closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    out = p.stdout.read().decode()
+    p.wait(timeout=60)
+    assert p.returncode == 0
+    assert b"150/150" in shown and b"file" in shown
+    assert out.strip() == "0 errors, 0 warnings in 150 files"  # stdout stays clean
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(config_dir: ConfigDir) -> None:
+    _many_files(config_dir.root, 150)
+    p = run("--check", str(config_dir.root))
+    assert p.returncode == 0
+    assert p.stderr == ""
