@@ -75,6 +75,15 @@ def workspace(tmp_path: Path) -> Path:
     return ws
 
 
+@pytest.fixture
+def workspace_with_extra_schema(workspace: Path) -> Path:
+    """The fixture plus rounds.yaml, whose namespace comes from an extra module-schema folder
+    placed beside it, at ../module-schemas relative to the workspace."""
+    shutil.copytree(HERE / "extra" / "module-schemas", workspace.parent / "module-schemas")
+    shutil.copy(HERE / "extra" / "rounds.yaml", workspace / "rounds.yaml")
+    return workspace
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -124,3 +124,33 @@ def test_csv_diagnostic_and_completion(e2e_env, server_bin, workspace, position_
 
     # Completion at the start of the `tags` cell lists the tag keys from tags.yaml.
     assert TAG_KEYS <= set(result["completion"]), result["completion"]
+
+
+def test_extra_schema_folder_setting(
+    e2e_env, server_bin, workspace_with_extra_schema, position_of, tmp_path
+):
+    """settings.bundleLs.schemas (relative to the root) reaches the server: the namespace of
+    the extra module schema is known, and its reference is checked."""
+    ws = workspace_with_extra_schema
+    text = (ws / "rounds.yaml").read_text()
+    bad = position_of(text, "Ward Z")
+    result = run_nvim(
+        e2e_env,
+        server_bin,
+        ws,
+        "rounds.yaml",
+        {
+            "config": {"settings": {"bundleLs": {"schemas": ["../module-schemas"]}}},
+            "wait_code": "unresolved-reference",
+        },
+        tmp_path,
+    )
+    assert result["client"]["settings"]["bundleLs"]["schemas"] == [
+        str(ws.parent / "module-schemas")
+    ], result["client"]
+    codes = {d["code"] for d in result["diagnostics"]}
+    assert "unknown-namespace" not in codes, result["diagnostics"]
+    unresolved = [d for d in result["diagnostics"] if d["code"] == "unresolved-reference"]
+    assert unresolved, f"no unresolved-reference diagnostic; got {result['diagnostics']}"
+    assert (unresolved[0]["lnum"], unresolved[0]["col"]) == bad, unresolved
+    assert "no locations key 'Ward Z'" in unresolved[0]["message"], unresolved

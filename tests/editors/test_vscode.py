@@ -170,13 +170,15 @@ def extension_log(code_server) -> str:
     return "\n".join(p.read_text(errors="replace") for p in logs)
 
 
-def test_problems_completion_definition(e2e_env, code_server, artifacts, tmp_path):
-    ws = tmp_path / "config"
-    shutil.copytree(FIXTURE, ws)
-    # An extra (empty) module-schema folder, relative to the workspace folder as users write it.
-    (ws / "extra-schemas").mkdir()
+def test_problems_completion_definition(
+    e2e_env, code_server, artifacts, workspace_with_extra_schema
+):
+    ws = workspace_with_extra_schema
+    # The extra module-schema folder, relative to the workspace folder as users write it.
     (ws / ".vscode").mkdir()
-    (ws / ".vscode" / "settings.json").write_text(json.dumps({"bundleLs.schemas": ["extra-schemas"]}))
+    (ws / ".vscode" / "settings.json").write_text(
+        json.dumps({"bundleLs.schemas": ["../module-schemas"]})
+    )
 
     r = run_browser(e2e_env, code_server, "features", ws, artifacts)
 
@@ -192,6 +194,10 @@ def test_problems_completion_definition(e2e_env, code_server, artifacts, tmp_pat
     assert "unresolved-reference" in csv_row[0] and "[Ln 2, Col 15]" in csv_row[0], csv_row
     assert any(p.startswith("wards.yaml") for p in problems), problems
     assert any(p.startswith("locations.csv") for p in problems), problems
+    # ... and for rounds.yaml, not opened, whose namespace comes from the extra schema folder.
+    rounds_row = [p for p in problems if "Ward Z" in p]
+    assert rounds_row and "no locations key 'Ward Z'" in rounds_row[0], problems
+    assert not [p for p in problems if "unknown-namespace" in p], problems
 
     # Completion lists the keys defined in tags.yaml, in the YAML list and in the CSV column.
     for where in ("completionYaml", "completionCsv"):
@@ -213,7 +219,7 @@ def test_problems_completion_definition(e2e_env, code_server, artifacts, tmp_pat
     # The extra schema folder reached the server as an absolute path in initializationOptions.
     log = extension_log(code_server)
     assert '"initializationOptions"' in log, log[-3000:]
-    assert json.dumps(str(ws / "extra-schemas")) in log, log[-3000:]
+    assert json.dumps(str(ws.parent / "module-schemas")) in log, log[-3000:]
 
 
 def test_missing_python_is_explained(e2e_env, code_server, artifacts, tmp_path):

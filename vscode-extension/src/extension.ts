@@ -165,7 +165,9 @@ async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     traceOutputChannel: traceChannel,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: () => ({ schemas: schemaFolders(folder) }),
-    synchronize: { configurationSection: SECTION, fileEvents: watcher },
+    // Settings reach the server in initializationOptions and through workspace/configuration;
+    // a change of them restarts the server (see activate), so no didChangeConfiguration push.
+    synchronize: { fileEvents: watcher },
     middleware: {
       handleWorkDoneProgress: (token, params, next) => {
         onProgress(entry, token, params);

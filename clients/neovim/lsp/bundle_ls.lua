@@ -18,13 +18,14 @@
 -- else the nearest one that has an Initializer `configuration` folder.
 
 --- Schema folders made absolute against the root, as the server expects them.
+--- (Only vim.fs.normalize, so that this file also works on Neovim 0.8-0.10 through lspconfig.)
 local function schema_folders(list, root)
   local out = {}
   for _, p in ipairs(list or {}) do
     if type(p) == 'string' and p ~= '' then
       p = vim.fs.normalize(p) -- expands ~ and environment variables
       if root and not p:match('^/') and not p:match('^%a:[/\\]') then
-        p = vim.fs.joinpath(root, p)
+        p = vim.fs.normalize(root .. '/' .. p)
       end
       table.insert(out, p)
     end

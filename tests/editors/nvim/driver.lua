@@ -6,8 +6,9 @@
 -- Environment:
 --   BUNDLE_LS_NVIM_RTP   the clients/neovim folder
 --   BUNDLE_LS_NVIM_OUT   where to write the JSON result
---   BUNDLE_LS_NVIM_PLAN  JSON: {"wait_code": "...", "complete": [line, character],
---                               "definition": [line, character]} (0-based, all optional)
+--   BUNDLE_LS_NVIM_PLAN  JSON: {"config": {...}, "wait_code": "...", "complete": [line, character],
+--                               "definition": [line, character]} (0-based, all optional);
+--                        "config" is given to vim.lsp.config('bundle_ls', ...) as a user would
 -- What a user would see is recorded: the diagnostics of the buffer, the insert-mode completion
 -- menu (<C-x><C-o>, Neovim's default LSP omnifunc), and where go to definition jumps.
 
@@ -18,6 +19,9 @@ local t0 = vim.uv.now()
 
 -- This is all a user does:
 vim.opt.runtimepath:append(assert(os.getenv('BUNDLE_LS_NVIM_RTP'), 'BUNDLE_LS_NVIM_RTP is not set'))
+if plan.config then
+  vim.lsp.config('bundle_ls', plan.config)
+end
 vim.lsp.enable('bundle_ls')
 
 local function step(name)
@@ -85,7 +89,13 @@ local function scenario()
     return fail('bundle_ls did not attach to ' .. result.file .. ' within 20 s (see lsp.log)')
   end
   step('attached')
-  result.client = { name = client.name, root_dir = client.root_dir, cmd = client.config.cmd }
+  result.client = {
+    name = client.name,
+    root_dir = client.root_dir,
+    cmd = client.config.cmd,
+    init_options = client.config.init_options,
+    settings = client.settings,
+  }
 
   local function collect_diagnostics()
     local out = {}
