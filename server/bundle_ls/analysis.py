@@ -128,6 +128,13 @@ def analyze(
 ) -> tuple[Document, FileFacts]:
     kind = kind or ("csv" if path.lower().endswith(".csv") else "yaml")
     lines = LineIndex(text)
+    # Initializer's folders (configuration/<domain>/…) have their own rules; see
+    # bundle_ls/initializer. None means the file is not Initializer's.
+    from .initializer.files import analyze_file as _initializer_file
+
+    handled = _initializer_file(path, text, lines, installed)
+    if handled is not None:
+        return handled
     if kind == "csv":
         return _analyze_csv(path, text, lines, schemas, installed)
     return _analyze_yaml(path, text, lines, schemas, installed)

@@ -16,6 +16,7 @@ from .analysis import Entry, FileFacts, KeyDef
 from .checks import files as files_check
 from .checks import keys as keys_check
 from .checks import references as references_check
+from .initializer import cross as initializer_check
 from .model import Diagnostic
 
 
@@ -30,6 +31,8 @@ class ProjectIndex:
         self.referrers: dict[str, set[str]] = defaultdict(set)
         # (namespace, entry path) → [(path, entry)]
         self.entries: dict[tuple[str, tuple[str, ...]], list[tuple[str, Entry]]] = defaultdict(list)
+        # Moves on every change, so checks can cache what they derive from the index.
+        self.generation = 0
 
     # ---- updates -------------------------------------------------------------------------
 
@@ -37,6 +40,7 @@ class ProjectIndex:
         """Replace one file's facts; return every file whose diagnostics may have changed."""
         old = self.files.get(facts.path)
         affected = {facts.path}
+        self.generation += 1
         if old is not None:
             affected |= self._affected_by(old)
             self._remove(old)
@@ -48,6 +52,7 @@ class ProjectIndex:
         old = self.files.get(path)
         if old is None:
             return set()
+        self.generation += 1
         affected = self._affected_by(old)
         self._remove(old)
         affected.discard(path)
@@ -121,6 +126,7 @@ class ProjectIndex:
         out.extend(keys_check.check(self, facts))
         out.extend(references_check.check(self, facts))
         out.extend(files_check.check(self, facts))
+        out.extend(initializer_check.check(self, facts))
         return out
 
     def diagnostics(self, path: str) -> list[Diagnostic]:

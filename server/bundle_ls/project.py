@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from .initializer import layout as initializer_layout
 from .schemas import SchemaSet, builtin_schema_dir, glob_match
 
 SETTINGS_FILE = "bundle-ls.yaml"
@@ -28,6 +29,7 @@ class ProjectConfig:
     @classmethod
     def load(cls, root: Path, extra_schemas: list[Path] | None = None) -> ProjectConfig:
         cfg = cls(root)
+        initializer_layout.configure_root(root)  # is the directory itself configuration/?
         path = root / SETTINGS_FILE
         if path.is_file():
             try:
@@ -83,12 +85,23 @@ def discover(cfg: ProjectConfig, schemas: SchemaSet) -> list[str]:
             if name.startswith("."):
                 continue
             rel = prefix + name
-            if not is_config_candidate(rel):
-                continue
             if any(glob_match(g, rel) for g in cfg.exclude):
+                continue
+            initializer = initializer_layout.wants(rel)  # None: not an Initializer file
+            if initializer is not None:
+                if initializer:
+                    found.append(rel)
+                continue
+            if not is_config_candidate(rel):
                 continue
             if rel.lower().endswith(".csv") and schemas.namespace_for_csv(rel) is None:
                 continue
             found.append(rel)
-    found.sort()
+    # One file stands for each folder Initializer does not know (unknown-domain).
+    found.extend(
+        r
+        for r in initializer_layout.carriers(root, found)
+        if not any(glob_match(g, r) for g in cfg.exclude)
+    )
+    found = sorted(set(found))
     return found

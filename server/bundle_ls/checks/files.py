@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from ..initializer import layout as initializer_layout
 from ..model import Diagnostic
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ def resolve(index: ProjectIndex, target: str) -> tuple[str | None, str | None]:
 
 def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     out: list[Diagnostic] = []
+    if initializer_layout.locate(facts.path) is not None:
+        return out  # Initializer folders: initializer/cross.py checks these paths
     for fr in facts.file_refs:
         _real, why = resolve(index, fr.target)
         if why:

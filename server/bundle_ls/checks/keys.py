@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..initializer.spec import PREFIX as INITIALIZER_PREFIX
 from ..model import Diagnostic, Related
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     path = facts.path
     for kd in facts.keys:
+        if kd.namespace.startswith(INITIALIZER_PREFIX):
+            continue  # Initializer entities: see initializer/cross.py (duplicate-uuid)
         defs = index.defs.get(kd.namespace, {}).get(kd.key)
         if not defs or len(defs) < 2:
             continue

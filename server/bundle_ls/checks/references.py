@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..initializer.spec import PREFIX as INITIALIZER_PREFIX
 from ..model import Diagnostic
 from ..suggest import did_you_mean
 
@@ -16,6 +17,8 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     defs = index.defs
     for ref in facts.refs:
+        if ref.namespaces and ref.namespaces[0].startswith(INITIALIZER_PREFIX):
+            continue  # Initializer references resolve their own way: initializer/cross.py
         if any(ref.key in defs.get(ns, ()) for ns in ref.namespaces):
             continue
         choices: list[str] = []
