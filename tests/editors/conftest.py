@@ -30,9 +30,7 @@ if os.environ.get("BUNDLE_LS_EDITOR_TESTS") != "1":
 def _e2e_env() -> dict[str, str]:
     """Paths written by setup.sh: BUNDLE_LS_E2E_{NVIM,NODE,CODE_SERVER,CHROMIUM}."""
     env = {k: v for k, v in os.environ.items() if k.startswith("BUNDLE_LS_E2E_")}
-    cache = Path(
-        os.environ.get("BUNDLE_LS_E2E_CACHE", Path.home() / ".cache" / "bundle-ls-e2e")
-    )
+    cache = Path(os.environ.get("BUNDLE_LS_E2E_CACHE", Path.home() / ".cache" / "bundle-ls-e2e"))
     env_file = cache / "env.sh"
     if env_file.exists():
         for line in env_file.read_text().splitlines():

@@ -7,6 +7,7 @@ user sees; screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -123,10 +124,8 @@ def code_server(e2e_env, server_bin, vsix, tmp_path_factory):
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=15)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         log.close()
 
 
@@ -208,8 +207,13 @@ def test_problems_completion_definition(
     assert r["definition"]["activeTab"] == "tags.yaml"
     assert re.match(r"Ln 2, Col \d+", r["definition"]["cursor"]), r["definition"]
 
-    # The status bar item shows the server is ready after indexing.
-    assert "bundle-ls" in r["statusBar"]["text"], r["statusBar"]
+    # The status bar item went from starting (and indexing, when the server reported
+    # progress) to ready, and never showed an error.
+    history = r["statusBarHistory"]
+    assert history[0] == "bundle-ls: starting" and history[-1] == "bundle-ls", history
+    assert all(re.fullmatch(r"bundle-ls(: starting|: indexing( \d+%)?)?", h) for h in history), (
+        history
+    )
     assert any("codicon-check" in c for c in r["statusBar"]["icons"]), r["statusBar"]
 
     # No error notification (such as "Error in server: ...") during the whole session.

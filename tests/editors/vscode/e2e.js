@@ -63,7 +63,26 @@ async function suggestions(page, expected) {
   return rows.evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") || e.innerText));
 }
 
+// Records every text the bundle-ls status-bar item shows (starting, indexing NN%, ready, error).
+async function recordStatusBar(page) {
+  await page.evaluate(() => {
+    const seen = [];
+    window.__bundleLsStatus = seen;
+    const look = () => {
+      for (const el of document.querySelectorAll(".statusbar-item")) {
+        const t = el.innerText.trim();
+        if (t.includes("bundle-ls") && seen[seen.length - 1] !== t) {
+          seen.push(t);
+        }
+      }
+    };
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true });
+    look();
+  });
+}
+
 async function features(page) {
+  await recordStatusBar(page);
   await openFile(page, "wards.yaml");
   step("wards.yaml open");
   await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: T });
@@ -122,6 +141,8 @@ async function features(page) {
   result.definition = { activeTab: "tags.yaml", cursor: (await cursor.innerText()).trim() };
   await page.screenshot({ path: path.join(outDir, "vscode-definition.png") });
   step("go to definition");
+
+  result.statusBarHistory = await page.evaluate(() => window.__bundleLsStatus);
 
   // Every notification shown during the session (a server error would surface here).
   result.notifications = await page
