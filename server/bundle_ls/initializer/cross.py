@@ -44,6 +44,7 @@ class _State:
         self.names: dict[str, list[str]] = {}
         self.ocl: dict[str, OclConcepts] = {}
         self.unknown_first: dict[str, str] | None = None
+        self.choices: dict[tuple[str, ...], dict[str, str]] = {}
 
 
 def _state(index: ProjectIndex) -> _State:
@@ -93,7 +94,7 @@ def ocl_for(index, st: _State, iniz_root: str) -> OclConcepts:
     return got
 
 
-def near_miss(value: str, candidates: list[str]) -> str | None:
+def near_miss(value: str, candidates: list[str] | dict[str, str]) -> str | None:
     """A candidate that `value` is a typo of: one or two edits inside one word of four or
     more letters. Names that differ in a number or a short word (`Ward 1`/`Ward 2`,
     `Vitamin A`/`Vitamin C`) are different things, not typos."""
@@ -101,8 +102,9 @@ def near_miss(value: str, candidates: list[str]) -> str | None:
     if len(v) < 4 or not candidates:
         return None
     limit = 1 if len(v) <= 10 else 2
+    choices = candidates if isinstance(candidates, dict) else {c: fold(c) for c in candidates}
     found = process.extract(
-        v, {c: fold(c) for c in candidates}, scorer=Levenshtein.distance,
+        v, choices, scorer=Levenshtein.distance,
         score_cutoff=limit, limit=5,
     )
     for low, dist, cand in sorted(found, key=lambda f: f[1]):
@@ -126,13 +128,17 @@ def _typo(a: str, b: str) -> bool:
     return _DIGITS.sub("", x) != _DIGITS.sub("", y)
 
 
-def resolves(index, st: _State, ns: str, value: str, iniz_root: str) -> bool:
+def resolves(index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool = True) -> bool:
+    """Whether `value` names an entity of `ns` defined here, in core or (with `ocl`) in the
+    OCL zips of the Initializer folder `iniz_root`."""
     v = value.strip()
     if fold(v) in _lower_keys(index, st, ns):
         return True
     domain = ns[len(PREFIX):]
     if v.lower() in known_values(domain):
         return True
+    if not ocl:
+        return False
     if domain == "concepts":
         return ocl_for(index, st, iniz_root).has(v)
     if domain == "conceptclasses":
@@ -162,16 +168,22 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
             continue
         if "${" in ref.key:
             continue
-        if any(resolves(index, st, n, ref.key, iniz_root) for n in ref.namespaces):
+        if any(resolves(index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
             continue
         if _UUIDISH.match(ref.key.strip()) or ":" in ref.key:
             continue  # a uuid or a mapping defined elsewhere
-        cands: list[str] = []
-        for n in ref.namespaces:
-            cands.extend(_local_names(index, st, n))
-            cands.extend(_pretty_known(n[len(PREFIX):]))
+        cands = st.choices.get(ref.namespaces)
+        if cands is None:
+            cands = {}
+            for n in ref.namespaces:
+                for c in (*_local_names(index, st, n), *_pretty_known(n[len(PREFIX):])):
+                    cands[c] = fold(c)
+            st.choices[ref.namespaces] = cands
         hit = near_miss(ref.key, cands)
         if hit is None:
+            continue
+        # only now read the OCL zips (slow): a name they define is not a typo
+        if any(resolves(index, st, n, ref.key, iniz_root) for n in ref.namespaces):
             continue
         where = " or ".join(n[len(PREFIX):] for n in ref.namespaces)
         related = None
