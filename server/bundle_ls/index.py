@@ -48,6 +48,36 @@ class ProjectIndex:
         affected |= self._affected_by(facts, old)
         return affected
 
+    def update_part(self, path: str, old_keys, old_refs, new_keys, new_refs) -> set[str]:
+        """Replace one part of a file's facts (an edited item): its key definitions and
+        references. The file's FileFacts object has already been updated by the caller.
+        Returns every file whose diagnostics may have changed."""
+        affected = {path}
+        if hasattr(self, "generation"):
+            self.generation += 1
+        defs = self.defs
+        for kd in old_keys:
+            bucket = defs[kd.namespace]
+            lst = bucket.get(kd.key)
+            if lst:
+                lst[:] = [d for d in lst if d[1] is not kd]
+                if not lst:
+                    del bucket[kd.key]
+        for kd in new_keys:
+            defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
+        for kd in (*old_keys, *new_keys):
+            for p, _ in defs.get(kd.namespace, {}).get(kd.key, ()):
+                affected.add(p)
+        old_set = {(k.namespace, k.key) for k in old_keys}
+        new_set = {(k.namespace, k.key) for k in new_keys}
+        for ns in {ns for ns, _ in old_set ^ new_set}:
+            affected |= self.referrers.get(ns, set())
+        # A namespace this file no longer references stays listed: that only costs a re-check.
+        for ref in new_refs:
+            for ns in ref.namespaces:
+                self.referrers[ns].add(path)
+        return affected
+
     def remove(self, path: str) -> set[str]:
         old = self.files.get(path)
         if old is None:

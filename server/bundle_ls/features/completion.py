@@ -1,0 +1,288 @@
+"""Completion in YAML and CSV config files, from the text around the cursor.
+
+Namespaces at the top level; property names not yet present (required first, the
+schema's description as documentation); enum and boolean values; the keys of the
+referenced namespace for an `x-ref` value (from every file); file paths for `x-file`;
+CSV header names and cell values by column. Every item replaces the word at the cursor.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from ..positions import LineIndex
+from ..schemas import SchemaSet
+from . import schema_nav as nav
+from .context import KEY, csv_context, yaml_context
+from .types import COLUMN, ENUM, FILE, NAMESPACE, PROPERTY, VALUE, Completion
+from .types import KEY as KEY_KIND
+
+MAX_FILES = 2000
+MAX_KEYS = 5000
+
+_PLAIN_OK = re.compile(r"^[A-Za-z0-9_./()][^:#]*$")
+_RESERVED = frozenset(
+    ("true", "false", "null", "~", "yes", "no", "on", "off", "True", "False", "Null", "NULL")
+)
+
+
+def complete(ws, rel: str, line: int, character: int) -> list[Completion]:
+    lines = ws.lines(rel)
+    if lines is None:
+        return []
+    if line >= len(lines):
+        lines = [*lines, *([""] * (line - len(lines) + 1))]
+    li = _LineConv(lines)
+    col = li.from_utf16(line, character)
+    if rel.lower().endswith(".csv"):
+        return _complete_csv(ws, rel, lines, line, col, li)
+    return _complete_yaml(ws, rel, lines, line, col, li)
+
+
+class _LineConv:
+    def __init__(self, lines: list[str]) -> None:
+        self._li = LineIndex.__new__(LineIndex)
+        self._li.lines = lines
+        self._li._ascii = None
+
+    def from_utf16(self, line: int, c: int) -> int:
+        return self._li.from_utf16(line, c)
+
+    def rng(self, line: int, c0: int, c1: int):
+        return (line, self._li.to_utf16(line, c0), line, self._li.to_utf16(line, c1))
+
+
+# ---- YAML --------------------------------------------------------------------------------
+
+
+def _complete_yaml(ws, rel, lines, line, col, li) -> list[Completion]:
+    ctx = yaml_context(lines, line, col, ws.top_key_line_fn(rel))
+    if ctx is None:
+        return []
+    schemas: SchemaSet = ws.schemas
+    rng = li.rng(line, ctx.start, ctx.end)
+    if ctx.mode == KEY and not ctx.path:
+        if ctx.dash_item:
+            return []
+        return _namespaces(ws, rel, rng, ctx.has_colon)
+    if ctx.mode == KEY:
+        schema, ns = nav.schema_at(schemas, ctx.path)
+        if schema is None:
+            return []
+        if nav.is_object(schema) or (
+            not ctx.dash_item and nav.properties(schemas, schema, ns.module.uri)
+        ):
+            return _properties(schemas, schema, ns.module.uri, ctx, rng)
+        # a bare scalar where a value belongs (an item of a list of scalars, or text under
+        # a key whose value is on the next line)
+        return _values(ws, schema, ns.module.uri, ctx.word, rng, ctx.quote, set(), False)
+    schema, ns = nav.schema_at(schemas, ctx.path)
+    if schema is None:
+        return []
+    base = ns.module.uri
+    exclude: set[str] = set()
+    if ctx.in_flow or (nav.is_array(schema) and not schema.get("x-ref")):
+        exclude = set(ctx.flow_items)
+        schema = nav.scalar_schema(schemas, schema, base)
+        if schema is None:
+            return []
+    items = _values(ws, schema, base, ctx.word, rng, ctx.quote, exclude, ctx.in_flow)
+    if ctx.after_colon:
+        for it in items:
+            it.new_text = " " + it.new_text
+    return items
+
+
+def _namespaces(ws, rel, rng, has_colon) -> list[Completion]:
+    out = []
+    for name, ns in sorted(ws.schemas.namespaces.items()):
+        doc = nav.describe(ns.schema, ns.schema.get("title"))
+        suffix = "" if has_colon else ":"
+        out.append(
+            Completion(
+                name,
+                NAMESPACE,
+                rng,
+                name + suffix,
+                detail=f"module {ns.module.id}" + (" (list)" if ns.is_array else ""),
+                documentation=doc or None,
+            )
+        )
+    return out
+
+
+def _properties(schemas, schema, base, ctx, rng) -> list[Completion]:
+    props = nav.properties(schemas, schema, base)
+    req = nav.required(schemas, schema, base)
+    out = []
+    for name, sub in props.items():
+        if name in ctx.siblings:
+            continue
+        is_req = name in req
+        if ctx.has_colon or ctx.quote:
+            text = name
+        else:
+            text = f"{name}:" if (nav.is_object(sub) or nav.is_array(sub)) else f"{name}: "
+        t = nav.type_names(sub)
+        detail = " ".join(x for x in ((t or ""), "(required)" if is_req else "") if x)
+        out.append(
+            Completion(
+                name,
+                PROPERTY,
+                rng,
+                text,
+                detail=detail or None,
+                documentation=nav.describe(sub) or None,
+                sort_text=("0" if is_req else "1") + name,
+            )
+        )
+    return out
+
+
+def yaml_scalar(text: str) -> str:
+    """`text` as a YAML plain scalar when that reads back as the same string, else quoted."""
+    if (
+        text
+        and _PLAIN_OK.match(text)
+        and text == text.strip()
+        and text not in _RESERVED
+        and not re.match(r"^[-+]?(\d|\.\d)", text)
+        and ": " not in text
+        and " #" not in text
+    ):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _values(ws, schema, base, word, rng, quote, exclude, in_flow, csv=False) -> list[Completion]:
+    schemas: SchemaSet = ws.schemas
+    schema = schemas.resolve(schema, base)
+    out: list[Completion] = []
+
+    def add(label, kind, detail=None, doc=None, sort=None):
+        if label in exclude:
+            return
+        text = label if quote or csv else yaml_scalar(label)
+        out.append(Completion(label, kind, rng, text, detail, doc, sort))
+
+    alts = [schema]
+    for kw in ("oneOf", "anyOf"):
+        if isinstance(schema.get(kw), list):
+            alts += [schemas.resolve(a, base) for a in schema[kw] if isinstance(a, dict)]
+    seen: set[str] = set()
+    for alt in alts:
+        for v in alt.get("enum") or ():
+            label = nav.plain(v)
+            if label not in seen:
+                seen.add(label)
+                add(label, ENUM, "enum value", None, "0" + label)
+        if "const" in alt:
+            label = nav.plain(alt["const"])
+            if label not in seen:
+                seen.add(label)
+                add(label, ENUM)
+        t = alt.get("type")
+        types = t if isinstance(t, list) else [t]
+        if "boolean" in types:
+            for label in ("true", "false"):
+                if label not in seen:
+                    seen.add(label)
+                    out.append(Completion(label, VALUE, rng, label, "boolean", None, "0" + label))
+        if "default" in alt and nav.plain(alt["default"]) not in seen and not alt.get("x-ref"):
+            label = nav.plain(alt["default"])
+            seen.add(label)
+            add(label, VALUE, "default", None, "1" + label)
+    targets = nav.xref_targets(schema)
+    if targets:
+        n = 0
+        for ns_name in targets:
+            for key, defs in ws.index.keys_of(ns_name).items():
+                if key in seen:
+                    continue
+                seen.add(key)
+                path, kd = defs[0]
+                add(key, KEY_KIND, f"{ns_name} · {path}:{kd.range[0] + 1}", None, "0" + key)
+                n += 1
+                if n >= MAX_KEYS:
+                    break
+    if schema.get("x-file") is True:
+        for path in _files(ws.root, word):
+            if path not in seen:
+                seen.add(path)
+                add(path, FILE, "file", None, "0" + path)
+    return out
+
+
+def _files(root, word: str) -> list[str]:
+    """Files under the Config Directory (hidden folders skipped), for `x-file` values."""
+    out: list[str] = []
+    root = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            out.append(prefix + name)
+            if len(out) >= MAX_FILES:
+                return out
+    return out
+
+
+# ---- CSV ---------------------------------------------------------------------------------
+
+
+def _complete_csv(ws, rel, lines, line, col, li) -> list[Completion]:
+    ns = ws.schemas.namespace_for_csv(rel)
+    if ns is None or ns.item_schema is None:
+        return []
+    ctx = csv_context(lines, line, col, ",", ns.separator)
+    if ctx is None:
+        return []
+    schemas = ws.schemas
+    base = ns.module.uri
+    rng = li.rng(line, ctx.start, ctx.end)
+    props = nav.properties(schemas, ns.item_schema, base)
+    if ctx.header:
+        req = nav.required(schemas, ns.item_schema, base)
+        present = {n for i, n in enumerate(ctx.header_names) if i != ctx.column}
+        out = []
+        for name, sub in props.items():
+            if name in present:
+                continue
+            is_req = name in req
+            out.append(
+                Completion(
+                    name,
+                    COLUMN,
+                    rng,
+                    name,
+                    detail=" ".join(
+                        x for x in (nav.type_names(sub) or "", "(required)" if is_req else "") if x
+                    )
+                    or None,
+                    documentation=nav.describe(sub) or None,
+                    sort_text=("0" if is_req else "1") + name,
+                )
+            )
+        return out
+    if ctx.column_name is None:
+        return []
+    sub = props.get(ctx.column_name)
+    if sub is None:
+        return []
+    exclude: set[str] = set()
+    if nav.is_array(sub) and not sub.get("x-ref"):
+        exclude = {p for p in ctx.cell_parts if p and p != ctx.word}
+        sub = nav.scalar_schema(schemas, sub, base)
+        if sub is None:
+            return []
+    items = _values(ws, sub, base, ctx.word, rng, ctx.quote, exclude, False, csv=True)
+    if not ctx.quote:
+        for it in items:
+            if any(ch in it.new_text for ch in (",", '"', "\n")):
+                it.new_text = '"' + it.new_text.replace('"', '""') + '"'
+    return items

@@ -1,0 +1,24 @@
+"""Go to definition: a reference → its key's definitions; an `x-file` path → the file."""
+
+from __future__ import annotations
+
+from ..checks.files import resolve
+from .locate import symbolic_at
+from .types import Location
+
+
+def definition(ws, rel: str, line: int, ch: int) -> list[Location]:
+    sym = symbolic_at(ws, rel, line, ch)
+    if sym is None:
+        return []
+    if sym.file_ref is not None:
+        real, why = resolve(ws.index, sym.file_ref.target)
+        if why or real is None:
+            return []
+        target = ws.rel(real)
+        return [Location(target, (0, 0, 0, 0))] if target else []
+    out = []
+    for ns in sym.namespaces:
+        for path, kd in ws.index.keys_of(ns).get(sym.key, ()):
+            out.append(Location(path, kd.range))
+    return out

@@ -1,0 +1,34 @@
+"""Find references: every place in every file that names a key."""
+
+from __future__ import annotations
+
+from .locate import symbolic_at
+from .types import Location
+
+
+def key_references(ws, namespace: str, key: str) -> list[Location]:
+    out = []
+    for path in sorted(ws.index.referrers.get(namespace, ())):
+        facts = ws.index.files.get(path)
+        if facts is None:
+            continue
+        for ref in facts.refs:
+            if ref.key == key and namespace in ref.namespaces:
+                out.append(Location(path, ref.range))
+    return out
+
+
+def key_definitions(ws, namespace: str, key: str) -> list[Location]:
+    return [Location(p, kd.range) for p, kd in ws.index.keys_of(namespace).get(key, ())]
+
+
+def references(ws, rel: str, line: int, ch: int, include_declaration: bool) -> list[Location]:
+    sym = symbolic_at(ws, rel, line, ch)
+    if sym is None or sym.key is None:
+        return []
+    out: list[Location] = []
+    for ns in sym.namespaces:
+        if include_declaration:
+            out.extend(key_definitions(ws, ns, sym.key))
+        out.extend(key_references(ws, ns, sym.key))
+    return out

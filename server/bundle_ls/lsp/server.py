@@ -1,0 +1,608 @@
+"""The language server: LSP messages in, calls on the core `Workspace` and features, LSP out.
+
+Handlers only translate. State changes (open, change, close, files changed on disk,
+settings) go to the `Workspace`, which returns the files whose diagnostics may have
+changed; requests read it through the feature functions. Diagnostics are debounced per
+file and published with the document's version. A failing handler logs the error and
+answers an empty result; the server keeps running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.uris import from_fs_path, to_fs_path
+
+from .. import __version__
+from ..features import code_actions as f_actions
+from ..features import completion as f_completion
+from ..features import definition as f_definition
+from ..features import hover as f_hover
+from ..features import references as f_references
+from ..features import rename as f_rename
+from ..features import symbols as f_symbols
+from ..features.types import FeatureError
+from ..project import SETTINGS_FILE, ProjectError
+from ..schemas import SCHEMA_SUFFIXES, InvalidSchema
+from ..workspace import Workspace
+from . import convert
+from .settings import SECTION, Settings, merge
+
+log = logging.getLogger("bundle_ls.server")
+
+INDEX_CHUNK = 25  # files indexed between two looks at incoming messages
+
+
+class _Protocol(LanguageServerProtocol):
+    @lsp_method(lsp.INITIALIZE)
+    def lsp_initialize(self, params: lsp.InitializeParams):
+        # Positions are UTF-16 throughout the core (as the contract's JSON output is).
+        general = params.capabilities.general
+        if general is not None and general.position_encodings:
+            general.position_encodings = [lsp.PositionEncodingKind.Utf16]
+        return (yield from super().lsp_initialize(params))
+
+
+class BundleServer(LanguageServer):
+    def __init__(self, extra_schemas: list[Path] | None = None) -> None:
+        super().__init__("bundle-ls", __version__, protocol_cls=_Protocol)
+        self.extra_schemas = [Path(p) for p in extra_schemas or []]
+        self.root: Path | None = None
+        self.ws: Workspace | None = None
+        self.init_options: Any = None
+        self.configuration: Any = None
+        self.settings = Settings()
+        self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.published: dict[str, tuple] = {}  # uri → what was last published
+        self.indexing: asyncio.Task | None = None
+        self.index_done = asyncio.Event()
+
+    # ---- paths ---------------------------------------------------------------------------
+
+    def uri_of(self, rel: str) -> str:
+        return from_fs_path(str(self.ws.root / rel)) if self.ws else rel
+
+    def rel_of(self, uri: str) -> str | None:
+        if self.ws is None:
+            return None
+        path = to_fs_path(uri)
+        return self.ws.rel(path) if path else None
+
+    def tracked(self, uri: str) -> str | None:
+        rel = self.rel_of(uri)
+        if rel is None or not self.ws.is_config_file(rel):
+            return None
+        return rel
+
+    # ---- start, settings, indexing -------------------------------------------------------
+
+    def schema_folders(self) -> list[Path]:
+        out = list(self.extra_schemas)
+        for s in self.settings.schemas:
+            p = Path(s).expanduser()
+            if not p.is_absolute() and self.root is not None:
+                p = self.root / p
+            out.append(p)
+        return out
+
+    def build_workspace(self) -> Workspace | None:
+        if self.root is None:
+            return None
+        folders = self.schema_folders()
+        try:
+            return Workspace(self.root, folders)
+        except (InvalidSchema, ProjectError) as exc:
+            self.show(lsp.MessageType.Error, f"bundle-ls: {exc}")
+        except Exception as exc:  # noqa: BLE001 - the server must stay up
+            log.exception("cannot load the workspace")
+            self.show(lsp.MessageType.Error, f"bundle-ls: cannot load the workspace: {exc}")
+        if folders:  # retry without the folders the settings added
+            try:
+                return Workspace(self.root, [])
+            except Exception:  # noqa: BLE001
+                log.exception("cannot load the workspace without extra schemas")
+        return None
+
+    def show(self, kind: lsp.MessageType, message: str) -> None:
+        log.warning(message)
+        try:
+            self.window_show_message(lsp.ShowMessageParams(kind, message))
+        except Exception:  # noqa: BLE001
+            log.exception("cannot show a message")
+
+    async def start_indexing(self) -> None:
+        if self.indexing is not None and not self.indexing.done():
+            self.indexing.cancel()
+        self.index_done.clear()
+        self.indexing = asyncio.create_task(self.index_workspace())
+
+    async def index_workspace(self) -> None:
+        try:
+            old = self.ws
+            for h in self.timers.values():
+                h.cancel()
+            self.timers.clear()
+            self.ws = ws = self.build_workspace()
+            if ws is None:
+                return
+            # Documents the editor already has open take their buffer's text.
+            for doc in list(self.workspace.text_documents.values()):
+                rel = self.tracked(doc.uri)
+                if rel is not None:
+                    ws.open(rel, doc.source, doc.version)
+            rels = ws.discover()
+            token = await self.begin_progress("Indexing the Config Directory", len(rels))
+            for i in range(0, len(rels), INDEX_CHUNK):
+                ws.index_files(rels[i : i + INDEX_CHUNK])
+                if token is not None:
+                    done = min(len(rels), i + INDEX_CHUNK)
+                    self.work_done_progress.report(
+                        token,
+                        lsp.WorkDoneProgressReport(
+                            message=f"{done}/{len(rels)} files",
+                            percentage=100 * done // max(1, len(rels)),
+                        ),
+                    )
+                await asyncio.sleep(0)
+            ws.indexed = True
+            if token is not None:
+                self.work_done_progress.end(
+                    token, lsp.WorkDoneProgressEnd(message=f"{len(rels)} files indexed")
+                )
+            stale = set(self.published)
+            for rel in list(ws.index.files):
+                uri = self.uri_of(rel)
+                stale.discard(uri)
+                self.publish(rel, force=ws.docs.get(rel) is not None and ws.docs[rel].is_open)
+            for uri in stale:
+                if old is not None or self.published.get(uri):
+                    self.published.pop(uri, None)
+                    self.text_document_publish_diagnostics(
+                        lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+                    )
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001
+            log.exception("indexing failed")
+        finally:
+            self.index_done.set()
+
+    async def begin_progress(self, title: str, total: int) -> str | None:
+        window = self.client_capabilities.window
+        if not (window and window.work_done_progress):
+            return None
+        token = str(uuid.uuid4())
+        try:
+            await self.work_done_progress.create_async(token)
+        except Exception:  # noqa: BLE001
+            log.warning("the client refused a progress token")
+            return None
+        self.work_done_progress.begin(
+            token,
+            lsp.WorkDoneProgressBegin(title=title, message=f"0/{total} files", percentage=0),
+        )
+        return token
+
+    async def fetch_configuration(self) -> None:
+        ws_caps = self.client_capabilities.workspace
+        if not (ws_caps and ws_caps.configuration):
+            return
+        try:
+            result = await self.workspace_configuration_async(
+                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section=SECTION)])
+            )
+            self.configuration = result[0] if result else None
+        except Exception:  # noqa: BLE001
+            log.warning("the client did not answer workspace/configuration")
+
+    def apply_settings(self) -> bool:
+        """Parse the settings; True when the schema folders changed."""
+        settings, problems = merge(self.init_options, self.configuration)
+        for p in problems:
+            self.show(lsp.MessageType.Warning, p)
+        changed = settings.schemas != self.settings.schemas
+        self.settings = settings
+        return changed
+
+    async def register_watchers(self) -> None:
+        ws_caps = self.client_capabilities.workspace
+        dyn = ws_caps and ws_caps.did_change_watched_files
+        if not (dyn and dyn.dynamic_registration):
+            return
+        try:
+            await self.client_register_capability_async(
+                lsp.RegistrationParams(
+                    registrations=[
+                        lsp.Registration(
+                            id=str(uuid.uuid4()),
+                            method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=lsp.DidChangeWatchedFilesRegistrationOptions(
+                                watchers=[lsp.FileSystemWatcher(glob_pattern="**/*")]
+                            ),
+                        )
+                    ]
+                )
+            )
+        except Exception:  # noqa: BLE001
+            log.warning("the client refused to watch files; changes on disk are seen on open")
+
+    # ---- diagnostics ---------------------------------------------------------------------
+
+    def publish(self, rel: str, force: bool = False) -> None:
+        ws = self.ws
+        if ws is None:
+            return
+        uri = self.uri_of(rel)
+        diags = ws.diagnostics(rel)
+        signature = tuple(
+            (
+                d.range,
+                d.severity,
+                d.code,
+                d.message,
+                tuple((r.path, r.range) for r in d.related or ()),
+            )
+            for d in diags
+        )
+        if not force and self.published.get(uri, ()) == signature:
+            return
+        self.published[uri] = signature
+        st = ws.docs.get(rel)
+        version = st.version if st is not None and st.is_open else None
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=uri,
+                version=version,
+                diagnostics=[convert.diagnostic(d, self.uri_of) for d in diags],
+            )
+        )
+
+    def publish_affected(self, affected: set[str], edited: str | None = None) -> None:
+        if self.ws is None:
+            return
+        for rel in sorted(affected):
+            if rel in self.ws.index.files or rel == edited:
+                self.publish(rel, force=rel == edited)
+            else:
+                uri = self.uri_of(rel)
+                if self.published.pop(uri, None):
+                    self.text_document_publish_diagnostics(
+                        lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+                    )
+
+    def schedule(self, rel: str) -> None:
+        old = self.timers.pop(rel, None)
+        if old is not None:
+            old.cancel()
+        delay = self.settings.diagnostics_delay_ms / 1000
+        if delay <= 0:
+            self.flush_and_publish(rel)
+            return
+        loop = asyncio.get_running_loop()
+        self.timers[rel] = loop.call_later(delay, self.flush_and_publish, rel)
+
+    def flush_and_publish(self, rel: str) -> None:
+        self.timers.pop(rel, None)
+        try:
+            if self.ws is None:
+                return
+            result = self.ws.flush(rel)
+            self.publish_affected(result.affected | {rel}, edited=rel)
+        except Exception:  # noqa: BLE001
+            log.exception("re-checking %s failed", rel)
+
+    def flush_pending(self, rel: str) -> None:
+        """Before answering from a document's analysis, apply its pending edits."""
+        if self.ws is not None and self.ws.is_dirty(rel):
+            self.flush_and_publish(rel)
+            handle = self.timers.pop(rel, None)
+            if handle is not None:
+                handle.cancel()
+
+
+def _safe(default):
+    """A handler that fails logs the error and answers `default`."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(ls: BundleServer, params):
+            try:
+                return fn(ls, params)
+            except FeatureError:
+                raise
+            except Exception:  # noqa: BLE001
+                log.exception("%s failed", fn.__name__)
+                return default() if callable(default) else default
+
+        return inner
+
+    return wrap
+
+
+def _async_safe(fn):
+    @functools.wraps(fn)
+    async def inner(ls: BundleServer, params):
+        try:
+            return await fn(ls, params)
+        except Exception:  # noqa: BLE001
+            log.exception("%s failed", fn.__name__)
+
+    return inner
+
+
+def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
+    server = BundleServer(extra_schemas)
+
+    @server.feature(lsp.INITIALIZE)
+    @_safe(None)
+    def initialize(ls: BundleServer, params: lsp.InitializeParams):
+        ls.init_options = params.initialization_options
+        root = None
+        if params.workspace_folders:
+            root = to_fs_path(params.workspace_folders[0].uri)
+        elif params.root_uri:
+            root = to_fs_path(params.root_uri)
+        elif params.root_path:
+            root = params.root_path
+        ls.root = Path(root) if root else None
+
+    @server.feature(lsp.INITIALIZED)
+    @_async_safe
+    async def initialized(ls: BundleServer, params: lsp.InitializedParams):
+        await ls.fetch_configuration()
+        ls.apply_settings()
+        await ls.register_watchers()
+        if ls.root is not None:
+            await ls.start_indexing()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    @_async_safe
+    async def did_change_configuration(ls: BundleServer, params):
+        ws_caps = ls.client_capabilities.workspace
+        if ws_caps and ws_caps.configuration:
+            await ls.fetch_configuration()
+        elif isinstance(params.settings, dict):
+            ls.configuration = params.settings.get(SECTION)
+        if ls.apply_settings() and ls.root is not None:
+            await ls.start_indexing()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    @_safe(None)
+    def did_open(ls: BundleServer, params: lsp.DidOpenTextDocumentParams):
+        doc = params.text_document
+        if ls.ws is None:
+            if ls.root is None and doc.uri.startswith("file:"):
+                ls.root = _root_for(Path(to_fs_path(doc.uri)))
+                asyncio.get_running_loop().create_task(ls.start_indexing())
+            return  # indexing opens it from the editor's buffer
+        rel = ls.tracked(doc.uri)
+        if rel is None:
+            return
+        affected = ls.ws.open(rel, doc.text, doc.version)
+        ls.publish_affected(affected | {rel}, edited=rel)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    @_safe(None)
+    def did_change(ls: BundleServer, params: lsp.DidChangeTextDocumentParams):
+        if ls.ws is None:
+            return
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None or rel not in ls.ws.docs or not ls.ws.docs[rel].is_open:
+            return
+        changes = []
+        for c in params.content_changes:
+            if isinstance(c, lsp.TextDocumentContentChangePartial):
+                r = c.range
+                changes.append(
+                    ((r.start.line, r.start.character, r.end.line, r.end.character), c.text)
+                )
+            else:
+                changes.append((None, c.text))
+        ls.ws.change(rel, changes, params.text_document.version)
+        ls.schedule(rel)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    @_safe(None)
+    def did_close(ls: BundleServer, params: lsp.DidCloseTextDocumentParams):
+        if ls.ws is None:
+            return
+        rel = ls.rel_of(params.text_document.uri)
+        if rel is None or rel not in ls.ws.docs:
+            return
+        handle = ls.timers.pop(rel, None)
+        if handle is not None:
+            handle.cancel()
+        affected = ls.ws.close(rel)
+        ls.publish_affected(affected | {rel})
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @_async_safe
+    async def did_change_watched_files(ls: BundleServer, params: lsp.DidChangeWatchedFilesParams):
+        ws = ls.ws
+        if ws is None:
+            return
+        rebuild = False
+        affected: set[str] = set()
+        other_files = False
+        for ev in params.changes:
+            path = to_fs_path(ev.uri)
+            rel = ws.rel(path) if path else None
+            if rel is None:
+                continue
+            name = rel.rsplit("/", 1)[-1]
+            if rel == SETTINGS_FILE or name.endswith(SCHEMA_SUFFIXES):
+                rebuild = True
+                continue
+            if ws.is_config_file(rel):
+                if ev.type == lsp.FileChangeType.Deleted:
+                    affected |= ws.disk_deleted(rel) | {rel}
+                else:
+                    affected |= ws.disk_changed(rel)
+            else:
+                other_files = True
+        if rebuild:
+            await ls.start_indexing()
+            return
+        if other_files:  # an x-file target may have appeared or gone
+            affected |= {p for p, f in ws.index.files.items() if f.file_refs}
+        ls.publish_affected(affected)
+
+    # ---- requests ------------------------------------------------------------------------
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_COMPLETION,
+        lsp.CompletionOptions(trigger_characters=[":", " ", ",", "[", "-", ";"]),
+    )
+    @_safe(lambda: lsp.CompletionList(is_incomplete=False, items=[]))
+    def completion(ls: BundleServer, params: lsp.CompletionParams):
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None:
+            return lsp.CompletionList(is_incomplete=False, items=[])
+        pos = params.position
+        items = f_completion.complete(ls.ws, rel, pos.line, pos.character)
+        return lsp.CompletionList(is_incomplete=False, items=[convert.completion(i) for i in items])
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    @_safe(None)
+    def hover(ls: BundleServer, params: lsp.HoverParams):
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None:
+            return None
+        ls.flush_pending(rel)
+        pos = params.position
+        h = f_hover.hover(ls.ws, rel, pos.line, pos.character)
+        if h is None:
+            return None
+        return lsp.Hover(
+            contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, h.markdown),
+            range=convert.range_(h.range) if h.range else None,
+        )
+
+    @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+    @_safe(list)
+    def definition(ls: BundleServer, params: lsp.DefinitionParams):
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None:
+            return []
+        ls.flush_pending(rel)
+        pos = params.position
+        locs = f_definition.definition(ls.ws, rel, pos.line, pos.character)
+        return [convert.location(loc, ls.uri_of) for loc in locs]
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    @_safe(list)
+    def references(ls: BundleServer, params: lsp.ReferenceParams):
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None:
+            return []
+        ls.flush_pending(rel)
+        pos = params.position
+        include = bool(params.context and params.context.include_declaration)
+        locs = f_references.references(ls.ws, rel, pos.line, pos.character, include)
+        return [convert.location(loc, ls.uri_of) for loc in locs]
+
+    @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+    @_safe(None)
+    def prepare_rename(ls: BundleServer, params: lsp.PrepareRenameParams):
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None:
+            return None
+        ls.flush_pending(rel)
+        found = f_rename.prepare_rename(ls.ws, rel, params.position.line, params.position.character)
+        if found is None:
+            return None
+        rng, name = found
+        return lsp.PrepareRenamePlaceholder(range=convert.range_(rng), placeholder=name)
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME, lsp.RenameOptions(prepare_provider=True))
+    @_safe(None)
+    def rename(ls: BundleServer, params: lsp.RenameParams):
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None:
+            return None
+        ls.flush_pending(rel)
+        for other in list(ls.timers):
+            ls.flush_pending(other)
+        pos = params.position
+        try:
+            edits = f_rename.rename(ls.ws, rel, pos.line, pos.character, params.new_name)
+        except FeatureError as exc:
+            from pygls.exceptions import JsonRpcInvalidParams
+
+            raise JsonRpcInvalidParams(str(exc)) from None
+        if not edits:
+            return None
+        return convert.workspace_edit(edits, ls.uri_of)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @_safe(list)
+    def document_symbol(ls: BundleServer, params: lsp.DocumentSymbolParams):
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None:
+            return []
+        ls.flush_pending(rel)
+        return [convert.document_symbol(s) for s in f_symbols.document_symbols(ls.ws, rel)]
+
+    @server.feature(lsp.WORKSPACE_SYMBOL)
+    @_safe(list)
+    def workspace_symbol(ls: BundleServer, params: lsp.WorkspaceSymbolParams):
+        if ls.ws is None:
+            return []
+        syms = f_symbols.workspace_symbols(ls.ws, params.query)
+        return [convert.workspace_symbol(s, ls.uri_of) for s in syms]
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+    )
+    @_safe(list)
+    def code_action(ls: BundleServer, params: lsp.CodeActionParams):
+        rel = ls.tracked(params.text_document.uri)
+        if rel is None:
+            return []
+        ls.flush_pending(rel)
+        r = params.range
+        rng = (r.start.line, r.start.character, r.end.line, r.end.character)
+        actions = f_actions.code_actions(ls.ws, rel, rng)
+        out = []
+        for a in actions:
+            diag = convert.diagnostic(a.diagnostic, ls.uri_of) if a.diagnostic else None
+            out.append(convert.code_action(a, ls.uri_of, diag))
+        return out
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: BundleServer, params):
+        for h in ls.timers.values():
+            h.cancel()
+        ls.timers.clear()
+        if ls.indexing is not None and not ls.indexing.done():
+            ls.indexing.cancel()
+
+    return server
+
+
+def _root_for(path: Path) -> Path:
+    """With no workspace folder: the nearest folder above the file with a bundle-ls.yaml,
+    else the file's own folder."""
+    start = path.parent
+    for folder in (start, *start.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    return start
+
+
+def serve(extra_schemas: list[Path] | None = None) -> None:
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.WARNING, format="bundle-ls %(levelname)s: %(message)s"
+    )
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+    create_server(extra_schemas).start_io()

@@ -1,0 +1,595 @@
+"""The editor's view of a Config Directory: documents, their analysis and the project index.
+
+Editor-independent (no pygls): the language server translates LSP messages into calls on a
+`Workspace` and its results back. It holds, per config file, the current text (the editor's
+buffer for an open file, the disk content otherwise), the last analysis (`Document` and
+`FileFacts`) and keeps the `ProjectIndex` current, returning from every update the set of
+files whose diagnostics may have changed.
+
+Incremental updates. Edits are recorded as a dirty line region; the re-analysis happens on
+`flush` (debounced by the server, or forced by a request that needs the tree). When the
+document parsed cleanly before and the region lies inside one item of a namespace sequence,
+only that item's lines are re-parsed and re-validated: its nodes and facts are spliced in,
+everything after it is shifted by the change in line count, and the index is updated for
+that item alone. Any other edit re-analyses the whole file. Both paths give exactly the
+facts a full analysis (and so `--check`) gives for the same text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import Document, FileFacts, analyze, analyze_item, decode
+from .index import ProjectIndex
+from .model import MAPPING, SEQUENCE, Diagnostic, Node, key_text
+from .positions import LineIndex, split_lines
+from .project import ProjectConfig, discover, is_config_candidate
+from .runner import read_facts
+from .schemas import SchemaSet, glob_match
+from .yaml_doc import parse_yaml
+
+# (start_line, start_char, end_line, end_char) in UTF-16 units, or None for "whole text".
+Change = tuple[tuple[int, int, int, int] | None, str]
+
+
+def lines_index(lines: list[str]) -> LineIndex:
+    """A LineIndex over existing lines, without joining and re-splitting the text."""
+    li = LineIndex.__new__(LineIndex)
+    li.lines = lines
+    li._ascii = None  # per-line ASCII check: same results as the whole-text fast path
+    return li
+
+
+@dataclass(slots=True)
+class Segments:
+    """Where the items of a YAML document's namespace sequences are, for partial re-parses."""
+
+    starts: list[int]  # first line of each item (its `- ` line), sorted
+    ends: list[int]  # line after each item's span (next item, next top-level key, or EOF)
+    items: list[tuple[str, Node, int]]  # (namespace, sequence node, index in it)
+
+
+@dataclass(slots=True)
+class DocState:
+    path: str
+    kind: str
+    lines: list[str] | None = None  # None: not loaded (a closed file, known by its facts)
+    version: int | None = None
+    is_open: bool = False
+    doc: Document | None = None
+    facts: FileFacts | None = None
+    segments: Segments | None = None
+    # Pending edits since the last analysis: (first, last) old lines and the line delta;
+    # `full` when the whole text was replaced.
+    dirty: tuple[int, int, int] | None = None
+    full: bool = False
+    digest: str | None = None  # of the disk text the facts were computed from
+    # After partial re-parses that changed the line count, tree nodes at or after this line
+    # have stale positions (None: the whole tree is right); see `Workspace.tree_at`.
+    tree_ok_until: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines or [])
+
+
+@dataclass(slots=True)
+class FlushResult:
+    affected: set[str] = field(default_factory=set)
+    incremental: bool = False
+
+
+class Workspace:
+    def __init__(self, root: Path, extra_schemas: Iterable[Path] = ()) -> None:
+        self.root = Path(root)
+        self.cfg = ProjectConfig.load(self.root, list(extra_schemas))
+        self.schemas: SchemaSet = self.cfg.load_schemas()
+        self.index = ProjectIndex(self.root)
+        self.docs: dict[str, DocState] = {}
+        self.indexed = False
+        self.stats = {"incremental": 0, "full": 0}
+
+    # ---- files ---------------------------------------------------------------------------
+
+    def rel(self, path: str | os.PathLike) -> str | None:
+        """`path` relative to the root with `/`, or None when it is outside the root."""
+        try:
+            rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
+        except ValueError:
+            return None
+        if rel == os.curdir or rel.startswith(os.pardir):
+            return None
+        return rel.replace(os.sep, "/")
+
+    def abspath(self, rel: str) -> Path:
+        return self.root / rel
+
+    def is_config_file(self, rel: str) -> bool:
+        if not is_config_candidate(rel):
+            return False
+        parts = rel.split("/")
+        if any(p.startswith(".") or p == "node_modules" for p in parts):
+            return False
+        if any(glob_match(g, rel) for g in self.cfg.exclude):
+            return False
+        return not (rel.lower().endswith(".csv") and self.schemas.namespace_for_csv(rel) is None)
+
+    def discover(self) -> list[str]:
+        return discover(self.cfg, self.schemas)
+
+    def index_files(self, rels: Iterable[str]) -> set[str]:
+        """Index files from disk (skipping open ones); returns the files to re-publish."""
+        affected: set[str] = set()
+        for rel in rels:
+            affected |= self.load_from_disk(rel)
+        return affected
+
+    def load_from_disk(self, rel: str) -> set[str]:
+        st = self.docs.get(rel)
+        if st is not None and st.is_open:
+            return set()
+        if not self.abspath(rel).is_file():
+            return self.forget(rel)
+        facts = read_facts(self.root, rel, self.schemas, self.cfg.modules)
+        st = DocState(rel, facts.kind)
+        st.facts = facts
+        st.digest = _digest_file(self.abspath(rel))
+        self.docs[rel] = st
+        return self.index.update(facts)
+
+    def forget(self, rel: str) -> set[str]:
+        """A file is gone: drop it from the index; returns the other files it affected."""
+        self.docs.pop(rel, None)
+        return self.index.remove(rel)
+
+    # ---- editor buffers ------------------------------------------------------------------
+
+    def open(self, rel: str, text: str, version: int | None) -> set[str]:
+        kind = "csv" if rel.lower().endswith(".csv") else "yaml"
+        old = self.docs.get(rel)
+        st = DocState(rel, kind, split_lines(text), version, True)
+        self.docs[rel] = st
+        if (
+            old is not None
+            and old.facts is not None
+            and old.doc is None
+            and old.digest is not None
+            and old.digest == _digest_text(text)
+            and kind == "yaml"
+        ):
+            # Same text as indexed from disk: the facts stand; build the tree for features.
+            st.facts = old.facts
+            st.doc = Document(rel, kind, text, lines_index(st.lines), None)
+            parsed = parse_yaml(text, st.doc.lines)
+            st.doc.root = parsed.root
+            st.segments = self._segments(st) if not parsed.problems else None
+            return {rel}
+        return self._analyze_full(st)
+
+    def change(self, rel: str, changes: list[Change], version: int | None) -> None:
+        st = self.docs.get(rel)
+        if st is None or st.lines is None:
+            return
+        st.version = version
+        for rng, new in changes:
+            if rng is None:
+                st.lines = split_lines(new)
+                st.full = True
+                continue
+            sl, sc, el, ec = rng
+            lines = st.lines
+            if sl >= len(lines):
+                sl, sc = len(lines) - 1, len(lines[-1])
+                el, ec = sl, sc
+            li = lines_index(lines)
+            el = min(el, len(lines) - 1)
+            c0 = li.from_utf16(sl, sc)
+            c1 = li.from_utf16(el, ec)
+            head = lines[sl][:c0]
+            tail = lines[el][c1:]
+            repl = split_lines(head + new + tail)
+            lines[sl : el + 1] = repl
+            self._mark(st, sl, el, len(repl) - 1 - (el - sl))
+
+    @staticmethod
+    def _mark(st: DocState, sl: int, el: int, delta: int) -> None:
+        if st.dirty is None:
+            st.dirty = (sl, el, delta)
+            return
+        a, b, d = st.dirty
+
+        def to_old(n: int, low: bool) -> int:
+            if n < a:
+                return n
+            if n > b + d:
+                return n - d
+            return a if low else b
+
+        st.dirty = (min(a, to_old(sl, True)), max(b, to_old(el, False)), d + delta)
+
+    def close(self, rel: str) -> set[str]:
+        st = self.docs.get(rel)
+        if st is None:
+            return set()
+        st.is_open = False
+        if not self.is_config_file(rel):
+            return self.forget(rel)
+        return self.load_from_disk(rel) | {rel}
+
+    def disk_changed(self, rel: str) -> set[str]:
+        st = self.docs.get(rel)
+        if st is not None and st.is_open:
+            return set()  # the editor's buffer wins while the file is open
+        if not self.is_config_file(rel):
+            return set()
+        return self.load_from_disk(rel) | {rel}
+
+    def disk_deleted(self, rel: str) -> set[str]:
+        st = self.docs.get(rel)
+        if st is not None and st.is_open:
+            return set()
+        affected = self.forget(rel)
+        # files pointing at it with x-file paths may now be missing it
+        affected |= {p for p, f in self.index.files.items() if f.file_refs}
+        return affected
+
+    # ---- analysis ------------------------------------------------------------------------
+
+    def is_dirty(self, rel: str) -> bool:
+        st = self.docs.get(rel)
+        return st is not None and (st.dirty is not None or st.full)
+
+    def flush(self, rel: str) -> FlushResult:
+        """Bring one edited document's analysis and index entry up to date."""
+        st = self.docs.get(rel)
+        if st is None or st.lines is None or (st.dirty is None and not st.full):
+            return FlushResult()
+        if not st.full and st.segments is not None and st.kind == "yaml":
+            affected = self._analyze_item(st)
+            if affected is not None:
+                self.stats["incremental"] += 1
+                return FlushResult(affected, True)
+        self.stats["full"] += 1
+        return FlushResult(self._analyze_full(st))
+
+    def tree_at(self, rel: str, line: int) -> tuple[Node | None, list]:
+        """A tree with right positions around `line`, and the path of its root.
+
+        Usually the document's whole tree; after partial re-parses that moved lines, the
+        re-parsed item holding `line` (path `[namespace, index]`), or a fresh parse."""
+        doc = self.document(rel)
+        st = self.docs.get(rel)
+        if doc is None or st is None:
+            return None, []
+        ok = st.tree_ok_until
+        if ok is None or line < ok or st.lines is None:
+            return doc.root, []
+        segs = st.segments
+        if segs is not None:
+            j = bisect_right(segs.starts, line) - 1
+            if j >= 0 and line < segs.ends[j]:
+                ns_name, seq, idx = segs.items[j]
+                item = _parse_item(st.lines, segs.starts[j], segs.ends[j], seq.range[1])
+                if item is not None:
+                    return item, [ns_name, idx]
+        parsed = parse_yaml(st.text, lines_index(st.lines))
+        doc.root = parsed.root
+        st.tree_ok_until = None
+        st.segments = self._segments(st) if not parsed.problems else None
+        return doc.root, []
+
+    def _analyze_full(self, st: DocState) -> set[str]:
+        text = st.text
+        doc, facts = analyze(st.path, text, self.schemas, self.cfg.modules, st.kind)
+        doc.lines = lines_index(st.lines)
+        st.doc, st.facts = doc, facts
+        st.dirty, st.full = None, False
+        st.tree_ok_until = None
+        st.segments = self._segments(st) if st.kind == "yaml" else None
+        return self.index.update(facts) | {st.path}
+
+    def _segments(self, st: DocState) -> Segments | None:
+        """Item spans of a cleanly parsed YAML document's analysed namespace sequences."""
+        doc, facts = st.doc, st.facts
+        if doc is None or doc.root is None or doc.root.kind != MAPPING:
+            return None
+        if not _generic_rules(st.path):
+            return None
+        if any(d.code == "yaml-syntax" for d in facts.diagnostics):
+            return None
+        lines = st.lines
+        bounds: list[int] = []
+        starts: list[int] = []
+        items: list[tuple[str, Node, int]] = []
+        for k, v in doc.root.items:
+            bounds.append(k.range[0])
+            name = key_text(k)
+            ns = self.schemas.namespaces.get(name)
+            if ns is None or not ns.is_array or v.kind != SEQUENCE:
+                continue
+            if self.cfg.modules is not None and ns.module.id not in self.cfg.modules:
+                continue
+            for i, item in enumerate(v.items):
+                line = _dash_line(lines, item)
+                if line is None:
+                    return None  # a flow sequence or an unusual layout: no partial parses
+                starts.append(line)
+                bounds.append(line)
+                items.append((name, v, i))
+        if not starts:
+            return None
+        bounds.append(len(lines))
+        bounds.sort()
+        ends = []
+        for s in starts:
+            j = bisect_right(bounds, s)
+            ends.append(bounds[j] if j < len(bounds) else len(lines))
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        return Segments(
+            [starts[i] for i in order], [ends[i] for i in order], [items[i] for i in order]
+        )
+
+    def _analyze_item(self, st: DocState) -> set[str] | None:
+        """Re-parse and re-check only the edited item; None when that is not possible."""
+        segs = st.segments
+        a, b, delta = st.dirty
+        j = bisect_right(segs.starts, a) - 1
+        if j < 0:
+            return None
+        start, end = segs.starts[j], segs.ends[j]
+        if not (start <= a and b < end):
+            return None
+        if j > 0 and segs.ends[j - 1] > start:
+            return None
+        lines = st.lines
+        new_end = end + delta
+        if new_end <= start:
+            return None
+        ns_name, seq, idx = segs.items[j]
+        new_item = _parse_item(lines, start, new_end, seq.range[1])
+        if new_item is None:
+            return None
+        seq.items[idx] = new_item
+        # The tree is not shifted (that would cost a walk over every later node): positions
+        # after the item are stale until `tree_at` re-parses them.
+        ok = st.tree_ok_until
+        if ok is not None and ok >= end:
+            ok += delta
+        if delta:  # containers around the item now end at stale lines, too
+            ok = start if ok is None else min(ok, start)
+        st.tree_ok_until = ok
+        # Facts: drop the old item's, shift the rest, add the new item's.
+        ns = self.schemas.namespaces[ns_name]
+        part = analyze_item(st.path, ns, new_item, self.schemas)
+        facts = st.facts
+        old_keys = [k for k in facts.keys if start <= k.range[0] < end]
+        old_refs = [r for r in facts.refs if start <= r.range[0] < end]
+        facts.keys = _splice(facts.keys, start, end, delta, part.keys)
+        facts.refs = _splice(facts.refs, start, end, delta, part.refs)
+        facts.file_refs = _splice(facts.file_refs, start, end, delta, part.file_refs)
+        facts.diagnostics = _splice(facts.diagnostics, start, end, delta, part.diagnostics)
+        if delta:
+            for e in facts.entries:
+                if e.range[0] >= end:
+                    e.range = _moved(e.range, delta)
+            facts.namespaces = {
+                k: (_moved(r, delta) if r[0] >= end else r) for k, r in facts.namespaces.items()
+            }
+            segs.starts = [s if s <= start else s + delta for s in segs.starts]
+            segs.ends = [e if e < end else e + delta for e in segs.ends]
+            segs.ends[j] = new_end
+        st.doc.text = None  # the joined text is rebuilt on demand
+        st.dirty, st.full = None, False
+        affected = self.index.update_part(st.path, old_keys, old_refs, part.keys, part.refs)
+        if delta:
+            # Other files' messages name this file's lines ("first in a.yaml:12").
+            for kd in facts.keys:
+                if kd.range[0] >= end + delta:
+                    defs = self.index.defs.get(kd.namespace, {}).get(kd.key)
+                    if defs and len(defs) > 1:
+                        affected.update(p for p, _ in defs)
+        affected.add(st.path)
+        return affected
+
+    # ---- queries -------------------------------------------------------------------------
+
+    def diagnostics(self, rel: str) -> list[Diagnostic]:
+        """The file's diagnostics: the same function `--check` reports with."""
+        return self.index.diagnostics(rel)
+
+    def lines(self, rel: str) -> list[str] | None:
+        """Current text lines of a file (the buffer if open, else the disk content)."""
+        st = self.docs.get(rel)
+        if st is not None and st.lines is not None:
+            return st.lines
+        try:
+            text, _problem = decode(rel, self.abspath(rel).read_bytes())
+        except OSError:
+            return None
+        return split_lines(text) if text is not None else None
+
+    def document(self, rel: str) -> Document | None:
+        """The up-to-date parsed document (flushing pending edits; parsing a closed file)."""
+        st = self.docs.get(rel)
+        if st is None:
+            return None
+        if st.dirty is not None or st.full:
+            self.flush(rel)
+        if st.doc is not None:
+            if st.doc.text is None:
+                st.doc.text = st.text
+            return st.doc
+        lines = self.lines(rel)
+        if lines is None:
+            return None
+        doc, _facts = analyze(rel, "\n".join(lines), self.schemas, self.cfg.modules, st.kind)
+        return doc
+
+    def top_key_line_fn(self, rel: str) -> Callable[[int], int | None] | None:
+        """For completion: the line of the top-level key above a line, from the last analysis
+        (mapped through pending edits), so that walking up a long sequence stays cheap."""
+        st = self.docs.get(rel)
+        if st is None or st.facts is None or st.lines is None:
+            return None
+        dirty = st.dirty
+        lines = st.lines
+
+        def now(n: int) -> int:
+            if dirty is None or n < dirty[0]:
+                return n
+            return n + dirty[2] if n > dirty[1] else n
+
+        cur = sorted(now(r[0]) for r in st.facts.namespaces.values())
+
+        def top(i: int) -> int | None:
+            k = bisect_right(cur, i) - 1
+            while k >= 0:
+                n = cur[k]
+                if n < len(lines) and lines[n][:1] not in ("", " ", "\t", "-", "#"):
+                    return n
+                k -= 1
+            return None
+
+        return top
+
+    def facts(self, rel: str) -> FileFacts | None:
+        return self.index.files.get(rel)
+
+    def reference_count(self, namespace: str, key: str) -> int:
+        n = 0
+        for path in self.index.referrers.get(namespace, ()):
+            f = self.index.files.get(path)
+            if f is None:
+                continue
+            n += sum(1 for r in f.refs if r.key == key and namespace in r.namespaces)
+        return n
+
+
+# ---- helpers -----------------------------------------------------------------------------
+
+
+def _generic_rules(path: str) -> bool:
+    """True when the contract's generic rules analyse the file (not Initializer's folders,
+    which have their own), so that an item can be re-checked on its own."""
+    try:
+        from .initializer.layout import locate, special_file
+    except ImportError:
+        return True
+    return special_file(path) is None and locate(path) is None
+
+
+def _digest_text(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _digest_file(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return _digest_text(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
+
+
+def _dash_col(line: str) -> int:
+    s = line.lstrip()
+    return len(line) - len(s) if s.startswith("-") else -1
+
+
+def _dash_line(lines: list[str], item: Node) -> int | None:
+    """The line of an item's `- `: the item's first line, or the line just before it."""
+    line, col = item.range[0], item.range[1]
+    text = lines[line] if line < len(lines) else ""
+    head = text[:col].rstrip()
+    if head.endswith("-") and head.lstrip() == "-":
+        return line
+    if not head.strip() and line > 0 and lines[line - 1].strip() == "-":
+        return line - 1
+    return None
+
+
+def _moved(r, delta):
+    return (r[0] + delta, r[1], r[2] + delta, r[3])
+
+
+def _splice(seq: list, start: int, end: int, delta: int, new: list) -> list:
+    """Facts outside [start, end) kept (shifted after it), the new item's in between."""
+    before = []
+    after = []
+    for x in seq:
+        line = x.range[0]
+        if line < start:
+            before.append(x)
+        elif line >= end:
+            if delta:
+                x.range = _moved(x.range, delta)
+                rel = getattr(x, "related", None)
+                if rel:
+                    for r in rel:
+                        if r.range[0] >= end:
+                            r.range = _moved(r.range, delta)
+            after.append(x)
+    return [*before, *new, *after]
+
+
+def _parse_item(lines: list[str], start: int, end: int, seq_col: int) -> Node | None:
+    """Parse lines [start, end) as one item of a block sequence whose `-` is at `seq_col`;
+    None when they are not exactly one well-formed item there."""
+    at_eof = end >= len(lines)
+    frag_lines = lines[start:end]
+    frag = "\n".join(frag_lines)
+    if not at_eof:
+        frag += "\n"
+    parsed = parse_yaml(frag, lines_index(frag_lines))
+    root = parsed.root
+    if (
+        parsed.problems
+        or root is None
+        or root.kind != SEQUENCE
+        or len(root.items) != 1
+        or root.range[1] != seq_col
+        or _dash_col(lines[start]) != seq_col
+    ):
+        return None
+    item = root.items[0]
+    # Ranges: fragment lines → document lines; a container that ran to the fragment's end
+    # ends, in the whole document, where the next token starts.
+    next_pos = None
+    if not at_eof:
+        nxt = lines[end]
+        next_pos = (end, len(nxt) - len(nxt.lstrip()))
+    _relocate(item, start, len(frag_lines), next_pos)
+    return item
+
+
+def _relocate(node: Node, offset: int, frag_eof_line: int, next_pos) -> None:
+    """Move a fragment's nodes to document lines; fix ends that ran to the fragment's end."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        r = n.range
+        if next_pos is not None and r[2] == frag_eof_line and r[3] == 0 and n.kind != "scalar":
+            n.range = (r[0] + offset, r[1], next_pos[0], next_pos[1])
+        else:
+            n.range = (r[0] + offset, r[1], r[2] + offset, r[3])
+        if n.items:
+            if n.kind == MAPPING:
+                for k, v in n.items:
+                    stack.append(k)
+                    stack.append(v)
+            else:
+                stack.extend(n.items)
+
+
+ProgressFn = Callable[[int, int], None]

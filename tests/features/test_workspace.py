@@ -1,0 +1,183 @@
+"""The Workspace: diagnostics equal to --check, and incremental updates equal to a fresh
+analysis of the same text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bundle_ls.analysis import analyze
+from bundle_ls.features.locate import locate
+from bundle_ls.index import ProjectIndex
+from bundle_ls.model import MAPPING, SEQUENCE, Node
+from bundle_ls.positions import LineIndex
+from bundle_ls.runner import check_directory
+from bundle_ls.workspace import Workspace
+from bundle_ls.yaml_doc import parse_yaml
+
+from .conftest import open_doc, pos_of
+
+
+def _sig(diags):
+    return [
+        (
+            d.path,
+            d.range,
+            d.severity,
+            d.code,
+            d.message,
+            [(r.path, r.range, r.message) for r in d.related or ()],
+            d.data,
+        )
+        for d in diags
+    ]
+
+
+def fresh_diagnostics(ws: Workspace, rel: str) -> list:
+    """What a from-scratch analysis of every current text says about `rel`."""
+    index = ProjectIndex(ws.root)
+    for path, st in ws.docs.items():
+        if st.lines is not None:
+            _doc, facts = analyze(path, st.text, ws.schemas, ws.cfg.modules)
+        else:
+            facts = ws.index.files[path]
+        index.update(facts)
+    return _sig(index.diagnostics(rel))
+
+
+def test_diagnostics_are_those_of_check(clinic: Path, ws: Workspace):
+    result = check_directory(clinic)
+    by_file: dict[str, list] = {}
+    for d in result.diagnostics:
+        by_file.setdefault(d.path, []).append(d)
+    assert len(by_file) == 4  # several files, each with its own problems
+    for rel in ws.discover():
+        assert _sig(ws.diagnostics(rel)) == _sig(by_file.get(rel, []))
+    # opening every file in the editor changes nothing
+    for rel in ws.discover():
+        open_doc(ws, rel)
+    for rel in ws.discover():
+        assert _sig(ws.diagnostics(rel)) == _sig(by_file.get(rel, []))
+
+
+def _scalars(node: Node, path: list):
+    """(path, node) of every key and scalar value, as `locate` reports them."""
+    if node.kind == MAPPING:
+        for k, v in node.items:
+            yield [*path, k.value], k
+            yield from _scalars(v, [*path, k.value])
+    elif node.kind == SEQUENCE:
+        for i, c in enumerate(node.items):
+            yield from _scalars(c, [*path, i])
+    elif node.value is not None:
+        yield path, node
+
+
+def edit(ws, rel, text, needle, new, offset=0, length=0):
+    line, ch = pos_of(text, needle, offset)
+    ws.change(rel, [((line, ch, line, ch + length), new)], 2)
+    return ws.flush(rel)
+
+
+EXTRA = "bundles/malaria/extra.yaml"
+
+
+@pytest.mark.parametrize(
+    "needle,offset,length,new",
+    [
+        ("Paracetamol", 4, 0, "X"),  # typing inside a value
+        ("form: syrup", 11, 0, "\n    strengthMg: 5"),  # a new line in an item
+        ("    storedIn:\n      - COLD_ROOM", 0, 14, ""),  # a line removed
+        ("key: QUIN", 5, 4, "PARA"),  # the key now repeats another item's
+        ("form: tablet\n    storedIn", 6, 6, "capsule"),  # an enum error
+        ("form: syrup", 0, 0, "nam: Quinine\n    "),  # an unknown property
+    ],
+)
+def test_item_edits_are_incremental_and_exact(ws, needle, offset, length, new):
+    text = open_doc(ws, EXTRA)
+    result = edit(ws, EXTRA, text, needle, new, offset, length)
+    assert result.incremental
+    assert _sig(ws.diagnostics(EXTRA)) == fresh_diagnostics(ws, EXTRA)
+    st = ws.docs[EXTRA]
+    fresh = parse_yaml(st.text, LineIndex(st.text)).root
+    # every value is found where a fresh parse puts it, with the same path
+    for path, node in _scalars(fresh, []):
+        line, ch = node.range[0], node.range[1]
+        root, prefix = ws.tree_at(EXTRA, line)
+        hit = locate(root, prefix, line, ch)
+        assert hit is not None and hit.path == path
+        assert (hit.key if hit.on_key else hit.node).range == node.range
+
+
+def test_several_edits_before_one_flush(ws):
+    text = open_doc(ws, EXTRA)
+    l1, c1 = pos_of(text, "Paracetamol")
+    ws.change(EXTRA, [((l1, c1, l1, c1), "Baby ")], 2)
+    ws.change(EXTRA, [((l1 + 1, 0, l1 + 1, 0), "    strengthMg: 500\n")], 3)
+    ws.change(EXTRA, [((l1 + 1, 16, l1 + 1, 19), "-1")], 4)
+    assert ws.flush(EXTRA).incremental
+    assert _sig(ws.diagnostics(EXTRA)) == fresh_diagnostics(ws, EXTRA)
+    assert any("-1 must be more than 0" in d.message for d in ws.diagnostics(EXTRA))
+
+
+def test_broken_yaml_falls_back_to_a_full_analysis(ws):
+    text = open_doc(ws, EXTRA)
+    result = edit(ws, EXTRA, text, "[MAIN_STORE", "", 11, 15)  # drops the closing bracket
+    assert not result.incremental
+    diags = ws.diagnostics(EXTRA)
+    assert any(d.code == "yaml-syntax" for d in diags)
+    assert _sig(diags) == fresh_diagnostics(ws, EXTRA)
+
+
+def test_renaming_a_key_affects_the_files_that_reference_it(ws):
+    text = open_doc(ws, "rooms.yaml")
+    result = edit(ws, "rooms.yaml", text, "key: COLD_ROOM", "FRIDGE", 5, 9)
+    assert result.incremental
+    assert {"bundles/malaria/drugs.csv", EXTRA} <= result.affected
+    msgs = [d.message for d in ws.diagnostics("bundles/malaria/drugs.csv")]
+    assert "no stockRooms key 'COLD_ROOM'; did you mean 'COLD_RM'?" in msgs or any(
+        "'COLD_ROOM'" in m for m in msgs
+    )
+    assert any("'COLD_ROOM'" in d.message for d in ws.diagnostics(EXTRA))
+    # defining it again clears them
+    text2 = ws.docs["rooms.yaml"].text
+    edit(ws, "rooms.yaml", text2, "key: FRIDGE", "COLD_ROOM", 5, 6)
+    assert not any("'COLD_ROOM'" in d.message for d in ws.diagnostics(EXTRA))
+
+
+def test_line_moves_update_messages_in_other_files(ws):
+    # extra.yaml's conflict message names drugs.csv:3; drugs.csv is first, so move extra.yaml
+    text = open_doc(ws, EXTRA)
+    before = [d for d in ws.diagnostics(EXTRA) if d.code == "conflict"][0]
+    result = edit(ws, EXTRA, text, "form: syrup", "\n", 11)  # Enter at the end of a line
+    assert result.incremental
+    after = [d for d in ws.diagnostics(EXTRA) if d.code == "conflict"][0]
+    assert after.range[0] == before.range[0] + 1
+    assert _sig(ws.diagnostics(EXTRA)) == fresh_diagnostics(ws, EXTRA)
+
+
+def test_csv_edit_and_close_restores_the_disk_content(ws):
+    rel = "bundles/malaria/drugs.csv"
+    text = open_doc(ws, rel)
+    line, ch = pos_of(text, "COLD_RM")
+    ws.change(rel, [((line, ch, line, ch + 7), "COLD_ROOM")], 2)
+    ws.flush(rel)
+    assert not any(d.code == "unresolved-reference" for d in ws.diagnostics(rel))
+    ws.close(rel)
+    assert any(d.code == "unresolved-reference" for d in ws.diagnostics(rel))
+
+
+def test_files_on_disk_come_and_go(ws, clinic):
+    (clinic / "more.yaml").write_text("stockRooms:\n  - key: COLD_RM\n    label: Spare fridge\n")
+    affected = ws.disk_changed("more.yaml")
+    assert "bundles/malaria/drugs.csv" in affected
+    assert not any(
+        d.code == "unresolved-reference" for d in ws.diagnostics("bundles/malaria/drugs.csv")
+    )
+    (clinic / "more.yaml").unlink()
+    affected = ws.disk_deleted("more.yaml")
+    assert "bundles/malaria/drugs.csv" in affected
+    assert any(
+        d.code == "unresolved-reference" for d in ws.diagnostics("bundles/malaria/drugs.csv")
+    )
