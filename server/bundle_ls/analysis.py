@@ -21,6 +21,7 @@ from .model import (
     ExpansionLimit,
     Node,
     Range,
+    Related,
     key_text,
     to_python,
 )
@@ -228,7 +229,7 @@ def _repeated_keys(path: str, node: Node, diags: list[Diagnostic], depth: int = 
                         "error",
                         "conflict",
                         f"'{name}' is repeated in this mapping; only one value can apply",
-                        [_related(path, first.range, "first written here")],
+                        [Related(path, first.range, "first written here")],
                     )
                 )
             else:
@@ -237,12 +238,6 @@ def _repeated_keys(path: str, node: Node, diags: list[Diagnostic], depth: int = 
     elif node.kind == SEQUENCE:
         for c in node.items:
             _repeated_keys(path, c, diags, depth + 1)
-
-
-def _related(path, rng, message):
-    from .model import Related
-
-    return Related(path, rng, message)
 
 
 def _namespace_value(
@@ -380,7 +375,7 @@ def _analyze_csv(path, text, lines, schemas, installed):
                     "error",
                     "csv-syntax",
                     f"column '{cell.text}' appears twice in the header; only one can apply",
-                    [_related(path, seen[cell.text].range, "first column of that name")],
+                    [Related(path, seen[cell.text].range, "first column of that name")],
                 )
             )
         else:

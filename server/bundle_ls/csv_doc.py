@@ -76,7 +76,6 @@ def _scan_quoted(src: list[str], i: int, sep: str, conv) -> tuple[list[Cell], in
     n_lines = len(src)
     while True:
         # skip leading spaces
-        start = pos
         while pos < len(line) and line[pos] in " \t":
             pos += 1
         if pos < len(line) and line[pos] == '"':
@@ -148,16 +147,10 @@ def _scan_quoted(src: list[str], i: int, sep: str, conv) -> tuple[list[Cell], in
                 Cell(stripped, (line_no, conv(line_no, s), line_no, conv(line_no, e)), False, s)
             )
             pos = end
-            _ = start
         if pos < len(line) and line[pos] == sep:
             pos += 1
             continue
         return cells, line_no + 1, None
-
-
-# Column kinds used to type cells: "string", "number", "integer", "boolean", or
-# ("array", item_kind).
-ColumnKind = object
 
 
 def split_list(cell: Cell, sep: str, line_index: LineIndex) -> list[tuple[str, Range]]:
