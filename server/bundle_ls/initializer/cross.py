@@ -19,7 +19,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from ..model import Diagnostic, Related
 from .layout import OTHER_CONSUMERS, locate
@@ -104,7 +104,7 @@ def near_miss(value: str, candidates: list[str] | dict[str, str]) -> str | None:
     limit = 1 if len(v) <= 10 else 2
     choices = candidates if isinstance(candidates, dict) else {c: fold(c) for c in candidates}
     found = process.extract(
-        v, choices, scorer=Levenshtein.distance,
+        v, choices, scorer=OSA.distance,
         score_cutoff=limit, limit=5,
     )
     for low, dist, cand in sorted(found, key=lambda f: f[1]):
@@ -170,8 +170,10 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
             continue
         if any(resolves(index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
             continue
-        if _UUIDISH.match(ref.key.strip()) or ":" in ref.key:
-            continue  # a uuid or a mapping defined elsewhere
+        if _UUIDISH.match(ref.key.strip()):
+            continue  # a uuid defined elsewhere
+        if ":" in ref.key and "iniz:concepts" in ref.namespaces:
+            continue  # a concept mapping SOURCE:CODE (privilege names hold colons too)
         cands = st.choices.get(ref.namespaces)
         if cands is None:
             cands = {}
