@@ -134,11 +134,18 @@ async function features(page) {
   // Go to definition (F12) on `Login Location` in wards.yaml opens tags.yaml at its key.
   await openFile(page, "wards.yaml");
   await goTo(page, tagsLine + 1, wards[tagsLine].indexOf("Login Location") + 4);
-  await page.keyboard.press("F12");
-  await page.locator('.tabs-container .tab.active[aria-label*="tags.yaml"]').waitFor({ timeout: T });
   const cursor = page.locator(".statusbar-item").filter({ hasText: /Ln \d+, Col \d+/ }).first();
   await cursor.waitFor({ timeout: T });
-  result.definition = { activeTab: "tags.yaml", cursor: (await cursor.innerText()).trim() };
+  const before = (await cursor.innerText()).trim();
+  await page.keyboard.press("F12");
+  await page.locator('.tabs-container .tab.active[aria-label*="tags.yaml"]').waitFor({ timeout: T });
+  // The cursor position in the status bar follows the new editor a moment later.
+  await page.waitForFunction(
+    (old) => [...document.querySelectorAll(".statusbar-item")].some((e) => /Ln \d+, Col \d+/.test(e.innerText) && e.innerText.trim() !== old),
+    before,
+    { timeout: T },
+  );
+  result.definition = { activeTab: "tags.yaml", before, cursor: (await cursor.innerText()).trim() };
   await page.screenshot({ path: path.join(outDir, "vscode-definition.png") });
   step("go to definition");
 
