@@ -214,6 +214,18 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     return out
 
 
+def domain_hint(name: str) -> list[str]:
+    """Domains a folder name is a typo of: a case or plural slip, or one or two edits."""
+    low = name.lower()
+    out = []
+    for d in domains():
+        if low == d or low + "s" == d or low.replace("_", "").replace("-", "") == d:
+            out.append(d)
+        elif len(low) >= 6 and OSA.distance(low, d) <= (1 if len(low) <= 8 else 2):
+            out.append(d)
+    return out
+
+
 def _pretty_known(domain: str) -> list[str]:
     from .spec import known_display
 
@@ -305,7 +317,7 @@ def _module_and_domain(index, st: _State, facts, loc) -> list[Diagnostic]:
         st.unknown_first = first
     if st.unknown_first.get(loc.domain_path) != facts.path:
         return out
-    hint = did_you_mean(loc.domain, list(domains()))
+    hint = domain_hint(loc.domain)
     if hint:
         out.append(
             Diagnostic(

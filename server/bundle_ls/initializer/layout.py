@@ -29,8 +29,6 @@ OTHER_CONSUMERS = {
     "reports": "the Reporting module (report descriptors)",
     "frontend": "the O3 frontend",
     "frontend_configuration": "the O3 frontend",
-    "drools": "a rules engine",
-    "queuerooms": "the KenyaEMR queue rooms loader",
 }
 
 # Files beside Initializer folders that bundle-ls reads for cross-file facts.
@@ -175,6 +173,8 @@ def _first_text_file(folder: Path) -> str | None:
 
 
 def _iniz_roots(root: Path, rels: list[str]) -> list[str]:
+    """The Initializer folders of the checked directory: those of discovered files, and any
+    folder named like one (hidden folders and node_modules aside)."""
     roots: set[str] = set()
     for rel in rels:
         loc = locate(rel)
@@ -182,4 +182,12 @@ def _iniz_roots(root: Path, rels: list[str]) -> list[str]:
             roots.add(loc.root)
     if _top_level:
         roots.add("")
+    for dirpath, dirnames, _files in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"]
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        if rel_dir == ".":
+            continue
+        if os.path.basename(dirpath) in ROOT_NAMES and not (set(dirnames) & CONTENT_PACKAGE_PARTS):
+            roots.add(rel_dir)
+            dirnames[:] = []  # its sub-folders are domains
     return sorted(roots)

@@ -1,0 +1,166 @@
+"""Findings across files: references, placeholders, OCL zips, modules, unknown folders,
+duplicate uuids and report descriptors."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from bundle_ls.initializer import placeholders as ph
+
+U1 = "0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a"
+U2 = "5b8a2b0e-5c7e-4a53-9a43-3f3c1a1e2d10"
+U3 = "7c1f0a4e-9d1b-4a3c-8e2f-1a2b3c4d5e6f"
+
+
+def test_references_outside_the_folder_say_nothing(repo) -> None:
+    repo.write(
+        "configuration/roles/r.csv",
+        "Uuid,Role name,Privileges,Inherited roles\n"
+        f"{U1},Clerk,App: coreapps.findPatient;Get Patients,Authenticated\n",
+    )
+    assert repo.diags() == []
+
+
+def test_reference_by_uuid_or_name_without_case_or_accents(repo) -> None:
+    repo.write("configuration/locations/a.csv", f"Uuid,Name,Parent\n{U1},Belladère,\n{U2},Ward,belladere\n{U3},Room,{U1}\n")
+    assert repo.diags() == []
+
+
+def test_near_miss_of_a_local_name_is_an_error(repo) -> None:
+    repo.write("configuration/privileges/p.csv", f"Uuid,Privilege name\n{U1},Task: Register patients\n")
+    repo.write(
+        "configuration/roles/r.csv",
+        f"Uuid,Role name,Privileges\n{U2},Clerk,Get Patients; Task: Register patient\n",
+    )
+    (d,) = repo.diags("unresolved-reference")
+    assert d.range == (1, 57, 1, 79) and d.severity == "error"
+    assert d.related[0].path == "configuration/privileges/p.csv"
+
+
+def test_names_that_differ_in_a_number_or_short_word_are_not_typos(repo) -> None:
+    repo.write("configuration/locations/a.csv", f"Uuid,Name,Parent\n{U1},Ward 1,\n{U2},Room,Ward 2\n{U3},Bed,Ward B\n")
+    assert repo.diags() == []
+
+
+def test_concept_class_near_a_core_one(repo) -> None:
+    repo.write(
+        "configuration/concepts/c.csv",
+        f"Uuid,Fully specified name:en,Data class,Data type\n{U1},Weight,Findng,Numeric\n{U2},Local,My Class,Text\n",
+    )
+    (d,) = repo.diags("unresolved-reference")
+    assert "did you mean 'Finding'?" in d.message and d.range == (1, 44, 1, 50)
+
+
+def _ocl_zip(path, concepts) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("export.json", json.dumps({"concepts": concepts, "mappings": []}))
+
+
+def test_concepts_from_ocl_zips_resolve(repo) -> None:
+    _ocl_zip(
+        repo.root / "configuration/ocl/ciel.zip",
+        [{"id": "5089", "source": "CIEL", "external_id": "5089AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+          "concept_class": "Finding", "names": [{"name": "Weight (kg)"}]}],
+    )
+    repo.write("configuration/concepts/c.csv",
+               f"Uuid,Fully specified name:en,Data class,Data type,Members\n{U1},Weight (lb),Finding,Numeric,\n"
+               f"{U2},Vitals,ConvSet,N/A,Weight (kg);CIEL:5089\n")
+    # 'Weight (kg)' is one edit from the local 'Weight (lb)'... but OCL defines it
+    assert repo.diags("unresolved-reference") == []
+
+
+def test_placeholders_from_constants(repo) -> None:
+    repo.write("constants.yml", "encounterType:\n  checkIn:\n    uuid: \"" + U1 + "\"\nlist:\n  - a\n")
+    repo.write(
+        "configuration/encountertypes/e.csv",
+        "Uuid,Name\n${encounterType.checkIn.uuid},Check-in\n${encounterType.chekIn.uuid},Other\n",
+    )
+    (d,) = repo.diags("unresolved-placeholder")
+    assert d.severity == "warning" and d.range == (2, 2, 2, 27)
+    assert "did you mean 'encounterType.checkIn.uuid'?" in d.message
+    index = repo.check().index
+    consts = ph.constants_in(index)
+    assert consts["encounterType.checkIn.uuid"] == U1 and consts["list.0"] == "a"
+    assert ph.definition_of_placeholder(index, "encounterType.checkIn.uuid") == [("constants.yml", (2, 4, 2, 8))]
+
+
+def test_placeholders_with_a_parent_config_only_hint(repo) -> None:
+    repo.write("constants.yml", "a: 1\n")
+    repo.write("dependencies.yml", "- groupId: org.pih\n  artifactId: openmrs-config-pihemr\n")
+    repo.write("configuration/encountertypes/e.csv", "Uuid,Name\n${b.c},X\n")
+    (d,) = repo.diags("unresolved-placeholder")
+    assert d.severity == "hint" and "openmrs-config-pihemr" in d.message
+
+
+def test_placeholder_functions() -> None:
+    line = "x,${encounterType.checkIn.uuid},y"
+    assert ph.placeholder_at(line, 10) == ("encounterType.checkIn.uuid", 4, 30)
+    assert ph.placeholder_at(line, 1) is None
+    assert ph.typing_placeholder("a,${enc", 7) == ("enc", 4)
+    assert ph.typing_placeholder("a,b", 3) is None
+    consts = {"encounterType.checkIn.uuid": "u", "encounterType.x": 1, "other": 2}
+    assert [k for k, _ in ph.complete_placeholders(consts, "enc")] == ["encounterType.x", "encounterType.checkIn.uuid"]
+    assert "`u`" in ph.hover_placeholder(consts, "encounterType.checkIn.uuid")
+    assert ph.hover_placeholder(consts, "nope") is None
+
+
+def test_constants_properties(repo) -> None:
+    repo.write("constants.properties", "# c\nlocation.main=Main\n")
+    repo.write("configuration/locations/l.csv", "Uuid,Name\n,${location.main}\n")
+    assert repo.diags() == []
+
+
+def test_module_not_installed_from_content_properties(repo) -> None:
+    repo.write("content.properties", "name=x\nomod.idgen = >= 4\nomod.idgen.groupId = org.openmrs\n")
+    repo.write("configuration/appointmentspecialities/a.csv", f"Uuid,Name\n{U1},Cardiology\n")
+    repo.write("configuration/idgen/i.csv", f"Uuid,Name\n{U2},Seq\n")
+    (d,) = repo.diags("module-not-installed")
+    assert d.path == "configuration/appointmentspecialities/a.csv" and d.severity == "information"
+    assert "appointments" in d.message
+
+
+def test_no_module_list_means_no_finding(repo) -> None:
+    repo.write("content.properties", "name=x\n# omod.events = ^2\n")
+    repo.write("configuration/appointmentspecialities/a.csv", f"Uuid,Name\n{U1},Cardiology\n")
+    assert repo.diags("module-not-installed") == []
+
+
+def test_unknown_domain_once_per_folder(repo) -> None:
+    repo.write("configuration/encountertype/a.csv", "Uuid,Name\n")
+    repo.write("configuration/encountertype/b.csv", "Uuid,Name\n")
+    repo.write("configuration/scripts/r.drl", "rule x\n")
+    repo.write("configuration/pih/x.json", "{}")
+    found = {d.path: d for d in repo.diags("unknown-domain")}
+    assert set(found) == {"configuration/encountertype/a.csv", "configuration/scripts/r.drl"}
+    assert found["configuration/encountertype/a.csv"].severity == "warning"
+    assert "did you mean 'encountertypes'?" in found["configuration/encountertype/a.csv"].message
+    assert found["configuration/scripts/r.drl"].severity == "information"
+
+
+def test_duplicate_uuid_both_places(repo) -> None:
+    repo.write("configuration/encountertypes/a.csv", f"Uuid,Name\n{U1},Visit\n")
+    repo.write("configuration/encountertypes/b.csv", f"Uuid,Name\n{U1},Visit note\n")
+    found = repo.diags("duplicate-uuid")
+    assert sorted((d.path, d.range, d.severity) for d in found) == [
+        ("configuration/encountertypes/a.csv", (1, 0, 1, 36), "warning"),
+        ("configuration/encountertypes/b.csv", (1, 0, 1, 36), "warning"),
+    ]
+    assert found[0].related
+
+
+def test_report_descriptor_sql_files(repo) -> None:
+    repo.write("configuration/reports/reportdescriptors/x/sql/a.sql", "select 1;")
+    repo.write(
+        "configuration/reports/reportdescriptors/x/r.yml",
+        'key: "r"\ndatasets:\n  - key: a\n    config: "sql/a.sql"\n  - key: b\n    config: "sql/b.sql"\n',
+    )
+    (d,) = repo.diags("missing-file")
+    assert d.severity == "error" and d.range == (5, 12, 5, 23)
+    facts = repo.check().index.files["configuration/reports/reportdescriptors/x/r.yml"]
+    assert [f.target for f in facts.file_refs] == [
+        "configuration/reports/reportdescriptors/x/sql/a.sql",
+        "configuration/reports/reportdescriptors/x/sql/b.sql",
+    ]
+    assert repo.diags("unknown-namespace") == [] and repo.diags("unknown-domain") == []

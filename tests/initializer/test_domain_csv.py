@@ -1,0 +1,109 @@
+"""One domain CSV: Initializer's header rules, cell types and uuids."""
+
+from __future__ import annotations
+
+U1 = "0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a"
+U2 = "5b8a2b0e-5c7e-4a53-9a43-3f3c1a1e2d10"
+
+
+def test_headers_are_matched_trimmed_and_without_case(repo) -> None:
+    repo.write(
+        "configuration/locationtags/t.csv",
+        f"UUID , void/retire,  NAME,Description,_order:100,Display:fr\n{U1},,Login Location,,,Lieu\n",
+    )
+    assert repo.diags() == []
+
+
+def test_unknown_header_with_and_without_a_close_one(repo) -> None:
+    repo.write(
+        "configuration/personattributetypes/p.csv",
+        f"Uuid,Name,Format,Foreign,Searchable,Comment\n{U1},Phone,java.lang.String,,,\n",
+    )
+    found = {d.range: (d.severity, d.message) for d in repo.diags("unknown-header")}
+    assert found[(0, 17, 0, 24)][0] == "error"
+    assert "did you mean 'Foreign uuid'?" in found[(0, 17, 0, 24)][1]
+    assert found[(0, 36, 0, 43)][0] == "information"
+
+
+def test_repeated_header_after_normalisation(repo) -> None:
+    repo.write("configuration/visittypes/v.csv", f"Uuid,Name, name ,Description\n{U1},Out,Out,\n")
+    (d,) = repo.diags("duplicate-header")
+    assert d.range == (0, 11, 0, 15) and d.severity == "error"
+    assert d.related[0].range == (0, 5, 0, 9)
+
+
+def test_missing_required_column_only_matters_with_rows(repo) -> None:
+    repo.write("configuration/visittypes/v.csv", "Name,Description\nOut,\n")
+    (d,) = repo.diags("schema")
+    assert "'Uuid'" in d.message and d.range == (0, 0, 0, 4)
+    repo.write("configuration/visittypes/v.csv", "Name,Description\n")
+    assert repo.diags("schema") == []
+
+
+def test_conceptsets_have_no_uuid_column(repo) -> None:
+    repo.write("configuration/conceptsets/s.csv", "Concept,Member,Member Type,Sort Weight\nA,B,CONCEPT-SET,1\n")
+    assert repo.diags() == []
+
+
+def test_uuid_rule_is_36_characters_not_rfc_4122(repo) -> None:
+    ciel = "1114AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    legacy = "5089" + "A" * 28
+    repo.write(
+        "configuration/concepts/c.csv",
+        "Uuid,Fully specified name:en,Data class,Data type\n"
+        f"{ciel},Weight,Finding,Numeric\n{legacy},Height,Finding,Numeric\nabc,Bad,Finding,Text\n",
+    )
+    (d,) = repo.diags("schema")
+    assert d.range == (3, 0, 3, 3) and "3 characters" in d.message
+
+
+def test_wrong_types_and_closed_sets(repo) -> None:
+    repo.write(
+        "configuration/concepts/c.csv",
+        "Uuid,Fully specified name:en,Data class,Data type,Absolute high,Display precision\n"
+        f"{U1},Weight,Finding,Numerc,1e3,2\n{U2},Height,Finding,numeric,tall,2.5\n",
+    )
+    found = {d.range: d.message for d in repo.diags("schema")}
+    assert "did you mean 'Numeric'?" in found[(1, 52, 1, 58)]
+    assert "must be a number" in found[(2, 60, 2, 64)]
+    assert "must be a whole number" in found[(2, 65, 2, 68)]
+    assert len(found) == 3
+
+
+def test_concepts_need_a_fully_specified_name_header(repo) -> None:
+    repo.write("configuration/concepts/c.csv", f"Uuid,Short name:en,Data class,Data type\n{U1},W,Finding,Text\n")
+    (d,) = repo.diags("schema")
+    assert "fully specified name" in d.message.lower()
+
+
+def test_rows_longer_than_the_header(repo) -> None:
+    repo.write("configuration/visittypes/v.csv", f"Uuid,Name\n{U1},Out,,,\n{U2},In,,oops\n")
+    (d,) = repo.diags("extra-cells")
+    assert d.range == (2, 41, 2, 45) and d.severity == "warning"
+
+
+def test_order_must_be_a_whole_number(repo) -> None:
+    repo.write("configuration/privileges/p.csv", f"Uuid,Privilege name,_order:first\n{U1},App: x,\n")
+    (d,) = repo.diags("schema")
+    assert d.range == (0, 20, 0, 32)
+    repo.write("configuration/privileges/p.csv", f"Uuid,Privilege name,_order\n{U1},App: x,\n")
+    assert repo.diags() == []
+
+
+def test_void_retire_takes_any_text(repo) -> None:
+    repo.write(
+        "configuration/encountertypes/e.csv",
+        f'Uuid,Void/Retire,Name\n{U1},"# referenced by code",Visit\n{U2},Yes,Admission\n',
+    )
+    assert repo.diags() == []
+
+
+def test_header_reference_and_tag_columns(repo) -> None:
+    repo.write("configuration/locationtags/t.csv", f"Uuid,Name\n{U1},Login Location\n")
+    repo.write(
+        "configuration/locations/l.csv",
+        f"Uuid,Name,Tag|Login Locaton,Tag|Some Core Tag\n{U2},Ward,TRUE,TRUE\n",
+    )
+    (d,) = repo.diags("unresolved-reference")
+    assert d.range == (0, 14, 0, 27)
+    assert "did you mean 'Login Location'?" in d.message

@@ -1,0 +1,64 @@
+"""Where Initializer configuration is found, and that it never collides with the contract's
+namespace files."""
+
+from __future__ import annotations
+
+from bundle_ls.initializer import layout
+from bundle_ls.initializer.layout import locate
+
+
+def test_locate_under_the_usual_folder_names() -> None:
+    layout.set_top_level(False)
+    loc = locate("configuration/locations/a.csv")
+    assert (loc.root, loc.domain, loc.known, loc.inner) == ("configuration", "locations", True, "a.csv")
+    loc = locate("distro/configs/openmrs/initializer_config/concepts/sub/b.csv")
+    assert (loc.root, loc.domain, loc.inner) == ("distro/configs/openmrs/initializer_config", "concepts", "sub/b.csv")
+    # an O3 content package: configuration/ holds backend_configuration/ and frontend_configuration/
+    loc = locate("configuration/backend_configuration/roles/r.csv")
+    assert (loc.root, loc.domain) == ("configuration/backend_configuration", "roles")
+    assert locate("configuration/frontend_configuration/x.json") is None
+    assert locate("configuration/README.md") is None
+    assert locate("bundles/malaria/drugs.csv") is None
+    loc = locate("configuration/drools/r.drl")
+    assert (loc.domain, loc.known) == ("drools", False)
+
+
+def test_top_level_when_the_checked_folder_is_the_configuration(tmp_path) -> None:
+    cfg = tmp_path / "configuration"
+    (cfg / "locations").mkdir(parents=True)
+    try:
+        assert layout.configure_root(cfg) is True
+        assert locate("locations/a.csv").domain == "locations"
+        other = tmp_path / "mine"
+        (other / "bundles").mkdir(parents=True)
+        assert layout.configure_root(other) is False
+        assert locate("locations/a.csv") is None
+    finally:
+        layout.set_top_level(False)
+
+
+def test_a_domain_csv_is_not_a_namespace_file(repo) -> None:
+    """`configuration/locations/locations.csv` would match the contract's
+    `**/locations.csv`; it is Initializer's and checked by Initializer's rules."""
+    repo.write(
+        "configuration/locations/locations.csv",
+        "Uuid,Name,Description\n0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a,Ward A,A ward\n",
+    )
+    result = repo.check()
+    assert result.files == 1
+    assert result.diagnostics == []
+    assert "iniz:locations" in result.index.files["configuration/locations/locations.csv"].namespaces
+
+
+def test_generic_namespace_csv_outside_configuration_is_unchanged(repo) -> None:
+    repo.write("bundles/a/locations.csv", "key,name\nWARD_A,Ward A\n")
+    result = repo.check()
+    assert result.files == 1
+    assert "iniz:locations" not in result.index.files["bundles/a/locations.csv"].namespaces
+
+
+def test_files_initializer_ignores_are_not_checked(repo) -> None:
+    repo.write("configuration/locations/notes.md", "# notes\n")
+    repo.write("configuration/globalproperties/gp.xml", "<config/>")
+    repo.write("configuration/globalproperties/stray.csv", "a,b\n1,2\n")
+    assert repo.check().files == 0
