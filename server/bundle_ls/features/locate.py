@@ -106,7 +106,12 @@ def hit_at(ws, rel: str, line: int, ch: int) -> Hit | None:
     root, prefix = ws.tree_at(rel, line)
     doc = ws.document(rel)
     if doc is not None and doc.kind == "csv":
-        prefix = [doc.namespace] if doc.namespace else []
-        if not prefix:
+        if not doc.namespace:
             return None
+        if doc.table is not None:
+            for cell in doc.table.header:
+                if contains(cell.range, line, ch) and cell.text:
+                    key = Node("scalar", cell.range, cell.text)
+                    return Hit([doc.namespace, None, cell.text], key, key, True)
+        prefix = [doc.namespace]
     return locate(root, prefix, line, ch)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import from_fs_path, to_fs_path
@@ -317,8 +318,8 @@ def _safe(default):
         def inner(ls: BundleServer, params):
             try:
                 return fn(ls, params)
-            except FeatureError:
-                raise
+            except JsonRpcException:
+                raise  # an answer for the client (e.g. a refused rename), not a failure
             except Exception:  # noqa: BLE001
                 log.exception("%s failed", fn.__name__)
                 return default() if callable(default) else default
@@ -536,8 +537,6 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
         try:
             edits = f_rename.rename(ls.ws, rel, pos.line, pos.character, params.new_name)
         except FeatureError as exc:
-            from pygls.exceptions import JsonRpcInvalidParams
-
             raise JsonRpcInvalidParams(str(exc)) from None
         if not edits:
             return None
