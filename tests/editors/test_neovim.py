@@ -65,14 +65,18 @@ def test_yaml_diagnostic_completion_and_definition(
 ):
     text = (workspace / "wards.yaml").read_text()
     typo = position_of(text, "Admision Location")
-    in_list = position_of(text, "[", 1)  # just after `tags: [`
     login = position_of(text, "Login Location", 3)  # inside the reference
     result = run_nvim(
         e2e_env,
         server_bin,
         workspace,
         "wards.yaml",
-        {"wait_code": "unresolved-reference", "complete": in_list, "definition": login},
+        {
+            "wait_code": "unresolved-reference",
+            # A new ward being typed, in a flow list that is not closed yet.
+            "type": {"lines": ["  - key: Ward C", "    tags: ["], "select": "Admission Location"},
+            "definition": login,
+        },
         tmp_path,
     )
 
@@ -91,8 +95,10 @@ def test_yaml_diagnostic_completion_and_definition(
     assert d["source"] == "bundle-ls"
     assert "Admision Location" in d["message"] and "Admission Location" in d["message"], d
 
-    # The completion menu lists the keys defined in tags.yaml.
+    # The completion menu lists the keys defined in tags.yaml, and choosing one inserts the
+    # whole key (keys have spaces).
     assert set(result["completion"]) >= TAG_KEYS, result["completion"]
+    assert result["accepted_line"] == "    tags: [Admission Location", result
 
     # Go to definition on `Login Location` jumps into tags.yaml, on the line that defines it.
     assert result.get("definition"), "go to definition did not jump"
@@ -108,7 +114,10 @@ def test_csv_diagnostic_and_completion(e2e_env, server_bin, workspace, position_
         server_bin,
         workspace,
         "locations.csv",
-        {"wait_code": "unresolved-reference", "complete": typo},
+        {
+            "wait_code": "unresolved-reference",
+            "type": {"lines": ["Ward C,Ward C,"], "select": "Admission Location"},
+        },
         tmp_path,
     )
 
@@ -122,8 +131,10 @@ def test_csv_diagnostic_and_completion(e2e_env, server_bin, workspace, position_
     assert d["severity"] == ERROR and d["source"] == "bundle-ls"
     assert "Login Locaton" in d["message"], d
 
-    # Completion at the start of the `tags` cell lists the tag keys from tags.yaml.
+    # Completion in the `tags` cell of a new row lists the tag keys from tags.yaml, and
+    # choosing one inserts the whole key.
     assert set(result["completion"]) >= TAG_KEYS, result["completion"]
+    assert result["accepted_line"] == "Ward C,Ward C,Admission Location", result
 
 
 def test_extra_schema_folder_setting(

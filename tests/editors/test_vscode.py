@@ -203,6 +203,9 @@ def test_problems_completion_definition(
         for key in TAG_KEYS:
             assert any(label.startswith(key) for label in r[where]), (where, r[where])
 
+    # Choosing "Admission Location" in a new row's tags cell inserts the whole key.
+    assert "Ward C,Ward C,Admission Location" in r["csvLinesAfterAccept"], r["csvLinesAfterAccept"]
+
     # Go to definition (F12) opened tags.yaml on line 2 (1-based), where the key is defined.
     assert r["definition"]["activeTab"] == "tags.yaml"
     assert re.match(r"Ln 2, Col \d+", r["definition"]["cursor"]), r["definition"]

@@ -33,6 +33,24 @@ local function schema_folders(list, root)
   return out
 end
 
+--- Keys are names with spaces ("Login Location"). For a completion item with a plain-text
+--- edit, Neovim 0.11 inserts only up to the first space of the edit's text ("Login"), so the
+--- whole text is made the item's word. Registered with vim.lsp.completion, which the default
+--- omnifunc (<C-x><C-o>) and vim.lsp.completion.get() both use; it turns on no autotrigger.
+local function whole_key(item)
+  local edit = item.textEdit
+  if edit and edit.newText and item.insertTextFormat ~= 2 then -- 2: snippet, left to Neovim
+    return { word = edit.newText }
+  end
+  return {}
+end
+
+local function on_attach(client, bufnr)
+  if vim.lsp.completion and vim.lsp.completion.enable and client:supports_method('textDocument/completion') then
+    vim.lsp.completion.enable(true, client.id, bufnr, { convert = whole_key })
+  end
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { 'bundle-ls', '--stdio' },
@@ -46,6 +64,8 @@ return {
   },
   -- The server reads the extra schema folders from initializationOptions {"schemas": [...]};
   -- they are taken from settings.bundleLs.schemas so that there is one place to set them.
+  -- If you set your own on_attach, call this one from it (see docs/editors.md).
+  on_attach = on_attach,
   before_init = function(params, config)
     local bundle = (config.settings or {}).bundleLs or {}
     local schemas = schema_folders(bundle.schemas, config.root_dir)

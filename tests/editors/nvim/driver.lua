@@ -6,9 +6,12 @@
 -- Environment:
 --   BUNDLE_LS_NVIM_RTP   the clients/neovim folder
 --   BUNDLE_LS_NVIM_OUT   where to write the JSON result
---   BUNDLE_LS_NVIM_PLAN  JSON: {"config": {...}, "wait_code": "...", "complete": [line, character],
---                               "definition": [line, character]} (0-based, all optional);
---                        "config" is given to vim.lsp.config('bundle_ls', ...) as a user would
+--   BUNDLE_LS_NVIM_PLAN  JSON, every field optional:
+--     "config":     given to vim.lsp.config('bundle_ls', ...), as a user would
+--     "wait_code":  wait for a diagnostic with this code
+--     "type":       {"lines": [...], "select": "label"}: add the lines at the end, complete at the
+--                   end of the last one with <C-x><C-o>, accept the entry "label" with <C-y>
+--     "definition": [line, character] (0-based): go to definition from there
 -- What a user would see is recorded: the diagnostics of the buffer, the insert-mode completion
 -- menu (<C-x><C-o>, Neovim's default LSP omnifunc), and where go to definition jumps.
 
@@ -118,30 +121,52 @@ local function scenario()
   step('diagnostics')
   result.diagnostics = collect_diagnostics()
 
-  if plan.complete then
-    local line, character = plan.complete[1], plan.complete[2]
-    vim.api.nvim_win_set_cursor(0, { line + 1, character })
-    -- Insert mode at the cursor, then ask for completion as a user does: <C-x><C-o>.
-    feed('i<C-x><C-o>')
+  if plan.type then
+    -- As if typed: new lines at the end of the buffer (didChange reaches the server), then,
+    -- in insert mode at the end of the last one, <C-x><C-o> (Neovim's default LSP omnifunc).
+    local last = vim.api.nvim_buf_line_count(buf)
+    vim.api.nvim_buf_set_lines(buf, last, last, false, plan.type.lines)
+    local row = last + #plan.type.lines
+    vim.api.nvim_win_set_cursor(0, { row, 0 })
+    feed('A<C-x><C-o>')
     local shown = wait_until(function()
       return #vim.fn.complete_info({ 'items' }).items > 0
     end, 15000)
     step('completion')
     result.completion_mode = vim.fn.mode()
-    result.completion = {}
-    if shown then
-      for _, it in ipairs(vim.fn.complete_info({ 'items' }).items) do
-        table.insert(result.completion, it.word ~= '' and it.word or it.abbr)
+    result.completion = {} -- what the menu shows (abbr)
+    result.completion_words = {} -- what choosing an entry inserts (word)
+    local items = shown and vim.fn.complete_info({ 'items' }).items or {}
+    local want
+    for i, it in ipairs(items) do
+      table.insert(result.completion, it.abbr ~= '' and it.abbr or it.word)
+      table.insert(result.completion_words, it.word)
+      if (it.abbr ~= '' and it.abbr or it.word) == plan.type.select then
+        want = i - 1
       end
+    end
+    if want ~= nil then
+      -- Move the selection to the wanted entry with <C-n>, then accept it with <C-y>.
+      wait_until(function()
+        local sel = vim.fn.complete_info({ 'selected' }).selected
+        if sel == want then
+          return true
+        end
+        feed('<C-n>')
+        return false
+      end, 5000)
+      feed('<C-y>')
+      wait_until(function()
+        return vim.fn.pumvisible() == 0
+      end, 5000)
+      result.accepted_line = vim.api.nvim_buf_get_lines(buf, row - 1, row, false)[1]
     end
     feed('<C-e><Esc>')
     wait_until(function()
       return vim.fn.mode() == 'n'
     end, 5000)
-    -- Leave the buffer as it was (the menu inserted nothing, but be sure).
-    if vim.bo[buf].modified then
-      vim.cmd('silent! edit!')
-    end
+    -- Put the buffer back as it was, for the steps after this one.
+    vim.api.nvim_buf_set_lines(buf, last, -1, false, {})
   end
 
   if plan.definition then

@@ -131,6 +131,24 @@ async function features(page) {
   await page.keyboard.press("Escape");
   step("completion in locations.csv");
 
+  // Typing a new row and choosing a key from the list inserts the whole key.
+  await page.keyboard.press("Control+End");
+  await page.keyboard.type("Ward C,Ward C,");
+  await page.keyboard.press("Control+Space");
+  const wanted = page.locator(".editor-widget.suggest-widget .monaco-list-row").filter({ hasText: "Admission Location" }).first();
+  await wanted.waitFor({ timeout: T });
+  await wanted.click();
+  await page.locator(".editor-widget.suggest-widget").waitFor({ state: "hidden", timeout: T });
+  result.csvLinesAfterAccept = await page
+    .locator(".editor-instance .monaco-editor .view-lines")
+    .first()
+    .evaluate((el) =>
+      [...el.querySelectorAll(".view-line")]
+        .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+        .map((l) => l.textContent.replace(/\u00a0/g, " ")),
+    );
+  step("accepted a completion in a new CSV row");
+
   // Go to definition (F12) on `Login Location` in wards.yaml opens tags.yaml at its key.
   await openFile(page, "wards.yaml");
   await goTo(page, tagsLine + 1, wards[tagsLine].indexOf("Login Location") + 4);
