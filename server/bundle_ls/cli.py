@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .initializer import layout as initializer_layout
 from .project import SETTINGS_FILE, ProjectError
 from .reporters import REPORTERS, Report
 from .runner import check_directory
@@ -67,6 +68,10 @@ def _config_root(path: Path) -> tuple[Path, str | None]:
     for folder in (start, *start.parents):
         if (folder / SETTINGS_FILE).is_file():
             return folder, path.resolve().relative_to(folder).as_posix()
+    # a file of an Initializer folder: check its whole repository, so references resolve
+    repo = initializer_layout.repository_of(path.resolve())
+    if repo is not None:
+        return repo, path.resolve().relative_to(repo).as_posix()
     return start, path.name
 
 

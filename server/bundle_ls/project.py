@@ -45,6 +45,9 @@ class ProjectConfig:
             if not isinstance(schemas, list):
                 raise ProjectError(f"{path}: schemas: must be a list of folders")
             cfg.schema_folders = [(root / str(s)).resolve() for s in schemas]
+            why = initializer_layout.configure_settings(data.get("initializer"))
+            if why:
+                raise ProjectError(f"{path}: initializer: {why}")
             modules = data.get("modules")
             if modules is not None:
                 if not isinstance(modules, list):

@@ -164,3 +164,18 @@ def test_report_descriptor_sql_files(repo) -> None:
         "configuration/reports/reportdescriptors/x/sql/b.sql",
     ]
     assert repo.diags("unknown-namespace") == [] and repo.diags("unknown-domain") == []
+
+
+def test_duplicate_uuid_severity_is_configurable(repo) -> None:
+    repo.write("bundle-ls.yaml", "initializer:\n  duplicate-uuid: error\n")
+    repo.write("configuration/encountertypes/a.csv", f"Uuid,Name\n{U1},Visit\n{U1},Visit note\n")
+    assert {d.severity for d in repo.diags("duplicate-uuid")} == {"error"}
+    repo.write("bundle-ls.yaml", "initializer:\n  duplicate-uuid: off\n")
+    assert repo.diags("duplicate-uuid") == []
+    repo.write("bundle-ls.yaml", "initializer:\n  duplicate-uuid: loud\n")
+    import pytest
+
+    from bundle_ls.project import ProjectError
+
+    with pytest.raises(ProjectError, match="duplicate-uuid"):
+        repo.check()

@@ -62,3 +62,25 @@ def test_files_initializer_ignores_are_not_checked(repo) -> None:
     repo.write("configuration/globalproperties/gp.xml", "<config/>")
     repo.write("configuration/globalproperties/stray.csv", "a,b\n1,2\n")
     assert repo.check().files == 0
+
+
+def test_check_one_file_of_an_initializer_folder(repo) -> None:
+    import json
+    import subprocess
+    import sys
+
+    repo.write("configuration/locationtags/t.csv", "Uuid,Name\n0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a,Login Location\n")
+    repo.write(
+        "configuration/locations/locations.csv",
+        "Uuid,Name,Tags\n5b8a2b0e-5c7e-4a53-9a43-3f3c1a1e2d10,Ward,Login Locaton\n",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "bundle_ls", "--check", str(repo.root / "configuration/locations/locations.csv"),
+         "--format", "json"],
+        capture_output=True, text=True, timeout=120,
+    )
+    found = json.loads(out.stdout)["diagnostics"]
+    assert [(d["path"], d["code"]) for d in found] == [
+        ("configuration/locations/locations.csv", "unresolved-reference")
+    ]
+    assert out.returncode == 1

@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..model import Diagnostic, Related
-from .layout import OTHER_CONSUMERS, locate
+from .layout import OTHER_CONSUMERS, locate, severity
 from .ocl import OclConcepts, concepts_under
 from .spec import CONSTANT_NS, MODULE_NS, PREFIX, domains, known_values
 from ..suggest import did_you_mean
@@ -256,6 +256,9 @@ def _placeholder(path, ref, index, parents, constants_known) -> Diagnostic:
 
 def _duplicate_uuids(index, facts) -> list[Diagnostic]:
     out = []
+    sev = severity("duplicate-uuid", "warning")
+    if sev == "off":
+        return out
     for kd in facts.keys:
         if not kd.namespace.startswith(PREFIX) or not isinstance(kd.value, dict):
             continue
@@ -274,7 +277,7 @@ def _duplicate_uuids(index, facts) -> list[Diagnostic]:
             Diagnostic(
                 facts.path,
                 kd.range,
-                "warning",
+                sev,
                 "duplicate-uuid",
                 f"{domain} uuid '{kd.key}' is also defined at {where}; Initializer loads both and "
                 "the last one loaded wins",

@@ -37,6 +37,28 @@ MODULE_FILES = ("content.properties", "distro.properties")
 DEPENDENCY_FILES = ("dependencies.yml", "dependencies.yaml")
 
 _top_level: bool = False
+# bundle-ls.yaml `initializer:` settings: severity of a finding code, or "off".
+_severity: dict[str, str] = {}
+SEVERITY_CHOICES = ("error", "warning", "information", "hint", "off")
+
+
+def configure_settings(section: object) -> str | None:
+    """Read the `initializer:` section of bundle-ls.yaml (`{code: severity}`, for example
+    `duplicate-uuid: error`); returns the reason it is unusable, or None."""
+    _severity.clear()
+    if section is None:
+        return None
+    if not isinstance(section, dict):
+        return "must be a mapping from a finding code to a severity"
+    for code, sev in section.items():
+        if sev not in SEVERITY_CHOICES:
+            return f"{code}: must be one of {', '.join(SEVERITY_CHOICES)}"
+        _severity[str(code)] = sev
+    return None
+
+
+def severity(code: str, default: str) -> str:
+    return _severity.get(code, default)
 
 
 def configure_root(root: Path) -> bool:
@@ -46,6 +68,7 @@ def configure_root(root: Path) -> bool:
     backend_configuration/), or when at least two of its sub-folders are domain names.
     """
     global _top_level
+    _severity.clear()
     try:
         subs = {p.name for p in root.iterdir() if p.is_dir()}
     except OSError:
@@ -58,6 +81,16 @@ def configure_root(root: Path) -> bool:
     else:
         _top_level = len(subs & set(known)) >= 2 and not (root / "bundle-ls.yaml").is_file()
     return _top_level
+
+
+def repository_of(file: Path) -> Path | None:
+    """For a file inside an Initializer folder: the folder above the outermost folder named
+    like one (the repository), which `--check FILE` checks as a whole; else None."""
+    outer = None
+    for folder in file.parents:
+        if folder.name in ROOT_NAMES:
+            outer = folder
+    return outer.parent if outer is not None else None
 
 
 def set_top_level(value: bool) -> None:
