@@ -80,7 +80,9 @@ def test_no_generic_namespace_claims_an_initializer_file(corpus_results) -> None
     for repo, (result, _s) in corpus_results.items():
         codes = {d.code for d in result.diagnostics}
         assert "unknown-namespace" not in codes, repo
-        assert "schema" not in {d.code for d in result.diagnostics if "unknown property" in d.message}
+        assert "schema" not in {
+            d.code for d in result.diagnostics if "unknown property" in d.message
+        }
 
 
 def test_references_outside_the_folder_are_not_errors(corpus_results) -> None:
@@ -109,16 +111,29 @@ def test_checking_the_configuration_folder_itself(corpus: Path, corpus_results) 
     """`--check repo/configuration` finds the same things as `--check repo`, paths relative."""
     repo = "palladiumkenya__openmrs-config-kenyaemr"
     out = subprocess.run(
-        [sys.executable, "-m", "bundle_ls", "--check", str(corpus / repo / "configuration"),
-         "--format", "json"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "bundle_ls",
+            "--check",
+            str(corpus / repo / "configuration"),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 1, out.stderr
-    got = {(d["path"], d["code"], d["range"]["start"]["line"], d["range"]["start"]["character"])
-           for d in json.loads(out.stdout)["diagnostics"]}
+    got = {
+        (d["path"], d["code"], d["range"]["start"]["line"], d["range"]["start"]["character"])
+        for d in json.loads(out.stdout)["diagnostics"]
+    }
     whole, _ = corpus_results[repo]
-    want = {(d.path.removeprefix("configuration/"), d.code, d.range[0], d.range[1])
-            for d in whole.diagnostics}
+    want = {
+        (d.path.removeprefix("configuration/"), d.code, d.range[0], d.range[1])
+        for d in whole.diagnostics
+    }
     assert got == want
 
 
@@ -128,6 +143,8 @@ def test_timing_is_recorded(corpus_results) -> None:
     print()
     for repo, (result, secs) in corpus_results.items():
         sev = [d.severity for d in result.diagnostics]
-        print(f"| {repo} | {result.files} | {sev.count('error')} | {sev.count('warning')} | "
-              f"{sev.count('information')} | {sev.count('hint')} | {secs:.2f} |")
+        print(
+            f"| {repo} | {result.files} | {sev.count('error')} | {sev.count('warning')} | "
+            f"{sev.count('information')} | {sev.count('hint')} | {secs:.2f} |"
+        )
     assert set(corpus_results) == set(REPOS)

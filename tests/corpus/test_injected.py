@@ -47,7 +47,11 @@ def errors(root: Path) -> list:
 
 def at(diags, path: str, pos: tuple[int, int, int], code: str):
     line, start, end = pos
-    hits = [d for d in diags if d.path == path and d.code == code and d.range == (line, start, line, end)]
+    hits = [
+        d
+        for d in diags
+        if d.path == path and d.code == code and d.range == (line, start, line, end)
+    ]
     assert len(hits) == 1, [(d.path, d.range, d.code, d.message) for d in diags]
     return hits[0]
 
@@ -85,7 +89,9 @@ def test_misspelt_privilege_in_a_role(corpus: Path, tmp_path: Path) -> None:
     assert {d.message.split(";")[0] for d in real} == {
         "no privileges 'o3 : Generate Mortuary Reports' here or in OpenMRS core"
     }
-    pos = inject(root / roles, 1, "o3: View Appointments Dashboard", "o3: View Appointment Dashboard")
+    pos = inject(
+        root / roles, 1, "o3: View Appointments Dashboard", "o3: View Appointment Dashboard"
+    )
     d = at(errors(root), roles, pos, "unresolved-reference")
     assert "'o3: View Appointments Dashboard'" in d.message
 
@@ -118,7 +124,9 @@ def test_bad_uuid_but_ciel_ids_are_fine(corpus: Path, tmp_path: Path) -> None:
     rel = "configuration/backend_configuration/concepts/tests_core-demo.csv"
     root = copy(corpus, tmp_path, DEMO, rel)
     assert errors(root) == []  # 1133AAAA… (36 characters) is a valid id
-    pos = inject(root / rel, 1, "1133AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "1133AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+    pos = inject(
+        root / rel, 1, "1133AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "1133AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    )
     d = at(errors(root), rel, pos, "schema")
     assert "35 characters" in d.message
 

@@ -23,12 +23,17 @@ def test_references_outside_the_folder_say_nothing(repo) -> None:
 
 
 def test_reference_by_uuid_or_name_without_case_or_accents(repo) -> None:
-    repo.write("configuration/locations/a.csv", f"Uuid,Name,Parent\n{U1},Belladère,\n{U2},Ward,belladere\n{U3},Room,{U1}\n")
+    repo.write(
+        "configuration/locations/a.csv",
+        f"Uuid,Name,Parent\n{U1},Belladère,\n{U2},Ward,belladere\n{U3},Room,{U1}\n",
+    )
     assert repo.diags() == []
 
 
 def test_near_miss_of_a_local_name_is_an_error(repo) -> None:
-    repo.write("configuration/privileges/p.csv", f"Uuid,Privilege name\n{U1},Task: Register patients\n")
+    repo.write(
+        "configuration/privileges/p.csv", f"Uuid,Privilege name\n{U1},Task: Register patients\n"
+    )
     repo.write(
         "configuration/roles/r.csv",
         f"Uuid,Role name,Privileges\n{U2},Clerk,Get Patients; Task: Register patient\n",
@@ -39,7 +44,10 @@ def test_near_miss_of_a_local_name_is_an_error(repo) -> None:
 
 
 def test_names_that_differ_in_a_number_or_short_word_are_not_typos(repo) -> None:
-    repo.write("configuration/locations/a.csv", f"Uuid,Name,Parent\n{U1},Ward 1,\n{U2},Room,Ward 2\n{U3},Bed,Ward B\n")
+    repo.write(
+        "configuration/locations/a.csv",
+        f"Uuid,Name,Parent\n{U1},Ward 1,\n{U2},Room,Ward 2\n{U3},Bed,Ward B\n",
+    )
     assert repo.diags() == []
 
 
@@ -61,18 +69,29 @@ def _ocl_zip(path, concepts) -> None:
 def test_concepts_from_ocl_zips_resolve(repo) -> None:
     _ocl_zip(
         repo.root / "configuration/ocl/ciel.zip",
-        [{"id": "5089", "source": "CIEL", "external_id": "5089AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-          "concept_class": "Finding", "names": [{"name": "Weight (kg)"}]}],
+        [
+            {
+                "id": "5089",
+                "source": "CIEL",
+                "external_id": "5089AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                "concept_class": "Finding",
+                "names": [{"name": "Weight (kg)"}],
+            }
+        ],
     )
-    repo.write("configuration/concepts/c.csv",
-               f"Uuid,Fully specified name:en,Data class,Data type,Members\n{U1},Weight (lb),Finding,Numeric,\n"
-               f"{U2},Vitals,ConvSet,N/A,Weight (kg);CIEL:5089\n")
+    repo.write(
+        "configuration/concepts/c.csv",
+        f"Uuid,Fully specified name:en,Data class,Data type,Members\n{U1},Weight (lb),Finding,Numeric,\n"
+        f"{U2},Vitals,ConvSet,N/A,Weight (kg);CIEL:5089\n",
+    )
     # 'Weight (kg)' is one edit from the local 'Weight (lb)'... but OCL defines it
     assert repo.diags("unresolved-reference") == []
 
 
 def test_placeholders_from_constants(repo) -> None:
-    repo.write("constants.yml", "encounterType:\n  checkIn:\n    uuid: \"" + U1 + "\"\nlist:\n  - a\n")
+    repo.write(
+        "constants.yml", 'encounterType:\n  checkIn:\n    uuid: "' + U1 + '"\nlist:\n  - a\n'
+    )
     repo.write(
         "configuration/encountertypes/e.csv",
         "Uuid,Name\n${encounterType.checkIn.uuid},Check-in\n${encounterType.chekIn.uuid},Other\n",
@@ -83,7 +102,9 @@ def test_placeholders_from_constants(repo) -> None:
     index = repo.check().index
     consts = ph.constants_in(index)
     assert consts["encounterType.checkIn.uuid"] == U1 and consts["list.0"] == "a"
-    assert ph.definition_of_placeholder(index, "encounterType.checkIn.uuid") == [("constants.yml", (2, 4, 2, 8))]
+    assert ph.definition_of_placeholder(index, "encounterType.checkIn.uuid") == [
+        ("constants.yml", (2, 4, 2, 8))
+    ]
 
 
 def test_placeholders_with_a_parent_config_only_hint(repo) -> None:
@@ -101,7 +122,10 @@ def test_placeholder_functions() -> None:
     assert ph.typing_placeholder("a,${enc", 7) == ("enc", 4)
     assert ph.typing_placeholder("a,b", 3) is None
     consts = {"encounterType.checkIn.uuid": "u", "encounterType.x": 1, "other": 2}
-    assert [k for k, _ in ph.complete_placeholders(consts, "enc")] == ["encounterType.x", "encounterType.checkIn.uuid"]
+    assert [k for k, _ in ph.complete_placeholders(consts, "enc")] == [
+        "encounterType.x",
+        "encounterType.checkIn.uuid",
+    ]
     assert "`u`" in ph.hover_placeholder(consts, "encounterType.checkIn.uuid")
     assert ph.hover_placeholder(consts, "nope") is None
 
@@ -113,7 +137,9 @@ def test_constants_properties(repo) -> None:
 
 
 def test_module_not_installed_from_content_properties(repo) -> None:
-    repo.write("content.properties", "name=x\nomod.idgen = >= 4\nomod.idgen.groupId = org.openmrs\n")
+    repo.write(
+        "content.properties", "name=x\nomod.idgen = >= 4\nomod.idgen.groupId = org.openmrs\n"
+    )
     repo.write("configuration/appointmentspecialities/a.csv", f"Uuid,Name\n{U1},Cardiology\n")
     repo.write("configuration/idgen/i.csv", f"Uuid,Name\n{U2},Seq\n")
     (d,) = repo.diags("module-not-installed")

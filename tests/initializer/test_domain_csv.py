@@ -41,7 +41,10 @@ def test_missing_required_column_only_matters_with_rows(repo) -> None:
 
 
 def test_conceptsets_have_no_uuid_column(repo) -> None:
-    repo.write("configuration/conceptsets/s.csv", "Concept,Member,Member Type,Sort Weight\nA,B,CONCEPT-SET,1\n")
+    repo.write(
+        "configuration/conceptsets/s.csv",
+        "Concept,Member,Member Type,Sort Weight\nA,B,CONCEPT-SET,1\n",
+    )
     assert repo.diags() == []
 
 
@@ -71,7 +74,10 @@ def test_wrong_types_and_closed_sets(repo) -> None:
 
 
 def test_concepts_need_a_fully_specified_name_header(repo) -> None:
-    repo.write("configuration/concepts/c.csv", f"Uuid,Short name:en,Data class,Data type\n{U1},W,Finding,Text\n")
+    repo.write(
+        "configuration/concepts/c.csv",
+        f"Uuid,Short name:en,Data class,Data type\n{U1},W,Finding,Text\n",
+    )
     (d,) = repo.diags("schema")
     assert "fully specified name" in d.message.lower()
 
@@ -83,7 +89,9 @@ def test_rows_longer_than_the_header(repo) -> None:
 
 
 def test_order_must_be_a_whole_number(repo) -> None:
-    repo.write("configuration/privileges/p.csv", f"Uuid,Privilege name,_order:first\n{U1},App: x,\n")
+    repo.write(
+        "configuration/privileges/p.csv", f"Uuid,Privilege name,_order:first\n{U1},App: x,\n"
+    )
     (d,) = repo.diags("schema")
     assert d.range == (0, 20, 0, 32)
     repo.write("configuration/privileges/p.csv", f"Uuid,Privilege name,_order\n{U1},App: x,\n")

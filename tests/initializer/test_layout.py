@@ -10,9 +10,18 @@ from bundle_ls.initializer.layout import locate
 def test_locate_under_the_usual_folder_names() -> None:
     layout.set_top_level(False)
     loc = locate("configuration/locations/a.csv")
-    assert (loc.root, loc.domain, loc.known, loc.inner) == ("configuration", "locations", True, "a.csv")
+    assert (loc.root, loc.domain, loc.known, loc.inner) == (
+        "configuration",
+        "locations",
+        True,
+        "a.csv",
+    )
     loc = locate("distro/configs/openmrs/initializer_config/concepts/sub/b.csv")
-    assert (loc.root, loc.domain, loc.inner) == ("distro/configs/openmrs/initializer_config", "concepts", "sub/b.csv")
+    assert (loc.root, loc.domain, loc.inner) == (
+        "distro/configs/openmrs/initializer_config",
+        "concepts",
+        "sub/b.csv",
+    )
     # an O3 content package: configuration/ holds backend_configuration/ and frontend_configuration/
     loc = locate("configuration/backend_configuration/roles/r.csv")
     assert (loc.root, loc.domain) == ("configuration/backend_configuration", "roles")
@@ -47,7 +56,9 @@ def test_a_domain_csv_is_not_a_namespace_file(repo) -> None:
     result = repo.check()
     assert result.files == 1
     assert result.diagnostics == []
-    assert "iniz:locations" in result.index.files["configuration/locations/locations.csv"].namespaces
+    assert (
+        "iniz:locations" in result.index.files["configuration/locations/locations.csv"].namespaces
+    )
 
 
 def test_generic_namespace_csv_outside_configuration_is_unchanged(repo) -> None:
@@ -69,15 +80,27 @@ def test_check_one_file_of_an_initializer_folder(repo) -> None:
     import subprocess
     import sys
 
-    repo.write("configuration/locationtags/t.csv", "Uuid,Name\n0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a,Login Location\n")
+    repo.write(
+        "configuration/locationtags/t.csv",
+        "Uuid,Name\n0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a,Login Location\n",
+    )
     repo.write(
         "configuration/locations/locations.csv",
         "Uuid,Name,Tags\n5b8a2b0e-5c7e-4a53-9a43-3f3c1a1e2d10,Ward,Login Locaton\n",
     )
     out = subprocess.run(
-        [sys.executable, "-m", "bundle_ls", "--check", str(repo.root / "configuration/locations/locations.csv"),
-         "--format", "json"],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "bundle_ls",
+            "--check",
+            str(repo.root / "configuration/locations/locations.csv"),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     found = json.loads(out.stdout)["diagnostics"]
     assert [(d["path"], d["code"]) for d in found] == [

@@ -22,10 +22,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..model import Diagnostic, Related
+from ..suggest import did_you_mean
 from .layout import OTHER_CONSUMERS, locate, severity
 from .ocl import OclConcepts, concepts_under
 from .spec import CONSTANT_NS, MODULE_NS, PREFIX, domains, known_values
-from ..suggest import did_you_mean
 
 if TYPE_CHECKING:
     from ..analysis import FileFacts
@@ -104,8 +104,11 @@ def near_miss(value: str, candidates: list[str] | dict[str, str]) -> str | None:
     limit = 1 if len(v) <= 10 else 2
     choices = candidates if isinstance(candidates, dict) else {c: fold(c) for c in candidates}
     found = process.extract(
-        v, choices, scorer=OSA.distance,
-        score_cutoff=limit, limit=5,
+        v,
+        choices,
+        scorer=OSA.distance,
+        score_cutoff=limit,
+        limit=5,
     )
     for low, dist, cand in sorted(found, key=lambda f: f[1]):
         if dist == 0 or not _typo(v, low):
@@ -119,7 +122,7 @@ def _typo(a: str, b: str) -> bool:
     if len(wa) != len(wb):
         # a missing or extra space ("LoginLocation"): the letters are the same
         return a.replace(" ", "") == b.replace(" ", "")
-    diff = [(x, y) for x, y in zip(wa, wb) if x != y]
+    diff = [(x, y) for x, y in zip(wa, wb, strict=False) if x != y]
     if len(diff) != 1:
         return False
     x, y = diff[0]
@@ -134,7 +137,7 @@ def resolves(index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool =
     v = value.strip()
     if fold(v) in _lower_keys(index, st, ns):
         return True
-    domain = ns[len(PREFIX):]
+    domain = ns[len(PREFIX) :]
     if v.lower() in known_values(domain):
         return True
     if not ocl:
@@ -178,7 +181,7 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         if cands is None:
             cands = {}
             for n in ref.namespaces:
-                for c in (*_local_names(index, st, n), *_pretty_known(n[len(PREFIX):])):
+                for c in (*_local_names(index, st, n), *_pretty_known(n[len(PREFIX) :])):
                     cands[c] = fold(c)
             st.choices[ref.namespaces] = cands
         hit = near_miss(ref.key, cands)
@@ -187,7 +190,7 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         # only now read the OCL zips (slow): a name they define is not a typo
         if any(resolves(index, st, n, ref.key, iniz_root) for n in ref.namespaces):
             continue
-        where = " or ".join(n[len(PREFIX):] for n in ref.namespaces)
+        where = " or ".join(n[len(PREFIX) :] for n in ref.namespaces)
         related = None
         for n in ref.namespaces:
             defs = index.defs.get(n, {}).get(hit)
@@ -219,9 +222,13 @@ def domain_hint(name: str) -> list[str]:
     low = name.lower()
     out = []
     for d in domains():
-        if low == d or low + "s" == d or low.replace("_", "").replace("-", "") == d:
-            out.append(d)
-        elif len(low) >= 6 and OSA.distance(low, d) <= (1 if len(low) <= 8 else 2):
+        if (
+            low == d
+            or low + "s" == d
+            or low.replace("_", "").replace("-", "") == d
+            or len(low) >= 6
+            and OSA.distance(low, d) <= (1 if len(low) <= 8 else 2)
+        ):
             out.append(d)
     return out
 
@@ -242,7 +249,8 @@ def _placeholder(path, ref, index, parents, constants_known) -> Diagnostic:
             "hint",
             "unresolved-placeholder",
             f"'${{{ref.key}}}' is not in this repository's constants; it may come from "
-            f"{', '.join(parents)} (dependencies.yml)" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+            f"{', '.join(parents)} (dependencies.yml)"
+            + (f"; did you mean '{hint[0]}'?" if hint else ""),
             None,
             data,
         )
@@ -265,13 +273,14 @@ def _duplicate_uuids(index, facts) -> list[Diagnostic]:
         if kd.value.get("id") != "uuid":
             continue
         defs = [
-            d for d in index.defs.get(kd.namespace, {}).get(kd.key, ())
+            d
+            for d in index.defs.get(kd.namespace, {}).get(kd.key, ())
             if isinstance(d[1].value, dict) and d[1].value.get("id") == "uuid"
         ]
         if len(defs) < 2:
             continue
         others = [(p, d) for p, d in defs if not (p == facts.path and d.range == kd.range)]
-        domain = kd.namespace[len(PREFIX):]
+        domain = kd.namespace[len(PREFIX) :]
         where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in others[:3])
         out.append(
             Diagnostic(

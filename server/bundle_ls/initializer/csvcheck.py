@@ -23,9 +23,7 @@ from .spec import CONSTANT_NS, Column, Domain, pretty
 LEGACY_UUIDS = frozenset(("5089" + "A" * 28, "5090" + "A" * 28))
 _TRUE = frozenset(("true", "yes", "on", "y", "t"))
 _JAVA_INT = re.compile(r"^[+-]?\d+$")
-_JAVA_DOUBLE = re.compile(
-    r"^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$"
-)
+_JAVA_DOUBLE = re.compile(r"^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$")
 
 
 def is_true(text: str) -> bool:
@@ -60,7 +58,7 @@ def analyze_domain_csv(
     columns: list[tuple[Column | None, str | None]] = []
     seen: dict[str, Cell] = {}
     known = domain.known_headers()
-    for cell, name in zip(table.header, names):
+    for cell, name in zip(table.header, names, strict=False):
         col, ref = domain.column_for(name) if name else (None, None)
         columns.append((col, ref))
         if not name:
@@ -87,8 +85,14 @@ def analyze_domain_csv(
             _check_order(path, cell, diags)
         if ref is not None and col is not None and col.header_ref:
             rng = _tail_range(cell, len(ref), lines)
-            facts.refs.append(Reference((PREFIX_OF(col.header_ref),), _orig_tail(cell, len(ref)), rng))
-        for ph in find_placeholders(cell.text, cell.range[0], cell.start_col or 0, lines) if cell.start_col is not None else ():
+            facts.refs.append(
+                Reference((PREFIX_OF(col.header_ref),), _orig_tail(cell, len(ref)), rng)
+            )
+        for ph in (
+            find_placeholders(cell.text, cell.range[0], cell.start_col or 0, lines)
+            if cell.start_col is not None
+            else ()
+        ):
             facts.refs.append(Reference((CONSTANT_NS,), ph.key, ph.key_range))
 
     if table.rows:
@@ -151,7 +155,7 @@ def analyze_domain_csv(
         _row_ids(path, domain, line, cells, id_cols, facts)
 
     kinds = {}
-    for name, (col, _r) in zip(names, columns):
+    for name, (col, _r) in zip(names, columns, strict=False):
         if col is not None and col.list_sep:
             kinds[name] = ("array", "string")
     doc.root = table_to_nodes(table, kinds, ";", lines, names)
@@ -184,7 +188,9 @@ def _unknown_header(path, cell: Cell, name: str, domain: Domain, known: list[str
         extra = ["Tag|<tag name>", "Attribute|<attribute type>"]
     hint = did_you_mean(cell.text, [*known, *extra])
     if not hint:
-        hint = [h for h in known if h.lower().startswith(name + " ") or name.startswith(h.lower() + " ")]
+        hint = [
+            h for h in known if h.lower().startswith(name + " ") or name.startswith(h.lower() + " ")
+        ]
     if not hint and ":" in name:
         base = name.split(":", 1)[0]
         hint = [h for h in known if h.lower() == base]
@@ -248,7 +254,13 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
         if not ok:
             want = "a whole number" if col.type == "integer" else "a number"
             diags.append(
-                _diag(path, cell.range, "error", "schema", f"'{pretty(name)}' must be {want}, got '{text}'")
+                _diag(
+                    path,
+                    cell.range,
+                    "error",
+                    "schema",
+                    f"'{pretty(name)}' must be {want}, got '{text}'",
+                )
             )
         return
     if col.enum is not None:
@@ -260,7 +272,15 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
             if hint:
                 msg += f"; did you mean '{hint[0]}'?"
             diags.append(
-                _diag(path, cell.range, "error", "schema", msg, None, {"replace": hint} if hint else None)
+                _diag(
+                    path,
+                    cell.range,
+                    "error",
+                    "schema",
+                    msg,
+                    None,
+                    {"replace": hint} if hint else None,
+                )
             )
         return
     if col.pattern is not None and not col.pattern.match(text):
@@ -276,10 +296,7 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
         return
     if col.ref:
         targets = tuple(PREFIX_OF(t) for t in col.ref)
-        if col.list_sep:
-            parts = split_list(cell, col.list_sep, lines)
-        else:
-            parts = [(text, cell.range)]
+        parts = split_list(cell, col.list_sep, lines) if col.list_sep else [(text, cell.range)]
         for value, rng in parts:
             facts.refs.append(Reference(targets, value, rng, cell.quoted))
 

@@ -60,12 +60,23 @@ def header_candidates(
     for name, col in d.columns.items():
         if name in have:
             continue
-        detail = "required" if name in d.required else (f"→ {', '.join(col.ref)}" if col.ref else col.type)
+        detail = (
+            "required"
+            if name in d.required
+            else (f"→ {', '.join(col.ref)}" if col.ref else col.type)
+        )
         out.append(Candidate(pretty(name), detail, col.description, name in d.required))
     templates = ["Display:en", "_order:1000"]
     if d.name == "concepts":
-        templates = ["Fully specified name:en", "Short name:en", "Description:en", "Synonym 1:en",
-                     "Mappings|SAME-AS|CIEL", "Same as mappings", *templates]
+        templates = [
+            "Fully specified name:en",
+            "Short name:en",
+            "Description:en",
+            "Synonym 1:en",
+            "Mappings|SAME-AS|CIEL",
+            "Same as mappings",
+            *templates,
+        ]
     for rx, col in d.patterns:
         if col.header_ref and index is not None:
             stem = rx.pattern.lstrip("^").split("\\|")[0]
@@ -131,7 +142,9 @@ def reference_at(index: ProjectIndex, path: str, line: int, character: int) -> R
     return None
 
 
-def definitions(index: ProjectIndex, value: str, namespaces: tuple[str, ...]) -> list[tuple[str, Range]]:
+def definitions(
+    index: ProjectIndex, value: str, namespaces: tuple[str, ...]
+) -> list[tuple[str, Range]]:
     """(path, range) of every local definition of `value` in the namespaces, compared as
     Initializer's database does (no case, no accents)."""
     want = fold(value)
@@ -156,13 +169,19 @@ def entity_identifiers(index: ProjectIndex, path: str, line: int) -> tuple[str, 
     ns = None
     ids = []
     for kd in facts.keys:
-        if isinstance(kd.value, dict) and kd.value.get("line") == line and kd.namespace.startswith(PREFIX):
+        if (
+            isinstance(kd.value, dict)
+            and kd.value.get("line") == line
+            and kd.namespace.startswith(PREFIX)
+        ):
             ns = kd.namespace
             ids.append(kd.key)
     return (ns, ids) if ns else None
 
 
-def references_to(index: ProjectIndex, namespace: str, identifiers: list[str]) -> list[tuple[str, Range]]:
+def references_to(
+    index: ProjectIndex, namespace: str, identifiers: list[str]
+) -> list[tuple[str, Range]]:
     """(path, range) of every reference, in any file, to the entity known by `identifiers`."""
     want = {fold(i) for i in identifiers}
     out = []

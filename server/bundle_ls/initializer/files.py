@@ -16,7 +16,12 @@ from ..positions import LineIndex
 from ..yaml_doc import parse_yaml
 from .csvcheck import analyze_domain_csv
 from .layout import OTHER_CONSUMERS, locate, special_file
-from .placeholders import PLACEHOLDER, constants_from_properties, constants_from_yaml, find_placeholders
+from .placeholders import (
+    PLACEHOLDER,
+    constants_from_properties,
+    constants_from_yaml,
+    find_placeholders,
+)
 from .spec import CONSTANT_NS, MODULE_NS, domains
 
 
@@ -36,7 +41,9 @@ def analyze_file(
             doc, facts = analyze_domain_csv(path, text, lines, domain, loc)
             if installed is not None and domain.module and domain.module not in installed:
                 rng = facts.namespaces.get(domain.namespace, (0, 0, 0, 0))
-                facts.diagnostics.append(_not_installed(path, rng, loc.domain, domain.module, "bundle-ls.yaml"))
+                facts.diagnostics.append(
+                    _not_installed(path, rng, loc.domain, domain.module, "bundle-ls.yaml")
+                )
             return doc, facts
         return Document(path, "other", text, lines, None), FileFacts(path, _kind(path))
     # a folder Initializer does not read
@@ -82,7 +89,9 @@ def _special(path, text, lines, special):
             )
     doc = Document(path, kind, text, lines, root)
     if special == "constants":
-        consts = constants_from_yaml(root) if kind == "yaml" else constants_from_properties(text, lines)
+        consts = (
+            constants_from_yaml(root) if kind == "yaml" else constants_from_properties(text, lines)
+        )
         for c in consts:
             facts.keys.append(KeyDef(CONSTANT_NS, c.key, c.range, c.value))
     elif special == "modules":

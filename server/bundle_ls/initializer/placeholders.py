@@ -126,7 +126,9 @@ def hover_placeholder(constants: dict[str, object], key: str) -> str | None:
     """Markdown for hovering a placeholder: its value, or None when it is not defined."""
     if key not in constants:
         return None
-    return f"`${{{key}}}` = `{_show(constants[key])}`  \n(from constants.yml / constants.properties)"
+    return (
+        f"`${{{key}}}` = `{_show(constants[key])}`  \n(from constants.yml / constants.properties)"
+    )
 
 
 def definition_of_placeholder(index, key: str) -> list[tuple[str, Range]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -117,8 +117,13 @@ def spec_path() -> Path:
 
 
 @lru_cache(maxsize=1)
+def _raw() -> dict:
+    return YAML(typ="safe").load(spec_path().read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=1)
 def domains() -> dict[str, Domain]:
-    data = YAML(typ="safe").load(spec_path().read_text(encoding="utf-8"))
+    data = _raw()
     common = data.get("common") or {}
     common_props = {k: _column(k, v or {}) for k, v in (common.get("properties") or {}).items()}
     common_patterns = [
@@ -161,7 +166,7 @@ def csv_domains() -> dict[str, Domain]:
     return {k: v for k, v in domains().items() if v.format == "csv"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_values(domain: str) -> frozenset[str]:
     """Lower-case values of `domain` that OpenMRS core defines (x-known on referring columns)."""
     out: set[str] = set()
@@ -172,9 +177,9 @@ def known_values(domain: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_display(domain: str) -> list[str]:
-    data = YAML(typ="safe").load(spec_path().read_text(encoding="utf-8"))
+    data = _raw()
     out: list[str] = []
     for raw in (data.get("domains") or {}).values():
         for col in ((raw or {}).get("properties") or {}).values():
