@@ -85,10 +85,13 @@ class FlushResult:
 
 
 class Workspace:
-    def __init__(self, root: Path, extra_schemas: Iterable[Path] = ()) -> None:
+    def __init__(
+        self, root: Path, extra_schemas: Iterable[Path] = (), schemas: SchemaSet | None = None
+    ) -> None:
         self.root = Path(root)
         self.cfg = ProjectConfig.load(self.root, list(extra_schemas))
-        self.schemas: SchemaSet = self.cfg.load_schemas()
+        # `schemas` lets a caller reuse a loaded set for the same folders (tests do).
+        self.schemas: SchemaSet = schemas or self.cfg.load_schemas()
         self.index = ProjectIndex(self.root)
         self.docs: dict[str, DocState] = {}
         self.indexed = False
@@ -430,21 +433,23 @@ class Workspace:
         doc, _facts = analyze(rel, "\n".join(lines), self.schemas, self.cfg.modules, st.kind)
         return doc
 
-    def top_key_line_fn(self, rel: str) -> Callable[[int], int | None] | None:
-        """For completion: the line of the top-level key above a line, from the last analysis
-        (mapped through pending edits), so that walking up a long sequence stays cheap."""
+    def context_hints(self, rel: str):
+        """For completion: where the last analysis saw top-level keys and namespace items,
+        mapped through pending edits and checked against the current text, so that the
+        cursor's path is found without walking up a long sequence. (None, None) if unknown.
+        """
         st = self.docs.get(rel)
         if st is None or st.facts is None or st.lines is None:
-            return None
+            return None, None
         dirty = st.dirty
         lines = st.lines
 
-        def now(n: int) -> int:
+        def now(n: int) -> int | None:
             if dirty is None or n < dirty[0]:
                 return n
-            return n + dirty[2] if n > dirty[1] else n
+            return n + dirty[2] if n > dirty[1] else None
 
-        cur = sorted(now(r[0]) for r in st.facts.namespaces.values())
+        cur = sorted(n for n in (now(r[0]) for r in st.facts.namespaces.values()) if n is not None)
 
         def top(i: int) -> int | None:
             k = bisect_right(cur, i) - 1
@@ -455,7 +460,27 @@ class Workspace:
                 k -= 1
             return None
 
-        return top
+        segs = st.segments
+        if segs is None:
+            return top, None
+
+        def item(i: int) -> tuple[int, int, str] | None:
+            old = i
+            if dirty is not None and i >= dirty[0]:
+                if i <= dirty[1] + dirty[2]:
+                    return None  # inside the edited region: no hint
+                old = i - dirty[2]
+            k = bisect_right(segs.starts, old) - 1
+            if k < 0 or segs.starts[k] != old:
+                return None
+            ns, seq, _idx = segs.items[k]
+            col = seq.range[1]
+            text = lines[i] if i < len(lines) else ""
+            if text[col : col + 1] != "-" or text[:col].strip():
+                return None
+            return i, col, ns
+
+        return top, item
 
     def facts(self, rel: str) -> FileFacts | None:
         return self.index.files.get(rel)

@@ -19,9 +19,15 @@ def clinic(tmp_path: Path) -> Path:
     return tmp_path / "clinic" / "config"
 
 
+@pytest.fixture(scope="session")
+def clinic_schemas():
+    """The clinic's schema set, loaded once (it is only read)."""
+    return Workspace(CLINIC / "config").schemas
+
+
 @pytest.fixture
-def ws(clinic: Path) -> Workspace:
-    w = Workspace(clinic)
+def ws(clinic: Path, clinic_schemas) -> Workspace:
+    w = Workspace(clinic, schemas=clinic_schemas)
     w.index_files(w.discover())
     return w
 

@@ -58,7 +58,8 @@ class _LineConv:
 
 
 def _complete_yaml(ws, rel, lines, line, col, li) -> list[Completion]:
-    ctx = yaml_context(lines, line, col, ws.top_key_line_fn(rel))
+    top, item = ws.context_hints(rel)
+    ctx = yaml_context(lines, line, col, top, item)
     if ctx is None:
         return []
     schemas: SchemaSet = ws.schemas

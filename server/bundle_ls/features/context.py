@@ -81,10 +81,22 @@ def _blank(line: str) -> bool:
     return not s or s.startswith("#")
 
 
+# Hints from the last analysis of the document (see `Workspace.context_hints`):
+# item_at(line) → (line of the item's `-`, its column, namespace) of the namespace item
+# holding `line`; top_key_line(line) → the line of the top-level key above `line`.
+ItemHint = Callable[[int], "tuple[int, int, str] | None"]
+
+
 class _Walker:
-    def __init__(self, lines: list[str], top_key_line: Callable[[int], int | None] | None):
+    def __init__(
+        self,
+        lines: list[str],
+        top_key_line: Callable[[int], int | None] | None,
+        item_at: ItemHint | None = None,
+    ):
         self.lines = lines
         self.top_key_line = top_key_line
+        self.item_at = item_at
         self._anchors: dict[int, list[Anchor]] = {}
 
     def anchors(self, i: int) -> list[Anchor]:
@@ -144,6 +156,10 @@ class _Walker:
 
     def sequence_path(self, i: int, col: int) -> list | None:
         """Path of the sequence holding the item whose `-` is at (`i`, `col`)."""
+        if self.item_at is not None:
+            hint = self.item_at(i)
+            if hint is not None and hint[0] == i and hint[1] == col:
+                return [hint[2]]  # a namespace's item: no need to walk up its siblings
         found = self.parent(i, col, True)
         if found is None:
             return None
@@ -177,6 +193,7 @@ def yaml_context(
     line: int,
     col: int,
     top_key_line: Callable[[int], int | None] | None = None,
+    item_at: ItemHint | None = None,
 ) -> YamlContext | None:
     """The cursor's place in a YAML document; `col` counts code points."""
     if line >= len(lines):
@@ -186,7 +203,7 @@ def yaml_context(
     before = text[:col]
     if before.lstrip().startswith("#"):
         return None
-    w = _Walker(lines, top_key_line)
+    w = _Walker(lines, top_key_line, item_at)
     # What starts the line, up to the cursor.
     pos = len(before) - len(before.lstrip(" "))
     dashes: list[int] = []

@@ -1,0 +1,149 @@
+"""Completion as a plain function over a Workspace, and the cursor context behind it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bundle_ls.features.completion import complete, yaml_scalar
+from bundle_ls.features.context import KEY, VALUE, csv_context, yaml_context
+
+from .conftest import open_doc, pos_of
+
+
+def at(ws, rel, text, needle, offset):
+    open_doc(ws, rel, text)
+    line, ch = pos_of(text, needle, offset)
+    return complete(ws, rel, line, ch)
+
+
+def labels(items):
+    return [i.label for i in items]
+
+
+@pytest.mark.parametrize(
+    "text,needle,offset,mode,path,word",
+    [
+        ("dr", "dr", 2, KEY, [], "dr"),
+        ("drugs:\n  - key: X\n    fo", "    fo", 6, KEY, ["drugs", None], "fo"),
+        ("drugs:\n  - key: X\n    form: ta", "ta", 2, VALUE, ["drugs", None, "form"], "ta"),
+        ("drugs:\n- key: X\n  form: ", "form: ", 6, VALUE, ["drugs", None, "form"], ""),
+        ("a:\n  b:\n    - - c: [x, y", "y", 1, VALUE, ["a", "b", None, None, "c"], "y"),
+        (
+            "drugs:\n  - key: X\n    storedIn:\n      - CO",
+            "CO",
+            2,
+            KEY,
+            ["drugs", None, "storedIn", None],
+            "CO",
+        ),
+        ("x:\n  y: 'ab", "ab", 1, VALUE, ["x", "y"], "a"),
+        (
+            "drugs:\n  - key: X\n    sub:\n      deep: 1\n    na",
+            "    na",
+            6,
+            KEY,
+            ["drugs", None],
+            "na",
+        ),
+    ],
+)
+def test_yaml_context_from_text(text, needle, offset, mode, path, word):
+    line, ch = pos_of(text, needle, offset)
+    ctx = yaml_context(text.split("\n"), line, ch)
+    assert (ctx.mode, ctx.path, ctx.word) == (mode, path, word)
+
+
+def test_flow_sequence_context_knows_the_other_items():
+    text = "d:\n  - s: [A, B, C\n    t: 1"
+    line, ch = pos_of(text, "B", 1)
+    ctx = yaml_context(text.split("\n"), line, ch)
+    assert ctx.in_flow and ctx.word == "B" and ctx.flow_items == ["A", "C"]
+    assert (ctx.start, ctx.end) == (pos_of(text, "B")[1], pos_of(text, "B", 1)[1])
+
+
+class CountingLines(list):
+    reads = 0
+
+    def __getitem__(self, i):
+        CountingLines.reads += 1
+        return super().__getitem__(i)
+
+
+@pytest.mark.parametrize("items", [1_000, 20_000])
+def test_completion_context_reads_the_same_lines_whatever_the_file_size(items):
+    lines = CountingLines(["drugs:"])
+    for i in range(items):
+        lines += [f"  - key: D{i}", f"    name: Drug {i}", "    form: tablet"]
+    lines += ["  - key: NEW", "    fo"]
+    CountingLines.reads = 0
+
+    def item_at(i):  # what the Workspace's last analysis says (see test below)
+        return (i, 2, "drugs") if list.__getitem__(lines, i).startswith("  - ") else None
+
+    ctx = yaml_context(lines, len(lines) - 1, 6, lambda i: 0, item_at)
+    assert ctx.path == ["drugs", None] and ctx.siblings == {"key"}
+    assert CountingLines.reads < 20
+
+
+def test_the_workspace_hints_follow_pending_edits(ws):
+    rel = "bundles/malaria/extra.yaml"
+    text = open_doc(ws, rel)
+    line, _ = pos_of(text, "  - key: ACT_TAB")
+    ws.change(rel, [((1, 0, 1, 0), "\n\n")], 2)  # two lines above, not yet analysed
+    top, item = ws.context_hints(rel)
+    assert item(line + 2) == (line + 2, 2, "drugs")
+    assert item(line) is None
+    assert top(line + 2) == 0
+
+
+def test_namespaces_properties_and_values(ws):
+    rel = "bundles/typing.yaml"
+    items = at(ws, rel, "", "", 0)
+    assert {"drugs", "stockRooms", "dispensing", "locations"} <= set(labels(items))
+    items = at(ws, rel, "stockRooms:\n  - key: A\n    ", "    ", 4)
+    assert labels(sorted(items, key=lambda i: i.sort_text)) == ["label", "kind", "refrigerated"]
+    assert next(i for i in items if i.label == "label").documentation.startswith(
+        "**Label**\n\nWhat staff see on screen."
+    )
+    items = at(ws, rel, "stockRooms:\n  - key: A\n    kind: ", "kind: ", 6)
+    assert labels(items) == ["store", "ward", "fridge"]
+    items = at(ws, rel, "stockRooms:\n  - key: A\n    kind:", "kind:", 5)
+    assert [i.new_text for i in items] == [" store", " ward", " fridge"]  # a space after the colon
+
+
+def test_reference_values_come_from_every_file(ws):
+    rel = "bundles/typing.yaml"
+    items = at(ws, rel, "dispensing:\n  firstLineDrug: ", "Drug: ", 6)
+    assert set(labels(items)) == {"ARTE_INJ", "ACT_TAB", "PARA", "QUIN"}
+    items = at(ws, rel, "drugs:\n  - key: X\n    storedIn: [Ward A, ", "Ward A, ", 8)
+    assert set(labels(items)) == {"MAIN_STORE", "COLD_ROOM"}
+
+
+def test_values_are_written_as_yaml_reads_them():
+    assert yaml_scalar("MAIN_STORE") == "MAIN_STORE"
+    assert yaml_scalar("Ward A") == "Ward A"
+    assert yaml_scalar("Ward: A") == '"Ward: A"'
+    assert yaml_scalar("true") == '"true"'
+    assert yaml_scalar("007") == '"007"'
+    assert yaml_scalar("- x") == '"- x"'
+
+
+def test_csv_context_and_completion(ws):
+    line = 'X,X drug,"tab",MAIN_STORE; CO'
+    ctx = csv_context(["key,name,form,storedIn", line], 1, len(line), ",", ";")
+    assert (ctx.column, ctx.column_name, ctx.word) == (3, "storedIn", "CO")
+    assert ctx.cell_parts == ["MAIN_STORE", "CO"]
+    ctx = csv_context(["key,name,form", line], 1, line.index("tab") + 2, ",", ";")
+    assert (ctx.column_name, ctx.word, ctx.quote) == ("form", "ta", True)
+    rel = "bundles/new/drugs.csv"
+    items = at(ws, rel, 'key,name,form,storedIn\nX,X drug,"ta"\n', "ta", 2)
+    assert labels(items) == ["tablet", "syrup", "injection", "powder"]
+    items = at(ws, rel, "key,name,form,storedIn\nX,Y,tablet,", "tablet,", 7)
+    assert set(labels(items)) == {"MAIN_STORE", "COLD_ROOM", "Ward A"}
+    items = at(ws, rel, "key,name,", "name,", 5)
+    assert labels(sorted(items, key=lambda i: i.sort_text)) == [
+        "form",
+        "leaflet",
+        "storedIn",
+        "strengthMg",
+    ]
