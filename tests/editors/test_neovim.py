@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 ARTIFACTS = REPO / "test-artifacts"
+FIXTURE = HERE / "fixture"
 DRIVER = HERE / "nvim" / "driver.lua"
 RTP = REPO / "clients" / "neovim"
 TAG_KEYS = {"Login Location", "Admission Location"}
@@ -52,7 +54,7 @@ def run_nvim(e2e_env, server_bin: Path, workspace: Path, file: str, plan: dict, 
     )
     result = json.loads(out.read_text())
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / f"nvim-{Path(file).stem}.json").write_text(json.dumps(result, indent=2))
+    (ARTIFACTS / f"nvim-{tmp.name}.json").write_text(json.dumps(result, indent=2))
     assert proc.returncode == 0 and "error" not in result, (
         f"nvim driver failed (exit {proc.returncode}): {result.get('error')}\n"
         f"result: {json.dumps(result)[:3000]}\nlsp.log tail:\n{log_text}"
@@ -165,3 +167,24 @@ def test_extra_schema_folder_setting(
     assert unresolved, f"no unresolved-reference diagnostic; got {result['diagnostics']}"
     assert (unresolved[0]["lnum"], unresolved[0]["col"]) == bad, unresolved
     assert "no locations key 'Ward Z'" in unresolved[0]["message"], unresolved
+
+
+def test_initializer_configuration_folder_is_the_root(e2e_env, server_bin, tmp_path):
+    """Without a bundle-ls.yaml, the folder holding an Initializer `configuration/` folder is
+    the root, and files inside it are checked against each other."""
+    ws = tmp_path / "distro"
+    conf = ws / "configuration"
+    conf.mkdir(parents=True)
+    for name in ("tags.yaml", "wards.yaml", "locations.csv"):
+        shutil.copy(FIXTURE / name, conf / name)
+    result = run_nvim(
+        e2e_env,
+        server_bin,
+        ws,
+        "configuration/wards.yaml",
+        {"wait_code": "unresolved-reference"},
+        tmp_path,
+    )
+    assert Path(result["client"]["root_dir"]).resolve() == ws.resolve(), result["client"]
+    unresolved = [d for d in result["diagnostics"] if d["code"] == "unresolved-reference"]
+    assert unresolved and "Admision Location" in unresolved[0]["message"], result["diagnostics"]

@@ -1,6 +1,5 @@
 // VS Code client for bundle-ls: one language server per workspace folder that is a Config
 // Directory (it has a bundle-ls.yaml, or an Initializer `configuration/` folder).
-import * as fs from "fs";
 import * as path from "path";
 import * as vscode from "vscode";
 import {
@@ -15,6 +14,7 @@ import {
   WorkDoneProgressEnd,
   WorkDoneProgressReport,
 } from "vscode-languageclient/node";
+import { isConfigDirectory } from "./configDirectory";
 import { expandPath, resolveServer, ServerNotFound } from "./serverCommand";
 import { StatusBar } from "./status";
 import { TraceChannel } from "./traceChannel";
@@ -83,22 +83,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 export async function deactivate(): Promise<void> {
   await Promise.all([...servers.keys()].map((k) => stopFolder(k)));
-}
-
-/** A folder is a Config Directory if it has bundle-ls.yaml, a configuration/ folder, or is one. */
-export function isConfigDirectory(dir: string): boolean {
-  const isDir = (p: string) => {
-    try {
-      return fs.statSync(p).isDirectory();
-    } catch {
-      return false;
-    }
-  };
-  return (
-    fs.existsSync(path.join(dir, "bundle-ls.yaml")) ||
-    isDir(path.join(dir, "configuration")) ||
-    path.basename(dir) === "configuration"
-  );
 }
 
 async function maybeStart(folder: vscode.WorkspaceFolder): Promise<void> {
