@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs", type=int, default=None, help="worker processes for --check (default: all cores)"
     )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither use nor update the on-disk cache of --check results (also BUNDLE_LS_NO_CACHE=1)",
+    )
     p.add_argument("--version", action="version", version=f"bundle-ls {__version__}")
     return p
 
@@ -57,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
 
         serve(extra_schemas=args.schemas)
         return 0
-    return run_check(args.check or ["."], args.schemas, args.format, args.jobs)
+    return run_check(
+        args.check or ["."], args.schemas, args.format, args.jobs, cache=not args.no_cache
+    )
 
 
 def _config_root(path: Path) -> tuple[Path, str | None]:
@@ -75,7 +82,13 @@ def _config_root(path: Path) -> tuple[Path, str | None]:
     return start, path.name
 
 
-def run_check(paths: list[str], extra_schemas: list[Path], fmt: str, jobs: int | None) -> int:
+def run_check(
+    paths: list[str],
+    extra_schemas: list[Path],
+    fmt: str,
+    jobs: int | None,
+    cache: bool = True,
+) -> int:
     all_diags = []
     files = 0
     prefix = ""
@@ -90,7 +103,7 @@ def run_check(paths: list[str], extra_schemas: list[Path], fmt: str, jobs: int |
                 return 2
         root, only = _config_root(path)
         try:
-            result = check_directory(root, extra_schemas, jobs, _progress_bar())
+            result = check_directory(root, extra_schemas, jobs, _progress_bar(), cache=cache)
         except (InvalidSchema, ProjectError) as exc:
             sys.stderr.write(f"bundle-ls: {exc}\n")
             return 2

@@ -1,21 +1,34 @@
-"""The batch check of a Config Directory: discover, analyse in parallel, index, cross-check."""
+"""The batch check of a Config Directory: discover, analyse in parallel, index, cross-check.
+
+1. Discover the config files and read them (bytes), hashing each one.
+2. Take every file whose (path, content hash) is in the facts cache (cache.py) from there.
+3. Analyse the rest (parse, validate, collect facts: analysis.py) in a pool of worker
+   processes, one per core, largest files first so that no core idles at the end; a
+   small amount of work stays in this process, where a pool would cost more than it saves.
+4. Build the project index from all facts and run the cross-file checks per file.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 from .analysis import FileFacts, analyze, decode
+from .cache import FactsCache, content_digest, context_fingerprint, dumps, loads
 from .index import ProjectIndex
 from .model import Diagnostic
 from .project import ProjectConfig, discover
 from .schemas import SchemaSet
 
-# Below this many files a worker pool costs more than it saves.
-PARALLEL_THRESHOLD = 40
+# Below this much work (bytes to analyse) a worker pool costs more than it saves.
+PARALLEL_MIN_BYTES = 256 * 1024
+PARALLEL_MIN_FILES = 4
+# Work is cut into about this many tasks per worker, to balance the load.
+TASKS_PER_WORKER = 6
 
 
 @dataclass(slots=True)
@@ -24,25 +37,34 @@ class CheckResult:
     files: int
     diagnostics: list[Diagnostic]
     index: ProjectIndex
+    cached: int = 0  # files whose facts came from the cache
 
 
-def read_facts(
-    root: Path, rel: str, schemas: SchemaSet, installed: frozenset[str] | None
-) -> FileFacts:
-    """One file's facts from disk; an unreadable file becomes a diagnostic, never an exception."""
+def _unreadable(rel: str, kind: str, exc: OSError) -> FileFacts:
+    facts = FileFacts(rel, kind)
+    reason = exc.strerror or str(exc)
+    facts.diagnostics.append(
+        Diagnostic(rel, (0, 0, 0, 0), "error", "unreadable", f"cannot read this file: {reason}")
+    )
+    return facts
+
+
+def _kind(rel: str) -> str:
+    return "csv" if rel.lower().endswith(".csv") else "yaml"
+
+
+def _read(root: Path, rel: str) -> bytes:
     full = root / rel
-    kind = "csv" if rel.lower().endswith(".csv") else "yaml"
-    try:
-        if full.is_dir():
-            raise IsADirectoryError(f"'{rel}' is a folder, not a file")
-        data = full.read_bytes()
-    except OSError as exc:
-        facts = FileFacts(rel, kind)
-        reason = exc.strerror or str(exc)
-        facts.diagnostics.append(
-            Diagnostic(rel, (0, 0, 0, 0), "error", "unreadable", f"cannot read this file: {reason}")
-        )
-        return facts
+    if full.is_dir():
+        raise IsADirectoryError(f"'{rel}' is a folder, not a file")
+    return full.read_bytes()
+
+
+def facts_from_bytes(
+    rel: str, data: bytes, schemas: SchemaSet, installed: frozenset[str] | None
+) -> FileFacts:
+    """One file's facts from its bytes; a file that is not UTF-8 becomes a diagnostic."""
+    kind = _kind(rel)
     text, problem = decode(rel, data)
     if text is None:
         facts = FileFacts(rel, kind)
@@ -52,18 +74,84 @@ def read_facts(
     return facts
 
 
-# Worker state: each process loads the schema set once.
-_worker: tuple[Path, SchemaSet, frozenset[str] | None] | None = None
+def read_facts(
+    root: Path, rel: str, schemas: SchemaSet, installed: frozenset[str] | None
+) -> FileFacts:
+    """One file's facts from disk; an unreadable file becomes a diagnostic, never an exception."""
+    try:
+        data = _read(root, rel)
+    except OSError as exc:
+        return _unreadable(rel, _kind(rel), exc)
+    return facts_from_bytes(rel, data, schemas, installed)
 
 
-def _init_worker(root: Path, folders: list[Path], installed: frozenset[str] | None) -> None:
+# Worker state: the schema set, inherited from the parent (fork) or loaded once per worker.
+_worker: tuple[SchemaSet, frozenset[str] | None] | None = None
+
+
+def _init_worker(folders: list[Path] | None, installed: frozenset[str] | None) -> None:
     global _worker
-    _worker = (root, SchemaSet.load(folders), installed)
+    if folders is not None:  # spawned: load the schema set here, once
+        _worker = (SchemaSet.load(folders), installed)
 
 
-def _work(rels: list[str]) -> list[FileFacts]:
-    root, schemas, installed = _worker
-    return [read_facts(root, rel, schemas, installed) for rel in rels]
+def _work(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """Facts of a batch of files, each pickled once: the blob goes to the index and the cache."""
+    schemas, installed = _worker
+    return [(rel, dumps(facts_from_bytes(rel, data, schemas, installed))) for rel, data in batch]
+
+
+def _batches(todo: list[tuple[str, bytes]], jobs: int) -> list[list[tuple[str, bytes]]]:
+    """Cut the work into tasks of similar size, largest first (greedy bin packing)."""
+    todo = sorted(todo, key=lambda t: len(t[1]), reverse=True)
+    total = sum(len(d) for _r, d in todo)
+    target = max(1, total // (jobs * TASKS_PER_WORKER))
+    out: list[list[tuple[str, bytes]]] = []
+    cur: list[tuple[str, bytes]] = []
+    size = 0
+    for item in todo:
+        cur.append(item)
+        size += len(item[1])
+        if size >= target:
+            out.append(cur)
+            cur, size = [], 0
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _analyse_parallel(
+    todo: list[tuple[str, bytes]],
+    jobs: int,
+    schemas: SchemaSet,
+    cfg: ProjectConfig,
+    tick: Callable[[int], None],
+) -> dict[str, tuple[FileFacts, bytes]]:
+    global _worker
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:  # children inherit the loaded schema set: nothing to reload
+        ctx = multiprocessing.get_context("fork")
+        _worker = (schemas, cfg.modules)
+        initargs = (None, cfg.modules)
+    else:  # pragma: no cover - platforms without fork
+        ctx = multiprocessing.get_context()
+        initargs = (_schema_folders(cfg), cfg.modules)
+    out: dict[str, tuple[FileFacts, bytes]] = {}
+    try:
+        with ProcessPoolExecutor(
+            jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs
+        ) as pool:
+            pending = {pool.submit(_work, b) for b in _batches(todo, jobs)}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    batch = fut.result()
+                    for rel, blob in batch:
+                        out[rel] = (loads(blob), blob)
+                    tick(len(batch))
+    finally:
+        _worker = None
+    return out
 
 
 def check_directory(
@@ -71,38 +159,74 @@ def check_directory(
     extra_schemas: list[Path] | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cache: bool = False,
 ) -> CheckResult:
-    """Check one Config Directory. Raises ProjectError / InvalidSchema when it cannot run."""
+    """Check one Config Directory. Raises ProjectError / InvalidSchema when it cannot run.
+
+    `cache=True` reuses and updates the on-disk facts cache (cache.py); the command line
+    turns it on, library callers (tests, the server) get a fresh analysis by default.
+    """
     cfg = ProjectConfig.load(root, extra_schemas)
     schemas = cfg.load_schemas()
     rels = discover(cfg, schemas)
     jobs = jobs or os.cpu_count() or 1
-    facts_list: list[FileFacts] = []
-    if jobs > 1 and len(rels) >= PARALLEL_THRESHOLD:
-        folders = [f for f in _schema_folders(cfg)]
-        chunk = max(8, len(rels) // (jobs * 8))
-        batches = [rels[i : i + chunk] for i in range(0, len(rels), chunk)]
-        with ProcessPoolExecutor(
-            jobs, initializer=_init_worker, initargs=(root, folders, cfg.modules)
-        ) as pool:
-            done = 0
-            for batch in pool.map(_work, batches):
-                facts_list.extend(batch)
-                done += len(batch)
-                if progress:
-                    progress(done, len(rels))
+    total = len(rels)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], total)
+
+    store = FactsCache.open(root, context_fingerprint(schemas, cfg.modules)) if cache else None
+    facts_by_rel: dict[str, FileFacts] = {}
+    todo: list[tuple[str, bytes]] = []
+    digests: dict[str, bytes] = {}
+    for rel in rels:
+        try:
+            data = _read(root, rel)
+        except OSError as exc:
+            facts_by_rel[rel] = _unreadable(rel, _kind(rel), exc)
+            continue
+        if store is not None:
+            digest = digests[rel] = content_digest(data)
+            hit = store.get(rel, digest)
+            if hit is not None:
+                facts_by_rel[rel] = hit
+                continue
+        todo.append((rel, data))
+    if len(facts_by_rel):
+        tick(len(facts_by_rel))
+    work_bytes = sum(len(d) for _r, d in todo)
+    if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES and work_bytes >= PARALLEL_MIN_BYTES:
+        fresh = _analyse_parallel(todo, jobs, schemas, cfg, tick)
     else:
-        for i, rel in enumerate(rels):
-            facts_list.append(read_facts(root, rel, schemas, cfg.modules))
-            if progress:
-                progress(i + 1, len(rels))
+        fresh = {}
+        for rel, data in todo:
+            facts = facts_from_bytes(rel, data, schemas, cfg.modules)
+            fresh[rel] = (facts, dumps(facts) if store is not None else b"")
+            tick(1)
+    for rel, (facts, blob) in fresh.items():
+        facts_by_rel[rel] = facts
+        if store is not None:
+            store.put(rel, digests[rel], blob)
+    if store is not None:
+        store.save(keep=set(rels))
+
     index = ProjectIndex(root)
-    for facts in facts_list:
-        index.update(facts)
+    add = getattr(index, "_add", None)  # batch: nothing to re-publish, skip the bookkeeping
+    for rel in rels:
+        facts = facts_by_rel[rel]
+        if add is not None and rel not in index.files:
+            add(facts)
+        else:
+            index.update(facts)
+    if add is not None and hasattr(index, "generation"):
+        index.generation += 1  # what checks cached from the index must be rebuilt
     diagnostics: list[Diagnostic] = []
     for rel in rels:
         diagnostics.extend(index.diagnostics(rel))
-    return CheckResult(root, len(rels), diagnostics, index)
+    return CheckResult(root, total, diagnostics, index, store.hits if store else 0)
 
 
 def _schema_folders(cfg: ProjectConfig) -> list[Path]:

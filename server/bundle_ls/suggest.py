@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from rapidfuzz import fuzz, process, utils
 
@@ -20,3 +20,43 @@ def did_you_mean(word: str, choices: Collection[str], limit: int = 3) -> list[st
         score_cutoff=75,
     )
     return [c for c, _score, _i in found if c != word]
+
+
+class KeyPool:
+    """Many choices (a namespace's 100,000 keys) asked many times: each choice is
+    normalised once, not once per question. Answers exactly as `did_you_mean` does."""
+
+    __slots__ = ("choices", "processed")
+
+    def __init__(self, choices: Collection[str]) -> None:
+        self.choices = list(choices)
+        self.processed = [utils.default_process(c) for c in self.choices]
+
+    def did_you_mean(self, word: str, limit: int = 3) -> list[str]:
+        if not word or not self.choices:
+            return []
+        found = process.extract(
+            utils.default_process(word),
+            self.processed,
+            scorer=fuzz.ratio,
+            processor=None,
+            limit=limit,
+            score_cutoff=75,
+        )
+        return [c for c in (self.choices[i] for _p, _score, i in found) if c != word]
+
+
+def key_pool(index: object, namespaces: tuple[str, ...], keys: Callable[[], Collection[str]]):
+    """The `KeyPool` of these namespaces' keys, kept on the index until it changes
+    (its `generation` moves)."""
+    gen = getattr(index, "generation", None)
+    if gen is None:
+        return KeyPool(keys())
+    cache = getattr(index, "_key_pools", None)
+    if cache is None or cache[0] != gen:
+        cache = (gen, {})
+        index._key_pools = cache
+    pool = cache[1].get(namespaces)
+    if pool is None:
+        pool = cache[1][namespaces] = KeyPool(keys())
+    return pool

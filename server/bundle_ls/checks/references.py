@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..initializer.spec import PREFIX as INITIALIZER_PREFIX
 from ..model import Diagnostic
-from ..suggest import did_you_mean
+from ..suggest import key_pool
 
 if TYPE_CHECKING:
     from ..analysis import FileFacts
@@ -19,12 +19,13 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     for ref in facts.refs:
         if ref.namespaces and ref.namespaces[0].startswith(INITIALIZER_PREFIX):
             continue  # Initializer references resolve their own way: initializer/cross.py
-        if any(ref.key in defs.get(ns, ()) for ns in ref.namespaces):
+        nss = ref.namespaces
+        if len(nss) == 1:  # the usual case, without a generator per reference
+            if ref.key in defs.get(nss[0], ()):
+                continue
+        elif any(ref.key in defs.get(ns, ()) for ns in nss):
             continue
-        choices: list[str] = []
-        for ns in ref.namespaces:
-            choices.extend(defs.get(ns, {}).keys())
-        hint = did_you_mean(ref.key, choices)
+        hint = key_pool(index, ref.namespaces, _keys_of(defs, ref.namespaces)).did_you_mean(ref.key)
         where = " or ".join(ref.namespaces)
         msg = f"no {where} key '{ref.key}'"
         if hint:
@@ -41,3 +42,13 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
             )
         )
     return out
+
+
+def _keys_of(defs, namespaces):
+    def keys() -> list[str]:
+        out: list[str] = []
+        for ns in namespaces:
+            out.extend(defs.get(ns, {}).keys())
+        return out
+
+    return keys

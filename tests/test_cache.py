@@ -1,0 +1,123 @@
+"""The on-disk facts cache of `--check`: hits, invalidation, and damaged cache files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bundle_ls.cache import FactsCache
+from bundle_ls.runner import check_directory
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "x-module": "cachetest",
+    "type": "object",
+    "properties": {
+        "cacheThings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key"],
+                "additionalProperties": False,
+                "properties": {
+                    "key": {"type": "string", "x-key": True},
+                    "size": {"type": "integer"},
+                    "other": {"type": "string", "x-ref": "cacheThings"},
+                },
+            },
+        }
+    },
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BUNDLE_LS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("BUNDLE_LS_NO_CACHE", raising=False)
+    root = tmp_path / "config"
+    (root / "schemas").mkdir(parents=True)
+    (root / "schemas" / "cachetest.schema.json").write_text(json.dumps(SCHEMA))
+    (root / "bundle-ls.yaml").write_text("schemas: [schemas]\n")
+    (root / "a.yaml").write_text("cacheThings:\n  - key: A\n    size: 1\n")
+    (root / "b.yaml").write_text("cacheThings:\n  - key: B\n    other: A\n")
+    (root / "cacheThings.csv").write_text("key,size,other\nC,3,B\n")
+    return root
+
+
+def _codes(result) -> list[tuple[str, str]]:
+    return sorted((d.path, d.code) for d in result.diagnostics)
+
+
+def _cache_files(root: Path) -> list[Path]:
+    return list((root.parent / "cache").glob("check-*.bin"))
+
+
+def test_second_run_comes_from_the_cache(project: Path) -> None:
+    first = check_directory(project, cache=True)
+    assert first.cached == 0
+    assert len(_cache_files(project)) == 1
+    second = check_directory(project, cache=True)
+    assert second.cached == 3
+    assert _codes(second) == _codes(first) == []
+
+
+def test_changed_file_is_analysed_again(project: Path) -> None:
+    check_directory(project, cache=True)
+    (project / "a.yaml").write_text("cacheThings:\n  - key: A\n    size: big\n")
+    result = check_directory(project, cache=True)
+    assert result.cached == 2
+    assert _codes(result) == [("a.yaml", "schema")]
+    # a renamed key is a cross-file change: the unchanged referrer now points at nothing
+    (project / "a.yaml").write_text("cacheThings:\n  - key: Z\n")
+    result = check_directory(project, cache=True)
+    assert result.cached == 2
+    assert _codes(result) == [("b.yaml", "unresolved-reference")]
+
+
+def test_schema_change_invalidates_everything(project: Path) -> None:
+    check_directory(project, cache=True)
+    schema = json.loads(json.dumps(SCHEMA))
+    schema["properties"]["cacheThings"]["items"]["properties"]["size"] = {"type": "string"}
+    (project / "schemas" / "cachetest.schema.json").write_text(json.dumps(schema))
+    result = check_directory(project, cache=True)
+    assert result.cached == 0
+    assert _codes(result) == [("a.yaml", "schema")]  # a CSV cell takes the column's type
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],  # truncated
+        lambda b: b[:-10] + bytes(10),  # payload overwritten
+        lambda b: b"garbage",
+        lambda b: b"",
+    ],
+)
+def test_damaged_cache_file_is_ignored_and_replaced(project: Path, damage) -> None:
+    first = check_directory(project, cache=True)
+    (cache_file,) = _cache_files(project)
+    cache_file.write_bytes(damage(cache_file.read_bytes()))
+    result = check_directory(project, cache=True)
+    assert result.cached == 0
+    assert _codes(result) == _codes(first)
+    assert check_directory(project, cache=True).cached == 3  # rewritten whole
+
+
+def test_cache_off(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BUNDLE_LS_NO_CACHE", "1")
+    check_directory(project, cache=True)
+    assert check_directory(project, cache=True).cached == 0
+    assert _cache_files(project) == []
+    monkeypatch.delenv("BUNDLE_LS_NO_CACHE")
+    check_directory(project, cache=False)
+    assert _cache_files(project) == []
+
+
+def test_an_entry_for_another_path_is_not_used(tmp_path: Path) -> None:
+    cache = FactsCache(tmp_path / "x.bin", "ctx")
+    assert cache.get("a.yaml", b"d") is None
+    cache.put("a.yaml", b"d", b"not a pickle")
+    assert cache.get("a.yaml", b"d") is None  # unreadable blob: a miss, and dropped
+    assert "a.yaml" not in cache.entries
