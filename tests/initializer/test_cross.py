@@ -205,3 +205,36 @@ def test_duplicate_uuid_severity_is_configurable(repo) -> None:
 
     with pytest.raises(ProjectError, match="duplicate-uuid"):
         repo.check()
+
+
+def test_ampath_forms_reference_encounter_types_and_forms(repo) -> None:
+    repo.write("configuration/encountertypes/e.csv", f"Uuid,Name\n{U1},Consultation\n")
+    repo.write(
+        "configuration/ampathforms/f.json",
+        '{\n  "name": "Triage Form",\n  "uuid": "' + U2 + '",\n  "encounter": "Consultaton",\n'
+        '  "encounterType": "' + U1 + '",\n  "pages": []\n}\n',
+    )
+    repo.write(
+        "configuration/ampathformstranslations/t_fr.json",
+        '{"uuid": "' + U3 + '", "form": "Triage Fom", "language": "fr", "translations": {}}',
+    )
+    found = {d.path: d for d in repo.diags("unresolved-reference")}
+    enc = found["configuration/ampathforms/f.json"]
+    assert enc.range == (3, 16, 3, 27) and "did you mean 'Consultation'?" in enc.message
+    form = found["configuration/ampathformstranslations/t_fr.json"]
+    assert form.range == (0, 58, 0, 68) and "did you mean 'Triage Form'?" in form.message
+
+
+def test_ampath_form_that_is_not_json(repo) -> None:
+    repo.write("configuration/ampathforms/f.json", '{\n  "name": "A",\n}\n')
+    (d,) = repo.diags("json-syntax")
+    assert d.range[0] == 2 and d.severity == "error"
+
+
+def test_translations_sharing_a_uuid_overwrite_each_other(repo) -> None:
+    for lang in ("en", "fr"):
+        repo.write(
+            f"configuration/ampathformstranslations/t_{lang}.json",
+            '{"uuid": "' + U3 + '", "form": "X", "language": "' + lang + '"}',
+        )
+    assert len(repo.diags("duplicate-uuid")) == 2

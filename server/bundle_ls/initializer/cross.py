@@ -126,8 +126,9 @@ def _typo(a: str, b: str) -> bool:
     if len(diff) != 1:
         return False
     x, y = diff[0]
-    if min(len(x), len(y)) < 4:
-        return False
+    short = min(len(x), len(y))
+    if short < 3 or (short == 3 and len(x) == len(y)):
+        return False  # `A`/`C`, `II`/`III`, `Mr.`/`Dr.`: other words, not slips
     return _DIGITS.sub("", x) != _DIGITS.sub("", y)
 
 

@@ -15,7 +15,8 @@ from ..model import MAPPING, SCALAR, SEQUENCE, Diagnostic, Node, key_text
 from ..positions import LineIndex
 from ..yaml_doc import parse_yaml
 from .csvcheck import analyze_domain_csv
-from .layout import OTHER_CONSUMERS, locate, special_file
+from .jsonforms import analyze_ampath_json
+from .layout import JSON_CHECKED, OTHER_CONSUMERS, locate, special_file
 from .placeholders import (
     PLACEHOLDER,
     constants_from_properties,
@@ -45,6 +46,8 @@ def analyze_file(
                     _not_installed(path, rng, loc.domain, domain.module, "bundle-ls.yaml")
                 )
             return doc, facts
+        if loc.domain in JSON_CHECKED and low.endswith(".json"):
+            return analyze_ampath_json(path, text, lines, loc.domain)
         return Document(path, "other", text, lines, None), FileFacts(path, _kind(path))
     # a folder Initializer does not read
     if low.endswith((".yml", ".yaml")):

@@ -142,6 +142,9 @@ def special_file(path: str) -> str | None:
     return None
 
 
+# JSON domains whose files bundle-ls reads (O3/AMPATH forms and their translations).
+JSON_CHECKED = frozenset(("ampathforms", "ampathformstranslations"))
+
 _TEXT_CARRIERS = (".json", ".xml", ".yml", ".yaml", ".csv", ".properties", ".drl", ".sql", ".txt")
 
 
@@ -158,6 +161,8 @@ def wants(rel: str) -> bool | None:
         fmt = domains()[loc.domain].format
         if fmt == "csv":
             return low.endswith(".csv")
+        if loc.domain in JSON_CHECKED:
+            return low.endswith(".json")
         return False
     # An unknown folder: YAML (report descriptors) is checked; one file per folder carries
     # the unknown-domain finding (chosen by discovery, see carrier()).
