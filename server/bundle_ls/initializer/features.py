@@ -2,6 +2,7 @@
 
 - `domain_of(path)`                     the Domain of a file, or None
 - `header_candidates(path, present, index)`   CSV header names to offer, required first
+- `header_info(path, header)`                 what a header means (hover)
 - `value_candidates(index, path, header)`     values to offer in a column's cells
 - `reference_at(index, path, line, character)`  the Reference under a position
 - `definitions(index, ref_or_value, namespaces)`  where a referenced entity is defined
@@ -103,6 +104,29 @@ def _names(index: ProjectIndex, ns: str) -> list[str]:
             continue
         out.append(key)
     return sorted(out)
+
+
+def header_info(path: str, header: str) -> Candidate | None:
+    """What a header cell means, for hover: the column's name, type or target, whether the
+    loader requires it, its description; None for a header Initializer ignores."""
+    d = domain_of(path)
+    if d is None:
+        return None
+    name = header.strip().lower()
+    col, ref = d.column_for(name)
+    if col is None:
+        return None
+    if ref is not None and col.header_ref:
+        detail = f"names {col.header_ref} '{ref}'; cells are {col.type}"
+    elif col.ref:
+        detail = f"→ {', '.join(col.ref)}" + (f" (a '{col.list_sep}' list)" if col.list_sep else "")
+    elif col.enum:
+        detail = "one of " + ", ".join(col.enum)
+    elif col.meta:
+        detail = "metadata header: its column is never read"
+    else:
+        detail = col.type
+    return Candidate(header.strip(), detail, col.description, name in d.required)
 
 
 def value_candidates(index: ProjectIndex, path: str, header: str) -> list[Candidate]:
