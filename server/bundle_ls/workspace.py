@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +72,7 @@ class DocState:
     # After partial re-parses that changed the line count, tree nodes at or after this line
     # have stale positions (None: the whole tree is right); see `Workspace.tree_at`.
     tree_ok_until: int | None = None
+    seq: int = 0  # counts edits, so that a background analysis of an old text is dropped
 
     @property
     def text(self) -> str:
@@ -136,7 +137,9 @@ class Workspace:
         st = self.docs.get(rel)
         if st is not None and st.is_open:
             return set()
-        if not self.abspath(rel).is_file():
+        full = self.abspath(rel)
+        # A dangling link or a link loop stays: `--check` reports it as unreadable.
+        if not full.is_file() and not full.is_symlink():
             return self.forget(rel)
         facts = read_facts(self.root, rel, self.schemas, self.cfg.modules)
         st = DocState(rel, facts.kind)
@@ -179,6 +182,7 @@ class Workspace:
         if st is None or st.lines is None:
             return
         st.version = version
+        st.seq += 1
         for rng, new in changes:
             if rng is None:
                 st.lines = split_lines(new)
@@ -247,8 +251,10 @@ class Workspace:
         st = self.docs.get(rel)
         return st is not None and (st.dirty is not None or st.full)
 
-    def flush(self, rel: str) -> FlushResult:
-        """Bring one edited document's analysis and index entry up to date."""
+    def flush(self, rel: str, allow_full: bool = True) -> FlushResult | None:
+        """Bring one edited document's analysis and index entry up to date. With
+        `allow_full=False`, None when that takes a whole-file analysis (which the caller
+        may then run elsewhere: `snapshot`, `analyze_text`, `apply_full`)."""
         st = self.docs.get(rel)
         if st is None or st.lines is None or (st.dirty is None and not st.full):
             return FlushResult()
@@ -257,8 +263,32 @@ class Workspace:
             if affected is not None:
                 self.stats["incremental"] += 1
                 return FlushResult(affected, True)
+        if not allow_full:
+            return None
         self.stats["full"] += 1
         return FlushResult(self._analyze_full(st))
+
+    def snapshot(self, rel: str) -> tuple[int, str, str] | None:
+        """(edit count, text, kind) of an open document, for analysing it elsewhere."""
+        st = self.docs.get(rel)
+        if st is None or st.lines is None:
+            return None
+        return st.seq, st.text, st.kind
+
+    def analyze_text(self, rel: str, text: str, kind: str):
+        """The whole-file analysis, a pure function safe to run in another thread."""
+        return analyze(rel, text, self.schemas, self.cfg.modules, kind)
+
+    def apply_full(self, rel: str, seq: int, doc: Document, facts: FileFacts) -> set[str] | None:
+        """Install a whole-file analysis made from `snapshot`; None if the text has changed
+        since (the edit that changed it brings its own flush) or was analysed meanwhile."""
+        st = self.docs.get(rel)
+        if st is None or st.lines is None or st.seq != seq:
+            return None
+        if st.dirty is None and not st.full:
+            return None
+        self.stats["full"] += 1
+        return self._install_full(st, doc, facts)
 
     def tree_at(self, rel: str, line: int) -> tuple[Node | None, list]:
         """A tree with right positions around `line`, and the path of its root.
@@ -287,8 +317,10 @@ class Workspace:
         return doc.root, []
 
     def _analyze_full(self, st: DocState) -> set[str]:
-        text = st.text
-        doc, facts = analyze(st.path, text, self.schemas, self.cfg.modules, st.kind)
+        doc, facts = analyze(st.path, st.text, self.schemas, self.cfg.modules, st.kind)
+        return self._install_full(st, doc, facts)
+
+    def _install_full(self, st: DocState, doc: Document, facts: FileFacts) -> set[str]:
         doc.lines = lines_index(st.lines)
         st.doc, st.facts = doc, facts
         st.dirty, st.full = None, False
@@ -326,6 +358,8 @@ class Workspace:
                 items.append((name, v, i))
         if not starts:
             return None
+        if not (_sorted_by_line(facts.keys) and _sorted_by_line(facts.refs)):
+            return None  # partial updates slice these lists by line
         bounds.append(len(lines))
         bounds.sort()
         ends = []
@@ -370,10 +404,12 @@ class Workspace:
         ns = self.schemas.namespaces[ns_name]
         part = analyze_item(st.path, ns, new_item, self.schemas)
         facts = st.facts
-        old_keys = [k for k in facts.keys if start <= k.range[0] < end]
-        old_refs = [r for r in facts.refs if start <= r.range[0] < end]
-        facts.keys = _splice(facts.keys, start, end, delta, part.keys)
-        facts.refs = _splice(facts.refs, start, end, delta, part.refs)
+        i0, i1 = _span(facts.keys, start, end)
+        old_keys = facts.keys[i0:i1]
+        i0, i1 = _span(facts.refs, start, end)
+        old_refs = facts.refs[i0:i1]
+        facts.keys = _splice_sorted(facts.keys, start, end, delta, part.keys)
+        facts.refs = _splice_sorted(facts.refs, start, end, delta, part.refs)
         facts.file_refs = _splice(facts.file_refs, start, end, delta, part.file_refs)
         facts.diagnostics = _splice(facts.diagnostics, start, end, delta, part.diagnostics)
         if delta:
@@ -542,6 +578,29 @@ def _dash_line(lines: list[str], item: Node) -> int | None:
 
 def _moved(r, delta):
     return (r[0] + delta, r[1], r[2] + delta, r[3])
+
+
+def _line(x) -> int:
+    return x.range[0]
+
+
+def _span(seq: list, start: int, end: int) -> tuple[int, int]:
+    """Indexes of the facts on lines [start, end) of a list sorted by line."""
+    return bisect_left(seq, start, key=_line), bisect_left(seq, end, key=_line)
+
+
+def _splice_sorted(seq: list, start: int, end: int, delta: int, new: list) -> list:
+    """`_splice` for a list in document order (keys, references): slices, no scan."""
+    i0, i1 = _span(seq, start, end)
+    tail = seq[i1:]
+    if delta:
+        for x in tail:
+            x.range = _moved(x.range, delta)
+    return [*seq[:i0], *new, *tail]
+
+
+def _sorted_by_line(seq: list) -> bool:
+    return all(seq[i].range[0] <= seq[i + 1].range[0] for i in range(len(seq) - 1))
 
 
 def _splice(seq: list, start: int, end: int, delta: int, new: list) -> list:

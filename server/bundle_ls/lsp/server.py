@@ -41,6 +41,7 @@ from .settings import SECTION, Settings, merge
 log = logging.getLogger("bundle_ls.server")
 
 INDEX_CHUNK = 25  # files indexed between two looks at incoming messages
+BACKGROUND_LINES = 5000  # longer documents are re-analysed whole in a worker thread
 
 
 class _Protocol(LanguageServerProtocol):
@@ -294,20 +295,51 @@ class BundleServer(LanguageServer):
     def flush_and_publish(self, rel: str) -> None:
         self.timers.pop(rel, None)
         try:
-            if self.ws is None:
+            ws = self.ws
+            if ws is None:
                 return
-            result = self.ws.flush(rel)
+            st = ws.docs.get(rel)
+            big = st is not None and st.lines is not None and len(st.lines) > BACKGROUND_LINES
+            result = ws.flush(rel, allow_full=not big)
+            if result is None:
+                self.analyze_in_background(rel)
+                return
             self.publish_affected(result.affected | {rel}, edited=rel)
         except Exception:  # noqa: BLE001
             log.exception("re-checking %s failed", rel)
 
+    def analyze_in_background(self, rel: str) -> None:
+        """A whole-file analysis of a big document runs in a worker thread, so that requests
+        (completion while typing) are still answered meanwhile."""
+        ws = self.ws
+        snap = ws.snapshot(rel)
+        if snap is None:
+            return
+        seq, text, kind = snap
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.thread_pool, ws.analyze_text, rel, text, kind)
+
+        def done(fut: asyncio.Future) -> None:
+            try:
+                doc, facts = fut.result()
+                if self.ws is not ws:
+                    return
+                affected = ws.apply_full(rel, seq, doc, facts)
+                if affected is not None:
+                    self.publish_affected(affected | {rel}, edited=rel)
+            except Exception:  # noqa: BLE001
+                log.exception("re-checking %s failed", rel)
+
+        future.add_done_callback(done)
+
     def flush_pending(self, rel: str) -> None:
         """Before answering from a document's analysis, apply its pending edits."""
         if self.ws is not None and self.ws.is_dirty(rel):
-            self.flush_and_publish(rel)
             handle = self.timers.pop(rel, None)
             if handle is not None:
                 handle.cancel()
+            result = self.ws.flush(rel)
+            self.publish_affected(result.affected | {rel}, edited=rel)
 
 
 def _safe(default):
