@@ -75,17 +75,24 @@ def content_digest(data: bytes) -> bytes:
 
 
 _TOOL: str | None = None
+# Parts of the package that never run while a file's facts are made (the analysis imports
+# none of them): editing them keeps the cache.
+NOT_IN_ANALYSIS = frozenset(("lsp", "features", "reporters", "__pycache__"))
+NOT_IN_ANALYSIS_FILES = frozenset(("cli.py", "workspace.py", "__main__.py"))
 
 
 def tool_fingerprint() -> str:
-    """The version and the size and modification time of every source file of the package."""
+    """The version and the size and modification time of every source file of the package
+    that the analysis of a file can run."""
     global _TOOL
     if _TOOL is None:
         h = hashlib.blake2b(__version__.encode(), digest_size=16)
         pkg = Path(__file__).resolve().parent
         for dirpath, dirnames, filenames in os.walk(pkg):
-            dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+            dirnames[:] = sorted(d for d in dirnames if d not in NOT_IN_ANALYSIS)
             for name in sorted(filenames):
+                if dirpath == str(pkg) and name in NOT_IN_ANALYSIS_FILES:
+                    continue
                 if name.endswith((".py", ".yaml", ".yml", ".json")):
                     st = os.stat(os.path.join(dirpath, name))
                     rel = os.path.relpath(os.path.join(dirpath, name), pkg)

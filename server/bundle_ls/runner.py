@@ -154,30 +154,20 @@ def _analyse_parallel(
     return out
 
 
-def check_directory(
+def analyse_files(
     root: Path,
-    extra_schemas: list[Path] | None = None,
+    rels: list[str],
+    schemas: SchemaSet,
+    cfg: ProjectConfig,
     jobs: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
     cache: bool = False,
-) -> CheckResult:
-    """Check one Config Directory. Raises ProjectError / InvalidSchema when it cannot run.
-
-    `cache=True` reuses and updates the on-disk facts cache (cache.py); the command line
-    turns it on, library callers (tests, the server) get a fresh analysis by default.
-    """
-    cfg = ProjectConfig.load(root, extra_schemas)
-    schemas = cfg.load_schemas()
-    rels = discover(cfg, schemas)
+    tick: Callable[[int], None] | None = None,
+) -> tuple[dict[str, FileFacts], int]:
+    """The facts of these files from disk: from the cache where the content is unchanged,
+    else analysed, in worker processes when there is enough work. Returns the facts by
+    path and how many came from the cache. `tick(n)` is called as files are done."""
     jobs = jobs or os.cpu_count() or 1
-    total = len(rels)
-    done = [0]
-
-    def tick(n: int) -> None:
-        done[0] += n
-        if progress:
-            progress(done[0], total)
-
+    tick = tick or (lambda _n: None)
     store = FactsCache.open(root, context_fingerprint(schemas, cfg.modules)) if cache else None
     facts_by_rel: dict[str, FileFacts] = {}
     todo: list[tuple[str, bytes]] = []
@@ -212,7 +202,34 @@ def check_directory(
             store.put(rel, digests[rel], blob)
     if store is not None:
         store.save(keep=set(rels))
+    return facts_by_rel, store.hits if store is not None else 0
 
+
+def check_directory(
+    root: Path,
+    extra_schemas: list[Path] | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cache: bool = False,
+) -> CheckResult:
+    """Check one Config Directory. Raises ProjectError / InvalidSchema when it cannot run.
+
+    `cache=True` reuses and updates the on-disk facts cache (cache.py); the command line
+    turns it on, library callers (tests, the server) get a fresh analysis by default.
+    """
+    cfg = ProjectConfig.load(root, extra_schemas)
+    schemas = cfg.load_schemas()
+    rels = discover(cfg, schemas)
+    jobs = jobs or os.cpu_count() or 1
+    total = len(rels)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], total)
+
+    facts_by_rel, cached = analyse_files(root, rels, schemas, cfg, jobs, cache, tick)
     index = ProjectIndex(root)
     add = getattr(index, "_add", None)  # batch: nothing to re-publish, skip the bookkeeping
     for rel in rels:
@@ -226,7 +243,7 @@ def check_directory(
     diagnostics: list[Diagnostic] = []
     for rel in rels:
         diagnostics.extend(index.diagnostics(rel))
-    return CheckResult(root, total, diagnostics, index, store.hits if store else 0)
+    return CheckResult(root, total, diagnostics, index, cached)
 
 
 def _schema_folders(cfg: ProjectConfig) -> list[Path]:
