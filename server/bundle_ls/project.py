@@ -106,5 +106,7 @@ def discover(cfg: ProjectConfig, schemas: SchemaSet) -> list[str]:
         for r in initializer_layout.carriers(root, found)
         if not any(glob_match(g, r) for g in cfg.exclude)
     )
+    # Checking configuration/ itself: constants.yml & co. beside it still apply.
+    found.extend(initializer_layout.context_files(root))
     found = sorted(set(found))
     return found

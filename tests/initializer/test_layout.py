@@ -107,3 +107,15 @@ def test_check_one_file_of_an_initializer_folder(repo) -> None:
         ("configuration/locations/locations.csv", "unresolved-reference")
     ]
     assert out.returncode == 1
+
+
+def test_checking_configuration_itself_reads_the_constants_beside_it(repo) -> None:
+    repo.write("constants.yml", "encounterType:\n  visit: 0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a\n")
+    repo.write("configuration/encountertypes/e.csv", "Uuid,Name\n${encounterType.visit},Visit\n")
+    result = repo.check("configuration")
+    assert [(d.path, d.code) for d in result.diagnostics] == []
+    assert "../constants.yml" in result.index.files
+    repo.write("configuration/encountertypes/e.csv", "Uuid,Name\n${encounterType.visits},Visit\n")
+    (d,) = repo.check("configuration").diagnostics
+    assert (d.path, d.code) == ("encountertypes/e.csv", "unresolved-placeholder")
+    assert "did you mean 'encounterType.visit'?" in d.message

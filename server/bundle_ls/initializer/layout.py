@@ -113,6 +113,8 @@ class Location:
 def locate(path: str) -> Location | None:
     """The Initializer folder and domain of a `/` path relative to the checked directory."""
     parts = path.split("/")
+    if ".." in parts:
+        return None  # a project file above the checked Initializer folder (context_files)
     dirs = parts[:-1]
     best = 0 if _top_level else -1
     for i, seg in enumerate(dirs):
@@ -196,6 +198,30 @@ def carriers(root: Path, rels: list[str]) -> list[str]:
             pick = _first_text_file(sub)
             if pick is not None:
                 out.append(f"{dp}/{pick}")
+    return out
+
+
+def context_files(root: Path) -> list[str]:
+    """When the checked directory is itself an Initializer folder: the constants,
+    dependency and module files of the project around it (`../constants.yml` beside
+    `configuration/`, `../../content.properties` above `configuration/backend_configuration/`),
+    as paths relative to it, so placeholders and modules resolve as in a build."""
+    if not _top_level:
+        return []
+    out: list[str] = []
+    folder = root.resolve()
+    up = ""
+    for _ in range(3):
+        parent = folder.parent
+        if parent == folder:
+            break
+        up += "../"
+        for name in (*CONSTANT_FILES, *MODULE_FILES, *DEPENDENCY_FILES):
+            if (parent / name).is_file():
+                out.append(up + name)
+        if parent.name not in ROOT_NAMES:
+            break
+        folder = parent
     return out
 
 
