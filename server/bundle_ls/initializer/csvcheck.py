@@ -309,7 +309,9 @@ def _id_columns(domain: Domain, names: list[str]) -> list[tuple[int, str]]:
             out.append((i, n))
         elif "fsn" in domain.ids and n.startswith("fully specified name:") and n.count(":") == 1:
             out.append((i, "fsn"))
-        elif "mapping" in domain.ids and (n == "same as mappings" or n.startswith("mappings|")):
+        elif "mapping" in domain.ids and (
+            n == "same as mappings" or n.startswith(("mappings|", "mapping|"))
+        ):
             out.append((i, n))
     return out
 
@@ -330,7 +332,7 @@ def _row_ids(path, domain: Domain, line: int, cells: list[Cell], id_cols, facts:
             if "${" in text or not valid_uuid(text):
                 continue
             facts.keys.append(KeyDef(ns, text, cell.range, {"id": "uuid", **row}))
-        elif kind == "same as mappings" or kind.startswith("mappings|"):
+        elif kind == "same as mappings" or kind.startswith(("mappings|", "mapping|")):
             parts = kind.split("|")
             source = parts[2] if len(parts) >= 3 else None
             for item in text.split(";"):
