@@ -385,7 +385,9 @@ def single_file(
 def _schema_count(diags: list[dict]) -> int:
     """Diagnostics of JSON Schema violations (yaml-language-server's have no code of ours)."""
     return sum(
-        1 for d in diags if d.get("code") in (None, "schema", 0) or d.get("source") == "yaml-schema"
+        1
+        for d in diags
+        if d.get("code") == "schema" or str(d.get("source", "")).startswith("yaml-schema")
     )
 
 
