@@ -115,3 +115,23 @@ def test_header_reference_and_tag_columns(repo) -> None:
     (d,) = repo.diags("unresolved-reference")
     assert d.range == (0, 14, 0, 27)
     assert "did you mean 'Login Location'?" in d.message
+
+
+def test_mistakes_seen_in_real_repositories(repo) -> None:
+    """From ../shared/design/initializer.md: `Absolue low` (Haiti concepts) and
+    `Description:en` in visittypes (MSF), both silently ignored by Initializer."""
+    repo.write(
+        "configuration/concepts/c.csv",
+        f"Uuid,Fully specified name:en,Data class,Data type,Absolue low\n{U1},Weight,Finding,Numeric,0\n",
+    )
+    repo.write(
+        "configuration/visittypes/v.csv",
+        f"Uuid,Name,Description:en,Description:fr\n{U2},Outpatient,Walk-in,Externe\n",
+    )
+    found = {(d.path, d.range): d for d in repo.diags("unknown-header")}
+    absolue = found[("configuration/concepts/c.csv", (0, 50, 0, 61))]
+    assert absolue.severity == "error" and "did you mean 'Absolute low'?" in absolue.message
+    for rng in ((0, 10, 0, 24), (0, 25, 0, 39)):
+        d = found[("configuration/visittypes/v.csv", rng)]
+        assert d.severity == "error" and "did you mean 'Description'?" in d.message
+    assert len(found) == 3
