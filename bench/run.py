@@ -661,6 +661,9 @@ def main() -> int:
 
 
 NOTES = [
+    "- The corpora and the exact transformation of gen.py's schema and files into a Config "
+    "Directory (both servers and check-jsonschema get the same bytes) are described in "
+    "`bench/README.md`.",
     "- **Cold** `--check` runs with an empty cache folder (`BUNDLE_LS_CACHE_DIR` pointing at a "
     "fresh folder); the operating system's file cache is warm for every tool alike. **Warm** re-runs "
     "the same unchanged directory with the cache the previous run left: per-file results are reused "
