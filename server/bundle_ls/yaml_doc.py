@@ -250,9 +250,10 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
         problems.append(SyntaxProblem(line, column, msg))
         broken_from = line
     except ReaderError as exc:  # a character YAML does not allow, such as NUL
-        before = text[: exc.position]
+        # the C reader counts the position in UTF-8 bytes, not characters
+        before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore")
         line = before.count("\n")
-        column = exc.position - (before.rfind("\n") + 1)
+        column = len(before) - (before.rfind("\n") + 1)
         problems.append(
             SyntaxProblem(
                 line, column, f"character U+{_code_point(exc.character):04X} is not allowed in YAML"

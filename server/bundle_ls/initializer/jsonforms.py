@@ -42,10 +42,11 @@ def analyze_ampath_json(path: str, text: str, lines: LineIndex, domain: str):
     except json.JSONDecodeError as exc:
         line, col = exc.lineno - 1, exc.colno - 1
         c16 = lines.to_utf16(line, col)
+        end = min(c16 + 1, lines.to_utf16(line, len(lines.line(line))))
         facts.diagnostics.append(
             Diagnostic(
                 path,
-                (line, c16, line, c16 + 1),
+                (line, c16, line, max(end, c16)),
                 "error",
                 "json-syntax",
                 f"not valid JSON: {exc.msg}; Initializer cannot load this {domain} file",
