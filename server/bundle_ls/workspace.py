@@ -24,7 +24,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import Document, FileFacts, analyze, analyze_item, decode
+from .analysis import (
+    Document,
+    FileFacts,
+    _dedupe,
+    analyze,
+    analyze_item,
+    csv_row_facts,
+    decode,
+)
+from .csv_doc import Cell, CsvTable, parse_csv, table_to_nodes
 from .index import ProjectIndex
 from .model import MAPPING, SEQUENCE, Diagnostic, Node, key_text
 from .positions import LineIndex, split_lines
@@ -263,6 +272,11 @@ class Workspace:
             if affected is not None:
                 self.stats["incremental"] += 1
                 return FlushResult(affected, True)
+        if not st.full and st.kind == "csv" and st.doc is not None and st.doc.row_facts is not None:
+            affected = self._analyze_rows(st)
+            if affected is not None:
+                self.stats["incremental"] += 1
+                return FlushResult(affected, True)
         if not allow_full:
             return None
         self.stats["full"] += 1
@@ -310,11 +324,111 @@ class Workspace:
                 item = _parse_item(st.lines, segs.starts[j], segs.ends[j], seq.range[1])
                 if item is not None:
                     return item, [ns_name, idx]
+        if st.kind == "csv":
+            ns = self.schemas.namespaces.get(doc.namespace or "")
+            table = parse_csv(st.text, lines_index(st.lines), ",")
+            if ns is not None and table.header:
+                doc.root = table_to_nodes(table, ns.columns, ns.separator, lines_index(st.lines))
+                doc.table = table
+            st.tree_ok_until = None
+            return doc.root, []
         parsed = parse_yaml(st.text, lines_index(st.lines))
         doc.root = parsed.root
         st.tree_ok_until = None
         st.segments = self._segments(st) if not parsed.problems else None
         return doc.root, []
+
+    def _analyze_rows(self, st: DocState) -> set[str] | None:
+        """Re-check only the edited rows of a CSV file; None when that is not possible."""
+        doc, facts = st.doc, st.facts
+        table = doc.table
+        ns = self.schemas.namespaces.get(doc.namespace or "")
+        if ns is None or table is None or not table.header or table.problems:
+            return None
+        a, b, delta = st.dirty
+        header_line = table.header[0].range[0]
+        if a <= header_line:
+            return None
+        lines = st.lines
+        header_text = lines[header_line]  # unchanged: the edits are below it
+        region = lines[a : b + delta + 1]
+        li = lines_index([header_text, *region])
+        mini = parse_csv("\n".join([header_text, *region]), li, ",")
+        if mini.problems or [c.text for c in mini.header] != [c.text for c in table.header]:
+            return None
+        if any(cell.range[0] != cell.range[2] for _l, cells in mini.rows for cell in cells):
+            return None  # a quoted cell across lines: the whole file decides
+        # the new rows, on document lines
+        new_rows = []
+        for line, cells in mini.rows:
+            shifted = [
+                Cell(
+                    c.text,
+                    (c.range[0] + a - 1, c.range[1], c.range[2] + a - 1, c.range[3]),
+                    c.quoted,
+                    c.start_col,
+                )
+                for c in cells
+            ]
+            new_rows.append((line + a - 1, shifted))
+        row_table = CsvTable(table.header, new_rows)
+        items = table_to_nodes(row_table, ns.columns, ns.separator, lines_index(lines)).items
+        width = len(table.header)
+        parts = [
+            (line, csv_row_facts(st.path, ns, self.schemas, width, cells, item))
+            for (line, cells), item in zip(new_rows, items, strict=True)
+        ]
+        old = doc.row_facts
+        r0 = bisect_left(old, a, key=lambda p: p[0])
+        r1 = bisect_left(old, b + 1, key=lambda p: p[0])
+        old_keys = [k for _l, p in old[r0:r1] for k in p.keys]
+        old_refs = [r for _l, p in old[r0:r1] for r in p.refs]
+        tail = old[r1:]
+        t0 = bisect_left(table.rows, a, key=lambda r: r[0])
+        t1 = bisect_left(table.rows, b + 1, key=lambda r: r[0])
+        rows_tail = table.rows[t1:]
+        if delta:
+            moved = []
+            for line, part in tail:
+                for x in (*part.keys, *part.refs, *part.file_refs, *part.diagnostics):
+                    if x.range[0] > b:  # not the header cells some diagnostics point at
+                        x.range = _moved(x.range, delta)
+                moved.append((line + delta, part))
+            tail = moved
+            rows_tail = [
+                (line + delta, [_moved_cell(c, delta) for c in cells]) for line, cells in rows_tail
+            ]
+            st.tree_ok_until = a if st.tree_ok_until is None else min(st.tree_ok_until, a)
+        else:
+            # the row nodes of the tree: put the new ones in place
+            root = doc.root
+            if root is not None and root.items is not None and len(root.items) == len(table.rows):
+                root.items[t0:t1] = items
+            else:
+                st.tree_ok_until = a
+        doc.row_facts = [*old[:r0], *parts, *tail]
+        table.rows = [*table.rows[:t0], *new_rows, *rows_tail]
+        if delta and doc.root is not None and doc.root.items is not None:
+            doc.root.items[t0:t1] = items  # positions after them are stale (tree_ok_until)
+        facts.keys = [k for _l, p in doc.row_facts for k in p.keys]
+        facts.refs = [r for _l, p in doc.row_facts for r in p.refs]
+        facts.file_refs = [f for _l, p in doc.row_facts for f in p.file_refs]
+        facts.diagnostics = _dedupe(
+            [*doc.header_diagnostics, *(d for _l, p in doc.row_facts for d in p.diagnostics)]
+        )
+        st.dirty, st.full = None, False
+        doc.text = None
+        new_keys = [k for _l, p in parts for k in p.keys]
+        new_refs = [r for _l, p in parts for r in p.refs]
+        affected = self.index.update_part(st.path, old_keys, old_refs, new_keys, new_refs)
+        if delta:
+            for kd in facts.keys:
+                if kd.range[0] > b + delta:
+                    defs = self.index.defs.get(kd.namespace, {}).get(kd.key)
+                    if defs and len(defs) > 1:
+                        affected.update(p for p, _ in defs)
+        affected.add(st.path)
+        return affected
 
     def _analyze_full(self, st: DocState) -> set[str]:
         doc, facts = analyze(st.path, st.text, self.schemas, self.cfg.modules, st.kind)
@@ -574,6 +688,10 @@ def _dash_line(lines: list[str], item: Node) -> int | None:
     if not head.strip() and line > 0 and lines[line - 1].strip() == "-":
         return line - 1
     return None
+
+
+def _moved_cell(c: Cell, delta: int) -> Cell:
+    return Cell(c.text, _moved(c.range, delta), c.quoted, c.start_col)
 
 
 def _moved(r, delta):

@@ -9,6 +9,7 @@ order to the starting text gives the final text.
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 
@@ -77,32 +78,61 @@ def apply(text: str, start: int, end: int, new: str) -> tuple[str, Change]:
     return text[:start] + new + text[end:], Change((sl, sc, el, ec), new)
 
 
-@st.composite
-def edit_sequences(draw, start_text: str, max_edits: int = 25) -> tuple[list[Change], str]:
+class _Draw:
+    """Choices drawn by hypothesis (shrinkable) ..."""
+
+    def __init__(self, draw) -> None:
+        self.draw = draw
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.draw(st.integers(lo, hi))
+
+    def pick(self, options: list):
+        return self.draw(st.sampled_from(options))
+
+
+class SeededChoices:
+    """... or by a seeded generator, for replays through a running server."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.rng.randint(lo, hi)
+
+    def pick(self, options: list):
+        return self.rng.choice(options)
+
+
+def make_sequence(choose, start_text: str, max_edits: int = 25) -> tuple[list[Change], str]:
     text = start_text
     history = [text]
     changes: list[Change] = []
-    for _ in range(draw(st.integers(1, max_edits))):
-        kind = draw(st.sampled_from(["type", "type", "delete", "paste", "revert"]))
+    for _ in range(choose.integer(1, max_edits)):
+        kind = choose.pick(["type", "type", "delete", "paste", "revert"])
         n = len(text)
         if kind == "type" or n == 0:
-            at = draw(st.integers(0, n))
-            new = "".join(draw(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=4)))
+            at = choose.integer(0, n)
+            new = "".join(choose.pick(FRAGMENTS) for _ in range(choose.integer(1, 4)))
             text, ch = apply(text, at, at, new)
         elif kind == "delete":
-            a = draw(st.integers(0, n))
-            b = min(n, a + draw(st.integers(0, 40)))
+            a = choose.integer(0, n)
+            b = min(n, a + choose.integer(0, 40))
             text, ch = apply(text, a, b, "")
         elif kind == "paste":
             lines = text.splitlines(keepends=True) or [""]
-            chunk = "".join(
-                lines[draw(st.integers(0, len(lines) - 1)) :][: draw(st.integers(1, 4))]
-            )
-            at = draw(st.integers(0, n))
+            first = choose.integer(0, len(lines) - 1)
+            chunk = "".join(lines[first : first + choose.integer(1, 4)])
+            at = choose.integer(0, n)
             text, ch = apply(text, at, at, chunk)
         else:  # undo-like: the whole text back to an earlier state, as one change
-            earlier = history[draw(st.integers(0, len(history) - 1))]
+            earlier = history[choose.integer(0, len(history) - 1)]
             text, ch = apply(text, 0, n, earlier)
         changes.append(ch)
         history.append(text)
     return changes, text
+
+
+@st.composite
+def edit_sequences(draw, start_text: str, max_edits: int = 25) -> tuple[list[Change], str]:
+    return make_sequence(_Draw(draw), start_text, max_edits)

@@ -21,6 +21,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol.json_rpc import JsonRPCNotification
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
@@ -39,6 +40,7 @@ from . import convert
 from .settings import SECTION, Settings, merge
 
 log = logging.getLogger("bundle_ls.server")
+_ANSWERED = "$/bundle-ls/answered"  # stands for a request already answered with an error
 
 INDEX_CHUNK = 25  # files indexed between two looks at incoming messages
 BACKGROUND_LINES = 5000  # longer documents are re-analysed whole in a worker thread
@@ -52,6 +54,22 @@ class _Protocol(LanguageServerProtocol):
         if general is not None and general.position_encodings:
             general.position_encodings = [lsp.PositionEncodingKind.Utf16]
         return (yield from super().lsp_initialize(params))
+
+    def structure_message(self, data: dict):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if "id" not in data or "method" not in data:
+                raise
+            # A request whose params do not fit its method: answer it with the error, as
+            # JSON-RPC requires, instead of leaving the client waiting for ever.
+            self._send_response(
+                data["id"],
+                error=lsp.ResponseError(
+                    exc.code, f"{exc.message}: the params do not fit {data['method']}"
+                ),
+            )
+            return JsonRPCNotification(method=_ANSWERED, jsonrpc="2.0", params=None)
 
 
 class BundleServer(LanguageServer):
