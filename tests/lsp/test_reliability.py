@@ -180,9 +180,9 @@ async def test_replayed_edit_sequences_end_equal_to_check(bare: LanguageClient, 
                     ],
                 )
             )
-        last = version
+        last, doc_uri = version, uri(path)
         await wait_for(
-            lambda u=uri(path), v=last: bare.versions.get(u) == v,
+            lambda u=doc_uri, v=last: bare.versions.get(u) == v,
             what=f"diagnostics of version {last} (sequence {seed})",
         )
         # the buffer's content, as a from-scratch check would see it on disk
