@@ -238,3 +238,16 @@ def test_translations_sharing_a_uuid_overwrite_each_other(repo) -> None:
             '{"uuid": "' + U3 + '", "form": "X", "language": "' + lang + '"}',
         )
     assert len(repo.diags("duplicate-uuid")) == 2
+
+
+def test_a_privilege_uuid_with_two_names_is_an_error(repo) -> None:
+    repo.write("configuration/privileges/a.csv", f"Uuid,Privilege name\n{U1},App: a\n")
+    repo.write("configuration/privileges/b.csv", f"Uuid,Privilege name\n{U1},App: b\n")
+    found = repo.diags("duplicate-uuid")
+    assert sorted((d.path, d.severity) for d in found) == [
+        ("configuration/privileges/a.csv", "error"),
+        ("configuration/privileges/b.csv", "error"),
+    ]
+    assert "'App: a'" in found[0].message and "'App: b'" in found[0].message
+    repo.write("configuration/privileges/b.csv", f"Uuid,Privilege name\n{U1},App: a\n")
+    assert {d.severity for d in repo.diags("duplicate-uuid")} == {"warning"}

@@ -283,6 +283,22 @@ def _duplicate_uuids(index, facts) -> list[Diagnostic]:
         others = [(p, d) for p, d in defs if not (p == facts.path and d.range == kd.range)]
         domain = kd.namespace[len(PREFIX) :]
         where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in others[:3])
+        renamed = _renamed(domain, kd, others)
+        if renamed is not None:
+            p, d = renamed
+            out.append(
+                Diagnostic(
+                    facts.path,
+                    kd.range,
+                    "error",
+                    "duplicate-uuid",
+                    f"{domain} uuid '{kd.key}' is also defined at {p}:{d.range[0] + 1} as "
+                    f"'{d.value.get('name')}', not '{kd.value.get('name')}'; Initializer cannot "
+                    f"rename a {domain[:-1]}, so the row loaded second fails",
+                    [Related(p, d.range, "also defined here")],
+                )
+            )
+            continue
         out.append(
             Diagnostic(
                 facts.path,
@@ -295,6 +311,19 @@ def _duplicate_uuids(index, facts) -> list[Diagnostic]:
             )
         )
     return out
+
+
+def _renamed(domain: str, kd, others):
+    """For privileges and roles, another definition of the uuid under another name: the
+    parser throws when a uuid it finds carries a different name (names are immutable)."""
+    if domain not in ("privileges", "roles"):
+        return None
+    name = kd.value.get("name")
+    for p, d in others:
+        other = d.value.get("name")
+        if name and other and other != name:
+            return p, d
+    return None
 
 
 def _module_and_domain(index, st: _State, facts, loc) -> list[Diagnostic]:

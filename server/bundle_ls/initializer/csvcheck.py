@@ -322,6 +322,10 @@ def _row_ids(path, domain: Domain, line: int, cells: list[Cell], id_cols, facts:
     ns = domain.namespace
     row = {"line": line}
     for idx, kind in id_cols:
+        # the row's name, kept beside its uuid (privilege and role names cannot change)
+        if kind in ("name", "privilege name", "role name") and idx < len(cells) and cells[idx].text:
+            row["name"] = cells[idx].text
+    for idx, kind in id_cols:
         if idx >= len(cells):
             continue
         cell = cells[idx]
