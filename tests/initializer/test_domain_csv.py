@@ -135,3 +135,14 @@ def test_mistakes_seen_in_real_repositories(repo) -> None:
         d = found[("configuration/visittypes/v.csv", rng)]
         assert d.severity == "error" and "did you mean 'Description'?" in d.message
     assert len(found) == 3
+
+
+def test_repeated_empty_and_metadata_headers(repo) -> None:
+    repo.write("configuration/visittypes/v.csv", f"Uuid,Name,,\n{U1},Out,a,b\n")
+    (d,) = repo.diags("duplicate-header")
+    assert d.range == (0, 11, 0, 11) and "2 columns, from column 3" in d.message
+    repo.write("configuration/visittypes/v.csv", f"Uuid,Name,\n{U1},Out,\n")
+    assert repo.diags("duplicate-header") == []
+    repo.write("configuration/visittypes/v.csv", f"Uuid,Name,_order:1,_order:2\n{U1},Out,,\n")
+    (d,) = repo.diags("duplicate-header")
+    assert d.range == (0, 19, 0, 27) and "'_order:'" in d.message

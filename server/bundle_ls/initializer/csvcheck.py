@@ -58,27 +58,49 @@ def analyze_domain_csv(
     columns: list[tuple[Column | None, str | None]] = []
     seen: dict[str, Cell] = {}
     known = domain.known_headers()
-    for cell, name in zip(table.header, names, strict=False):
+    metadata: dict[str, Cell] = {}
+    for i, (cell, name) in enumerate(zip(table.header, names, strict=False)):
         col, ref = domain.column_for(name) if name else (None, None)
         columns.append((col, ref))
-        if not name:
-            continue
         first = seen.get(name)
-        if first is not None and not name.startswith("_"):
+        if first is not None and not name and names.index("", names.index("") + 1) != i:
+            pass  # several empty headers: reported once, on the second one
+        elif first is not None:
+            what = (
+                f"column '{cell.text}' repeats '{first.text}'"
+                if name
+                else f"{names.count('')} columns, from column {names.index('') + 1}, have an empty header"
+            )
             diags.append(
                 _diag(
                     path,
                     cell.range,
                     "error",
                     "duplicate-header",
-                    f"column '{cell.text}' repeats '{first.text}' (Initializer compares headers "
-                    "trimmed and in lower case); it cannot tell them apart, so every look-up of "
-                    "this column fails",
+                    f"{what}; Initializer compares headers trimmed and in lower case and its "
+                    "header index rejects a repeated name, so every column look-up fails and "
+                    "the rows of this file do not load",
                     [Related(path, first.range, "first column of that name")],
                 )
             )
         else:
-            seen.setdefault(name, cell)
+            seen[name] = cell
+        for lhs in ("_order:", "_version:"):
+            if cell.text.startswith(lhs):
+                if lhs in metadata:
+                    diags.append(
+                        _diag(
+                            path,
+                            cell.range,
+                            "error",
+                            "duplicate-header",
+                            f"a second '{lhs}' header; Initializer reads one and rejects the file",
+                            [Related(path, metadata[lhs].range, f"first '{lhs}' header")],
+                        )
+                    )
+                metadata.setdefault(lhs, cell)
+        if not name:
+            continue
         if col is None:
             diags.append(_unknown_header(path, cell, name, domain, known))
         elif col.meta == "order":
