@@ -36,6 +36,7 @@ from typing import Any
 
 from . import __version__
 from .analysis import Entry, FileFacts, FileRef, KeyDef, Reference
+from .initializer import layout as initializer_layout
 from .model import Diagnostic, Related
 
 MAGIC = b"bundle-ls facts cache v2\n"
@@ -111,6 +112,7 @@ def context_fingerprint(schemas: Any, installed: frozenset[str] | None) -> str:
         h.update(json.dumps(m.document, sort_keys=True, default=str).encode())
     h.update(b"\0installed\0")
     h.update(repr(None if installed is None else sorted(installed)).encode())
+    h.update(initializer_layout.context_key().encode())  # top-level folder, domains.yaml
     return h.hexdigest()
 
 

@@ -119,3 +119,19 @@ def test_checking_configuration_itself_reads_the_constants_beside_it(repo) -> No
     (d,) = repo.check("configuration").diagnostics
     assert (d.path, d.code) == ("encountertypes/e.csv", "unresolved-placeholder")
     assert "did you mean 'encounterType.visit'?" in d.message
+
+
+def test_the_facts_cache_context_follows_the_initializer_layout(tmp_path) -> None:
+    from bundle_ls.cache import context_fingerprint
+    from bundle_ls.schemas import SchemaSet, builtin_schema_dir
+
+    schemas = SchemaSet.load([builtin_schema_dir()])
+    try:
+        layout.set_top_level(False)
+        a = context_fingerprint(schemas, None)
+        layout.set_top_level(True)
+        b = context_fingerprint(schemas, None)
+    finally:
+        layout.set_top_level(False)
+    assert a != b
+    assert "spec=" in layout.context_key() and "spec=-" not in layout.context_key()

@@ -93,6 +93,20 @@ def repository_of(file: Path) -> Path | None:
     return outer.parent if outer is not None else None
 
 
+def context_key() -> str:
+    """What Initializer facts depend on besides a file's path and bytes: whether the checked
+    directory is itself an Initializer folder, and the domain descriptions (for caches)."""
+    import hashlib
+
+    from .spec import spec_path
+
+    try:
+        spec = hashlib.blake2b(spec_path().read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        spec = "-"
+    return f"initializer top={_top_level} spec={spec}"
+
+
 def set_top_level(value: bool) -> None:
     global _top_level
     _top_level = value
