@@ -148,3 +148,16 @@ def test_timing_is_recorded(corpus_results) -> None:
             f"{sev.count('information')} | {sev.count('hint')} | {secs:.2f} |"
         )
     assert set(corpus_results) == set(REPOS)
+
+
+def test_the_language_server_workspace_sees_what_check_sees(corpus: Path, corpus_results) -> None:
+    """The server's first indexing of a repository publishes exactly --check's findings."""
+    from bundle_ls.workspace import Workspace
+
+    repo = "palladiumkenya__openmrs-config-kenyaemr"
+    ws = Workspace(corpus / repo)
+    rels = ws.discover()
+    ws.index_files(rels)
+    got = sorted((d.path, d.range, d.code, d.message) for r in rels for d in ws.diagnostics(r))
+    whole, _ = corpus_results[repo]
+    assert got == sorted((d.path, d.range, d.code, d.message) for d in whole.diagnostics)
