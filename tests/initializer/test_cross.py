@@ -251,3 +251,20 @@ def test_a_privilege_uuid_with_two_names_is_an_error(repo) -> None:
     assert "'App: a'" in found[0].message and "'App: b'" in found[0].message
     repo.write("configuration/privileges/b.csv", f"Uuid,Privilege name\n{U1},App: a\n")
     assert {d.severity for d in repo.diags("duplicate-uuid")} == {"warning"}
+
+
+def test_tags_a_location_creates_count_as_defined_elsewhere(repo) -> None:
+    repo.write("configuration/locationtags/t.csv", f"Uuid,Name\n{U1},Login Location\n")
+    repo.write(
+        "configuration/locations/l.csv",
+        f"Uuid,Name,Tags\n{U2},Ward,Login Locations\n{U3},Room,Login Locaton\n",
+    )
+    # Initializer creates the tags of a Tags cell: a tag map may then use `Login Locations`.
+    # In the Tags cells themselves, near misses of an existing tag are still reported
+    # (Initializer would silently create a second tag).
+    repo.write("configuration/locationtagmaps/m.csv", "Location,Login Locations\nWard,TRUE\n")
+    found = sorted((d.path, d.range) for d in repo.diags("unresolved-reference"))
+    assert found == [
+        ("configuration/locations/l.csv", (1, 42, 1, 57)),
+        ("configuration/locations/l.csv", (2, 42, 2, 55)),
+    ]

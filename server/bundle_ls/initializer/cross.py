@@ -45,6 +45,7 @@ class _State:
         self.ocl: dict[str, OclConcepts] = {}
         self.unknown_first: dict[str, str] | None = None
         self.choices: dict[tuple[str, ...], dict[str, str]] = {}
+        self.created: dict[str, dict[str, set]] = {}
 
 
 def _state(index: ProjectIndex) -> _State:
@@ -64,12 +65,33 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def _id_kind(kd) -> str | None:
+    return kd.value.get("id") if isinstance(kd.value, dict) else None
+
+
 def _lower_keys(index, st: _State, ns: str) -> set[str]:
+    """Folded identifiers of `ns` defined by rows (not those a reference creates)."""
     got = st.lower.get(ns)
     if got is None:
-        got = {fold(k) for k in index.defs.get(ns, ())}
+        got = set()
+        created: dict[str, set] = {}
+        for k, defs in index.defs.get(ns, {}).items():
+            for p, kd in defs:
+                if _id_kind(kd) == "created":
+                    created.setdefault(fold(k), set()).add((p, kd.range))
+                else:
+                    got.add(fold(k))
         st.lower[ns] = got
+        st.created[ns] = created
     return got
+
+
+def _created_elsewhere(index, st: _State, ns: str, value: str, at: tuple) -> bool:
+    """Whether a column that creates missing entities (locations `Tags`) creates `value`
+    somewhere else than at `at` (the reference itself)."""
+    _lower_keys(index, st, ns)
+    places = st.created.get(ns, {}).get(fold(value))
+    return bool(places and places - {at})
 
 
 def _local_names(index, st: _State, ns: str) -> list[str]:
@@ -173,6 +195,9 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         if "${" in ref.key:
             continue
         if any(resolves(index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
+            continue
+        at = (facts.path, ref.range)
+        if any(_created_elsewhere(index, st, n, ref.key, at) for n in ref.namespaces):
             continue
         if _UUIDISH.match(ref.key.strip()):
             continue  # a uuid defined elsewhere

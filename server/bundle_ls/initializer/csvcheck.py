@@ -321,6 +321,10 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
         parts = split_list(cell, col.list_sep, lines) if col.list_sep else [(text, cell.range)]
         for value, rng in parts:
             facts.refs.append(Reference(targets, value, rng, cell.quoted))
+            if col.creates:  # Initializer creates a missing one (locations `Tags`)
+                facts.keys.append(
+                    KeyDef(targets[0], value, rng, {"id": "created", "line": cell.range[0]})
+                )
 
 
 def _id_columns(domain: Domain, names: list[str]) -> list[tuple[int, str]]:

@@ -196,6 +196,7 @@ def entity_identifiers(index: ProjectIndex, path: str, line: int) -> tuple[str, 
         if (
             isinstance(kd.value, dict)
             and kd.value.get("line") == line
+            and kd.value.get("id") != "created"
             and kd.namespace.startswith(PREFIX)
         ):
             ns = kd.namespace
