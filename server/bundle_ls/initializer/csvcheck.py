@@ -107,9 +107,7 @@ def analyze_domain_csv(
             _check_order(path, cell, diags)
         if ref is not None and col is not None and col.header_ref:
             rng = _tail_range(cell, len(ref), lines)
-            facts.refs.append(
-                Reference((PREFIX_OF(col.header_ref),), _orig_tail(cell, len(ref)), rng)
-            )
+            facts.refs.append(Reference((_ns(col.header_ref),), _orig_tail(cell, len(ref)), rng))
         for ph in (
             find_placeholders(cell.text, cell.range[0], cell.start_col or 0, lines)
             if cell.start_col is not None
@@ -184,7 +182,7 @@ def analyze_domain_csv(
     return doc, facts
 
 
-def PREFIX_OF(domain: str) -> str:  # noqa: N802 - reads as a constant
+def _ns(domain: str) -> str:
     return "iniz:" + domain
 
 
@@ -317,7 +315,7 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
         )
         return
     if col.ref:
-        targets = tuple(PREFIX_OF(t) for t in col.ref)
+        targets = tuple(_ns(t) for t in col.ref)
         parts = split_list(cell, col.list_sep, lines) if col.list_sep else [(text, cell.range)]
         for value, rng in parts:
             facts.refs.append(Reference(targets, value, rng, cell.quoted))

@@ -135,7 +135,7 @@ def value_candidates(index: ProjectIndex, path: str, header: str) -> list[Candid
     d = domain_of(path)
     if d is None:
         return []
-    col, ref = d.column_for(header.strip().lower())
+    col, _ref = d.column_for(header.strip().lower())
     if col is None:
         return []
     if col.enum:
@@ -148,7 +148,6 @@ def value_candidates(index: ProjectIndex, path: str, header: str) -> list[Candid
             out.append(Candidate(key, f"{target} (defined here)"))
         for key in known_display(target):
             out.append(Candidate(key, f"{target} (OpenMRS core)"))
-    _ = ref
     return out
 
 

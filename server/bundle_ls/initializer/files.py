@@ -11,12 +11,12 @@ from __future__ import annotations
 import posixpath
 
 from ..analysis import Document, FileFacts, FileRef, KeyDef, Reference
-from ..model import MAPPING, SCALAR, SEQUENCE, Diagnostic, Node, key_text
+from ..model import MAPPING, SCALAR, SEQUENCE, Diagnostic, Node
 from ..positions import LineIndex
 from ..yaml_doc import parse_yaml
 from .csvcheck import analyze_domain_csv
 from .jsonforms import analyze_ampath_json
-from .layout import JSON_CHECKED, OTHER_CONSUMERS, locate, special_file
+from .layout import JSON_CHECKED, locate, special_file
 from .placeholders import (
     PLACEHOLDER,
     constants_from_properties,
@@ -147,7 +147,6 @@ def _other_yaml(path, text, lines, loc):
                         continue
                     target = posixpath.normpath(posixpath.join(folder, cfg.value))
                     facts.file_refs.append(FileRef(target, cfg.range))
-    _ = OTHER_CONSUMERS
     return doc, facts
 
 
@@ -175,4 +174,3 @@ def _placeholders_in(node: Node, facts: FileFacts, lines: LineIndex, depth: int)
             _placeholders_in(item[1], facts, lines, depth + 1)
         else:
             _placeholders_in(item, facts, lines, depth + 1)
-    _ = key_text

@@ -89,7 +89,6 @@ def pretty(header: str) -> str:
 def _column(name: str, raw: dict) -> Column:
     t = raw.get("type", "string")
     enum = raw.get("enum")
-    ref = raw.get("x-ref") or raw.get("x-header-ref")
     col = Column(
         name=name,
         type=t if isinstance(t, str) else "string",
@@ -108,7 +107,6 @@ def _column(name: str, raw: dict) -> Column:
         description=raw.get("description", ""),
         creates=bool(raw.get("x-creates")),
     )
-    _ = ref
     return col
 
 
