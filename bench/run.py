@@ -85,8 +85,27 @@ def ensure_peers(home: Path) -> dict:
 
 
 def bundle_ls_cmd() -> list[str]:
-    exe = Path(sys.executable).parent / "bundle-ls"
-    return [str(exe)] if exe.is_file() else [sys.executable, "-m", "bundle_ls"]
+    return [sys.executable, "-m", "bundle_ls"]
+
+
+def snapshot(work: Path) -> str:
+    """A copy of the package as it is now, which every bundle-ls process of the run imports
+    (through PYTHONPATH): edits made to the checkout while the run goes on change neither the
+    code measured nor the cache's fingerprint of it. Returns the commit it was taken at."""
+    snap = work / "snapshot"
+    shutil.rmtree(snap, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "server" / "bundle_ls", snap / "bundle_ls", ignore=ignore)
+    if (REPO / "schemas").is_dir():
+        shutil.copytree(REPO / "schemas", snap / "bundle_ls" / "_schemas", ignore=ignore)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(snap), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    sys.path.insert(0, str(snap))
+    head = subprocess.run(
+        ["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True
+    )
+    return head.stdout.strip() or "?"
 
 
 # ---- batch ---------------------------------------------------------------------------------
@@ -502,6 +521,7 @@ def main() -> int:
 
     print(f"peers in {home}", flush=True)
     peers = ensure_peers(home)
+    commit = snapshot(work)
     import lsp_bench  # needs psutil, which ensure_peers installs
 
     load_start = os.getloadavg()[0]
@@ -529,7 +549,7 @@ def main() -> int:
             "python": f"Python {platform.python_version()}",
             "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
             "load_start": load_start,
-            "bundle_ls": __version__,
+            "bundle_ls": f"{__version__} (commit {commit})",
             **{k: peers[k] for k in ("yls_version", "cjs_version", "node")},
         },
         "notes": [],
