@@ -117,6 +117,7 @@ def test_checking_the_configuration_folder_itself(corpus: Path, corpus_results) 
             "bundle_ls",
             "--check",
             str(corpus / repo / "configuration"),
+            "--no-cache",
             "--format",
             "json",
         ],

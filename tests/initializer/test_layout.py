@@ -95,6 +95,7 @@ def test_check_one_file_of_an_initializer_folder(repo) -> None:
             "bundle_ls",
             "--check",
             str(repo.root / "configuration/locations/locations.csv"),
+            "--no-cache",
             "--format",
             "json",
         ],
