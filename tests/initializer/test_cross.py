@@ -268,3 +268,52 @@ def test_tags_a_location_creates_count_as_defined_elsewhere(repo) -> None:
         ("configuration/locations/l.csv", (1, 42, 1, 57)),
         ("configuration/locations/l.csv", (2, 42, 2, 55)),
     ]
+
+
+GP = """<config>
+  <globalProperties>
+    <globalProperty>
+      <property>{name}</property>
+      <!-- <property>commented.out</property> -->
+      <value>{value}</value>
+    </globalProperty>
+  </globalProperties>
+</config>
+"""
+
+
+def test_global_properties(repo) -> None:
+    repo.write("constants.yml", "location:\n  main: " + U1 + "\n")
+    repo.write(
+        "configuration/globalproperties/a.xml", GP.format(name="a.b", value="${location.main}")
+    )
+    repo.write("configuration/globalproperties/b.xml", GP.format(name="a.b", value="other"))
+    found = {d.path: d for d in repo.diags("duplicate-key")}
+    assert set(found) == {
+        "configuration/globalproperties/a.xml",
+        "configuration/globalproperties/b.xml",
+    }
+    d = found["configuration/globalproperties/a.xml"]
+    assert d.range == (3, 16, 3, 19) and d.severity == "warning" and "another value" in d.message
+    assert repo.diags("unresolved-placeholder") == []
+    index = repo.check().index
+    assert set(index.defs["iniz:globalproperties"]) == {"a.b"}
+    assert [r.key for r in index.files["configuration/globalproperties/a.xml"].refs] == [
+        "location.main"
+    ]
+
+
+def test_global_properties_that_are_not_xml(repo) -> None:
+    repo.write("configuration/globalproperties/a.xml", "<config><globalProperties>\n</config>\n")
+    (d,) = repo.diags("xml-syntax")
+    assert d.range[0] == 1 and d.severity == "error"
+
+
+def test_dollar_braces_without_the_packager_are_not_placeholders(repo) -> None:
+    """Bahmni writes `${visit_location_uuid}` in SQL-valued global properties: a runtime
+    parameter, not a packager placeholder (no constants file, no dependencies.yml)."""
+    repo.write(
+        "configuration/globalproperties/a.xml",
+        GP.format(name="sql", value="select 1 where l.uuid = ${visit_location_uuid}"),
+    )
+    assert repo.diags() == []

@@ -72,7 +72,9 @@ def test_files_initializer_ignores_are_not_checked(repo) -> None:
     repo.write("configuration/locations/notes.md", "# notes\n")
     repo.write("configuration/globalproperties/gp.xml", "<config/>")
     repo.write("configuration/globalproperties/stray.csv", "a,b\n1,2\n")
-    assert repo.check().files == 0
+    repo.write("configuration/liquibase/changes.xml", "<databaseChangeLog/>")
+    result = repo.check()
+    assert sorted(result.index.files) == ["configuration/globalproperties/gp.xml"]
 
 
 def test_check_one_file_of_an_initializer_folder(repo) -> None:

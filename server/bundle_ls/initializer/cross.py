@@ -190,7 +190,10 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         if ns == CONSTANT_NS:
             if ref.key in index.defs.get(CONSTANT_NS, ()):
                 continue
-            out.append(_placeholder(facts.path, ref, index, parent_configs, constants_known))
+            if constants_known or parent_configs:
+                # without constants.* nor dependencies.yml the project does not use the
+                # packager, and `${…}` means something else (Bahmni's SQL parameters)
+                out.append(_placeholder(facts.path, ref, index, parent_configs))
             continue
         if "${" in ref.key:
             continue
@@ -236,6 +239,7 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
             )
         )
     out.extend(_duplicate_uuids(index, facts))
+    out.extend(_repeated_global_properties(index, facts))
     if loc is not None:
         out.extend(_files(index, facts, parent_configs))
     if loc is not None:
@@ -265,7 +269,7 @@ def _pretty_known(domain: str) -> list[str]:
     return known_display(domain)
 
 
-def _placeholder(path, ref, index, parents, constants_known) -> Diagnostic:
+def _placeholder(path, ref, index, parents) -> Diagnostic:
     hint = did_you_mean(ref.key, list(index.defs.get(CONSTANT_NS, {}).keys()))
     data = {"replace": hint} if hint else None
     if parents:
@@ -281,8 +285,6 @@ def _placeholder(path, ref, index, parents, constants_known) -> Diagnostic:
             data,
         )
     msg = f"no constant '{ref.key}' in constants.yml / constants.properties; the packager leaves '${{{ref.key}}}' as it is"
-    if not constants_known:
-        msg = f"'${{{ref.key}}}' is a packager placeholder but there is no constants.yml or constants.properties"
     if hint:
         msg += f"; did you mean '{hint[0]}'?"
     return Diagnostic(path, ref.range, "warning", "unresolved-placeholder", msg, None, data)
@@ -436,4 +438,36 @@ def _files(index, facts, parents) -> list[Diagnostic]:
             )
         else:
             out.append(Diagnostic(facts.path, fr.range, "error", "missing-file", why))
+    return out
+
+
+def _repeated_global_properties(index, facts) -> list[Diagnostic]:
+    """A global property set in two places: the file Initializer loads last wins."""
+    out = []
+    for kd in facts.keys:
+        if kd.namespace != "iniz:globalproperties":
+            continue
+        defs = index.defs.get(kd.namespace, {}).get(kd.key, ())
+        others = [(p, d) for p, d in defs if not (p == facts.path and d.range == kd.range)]
+        if not others:
+            continue
+        mine = kd.value.get("value") if isinstance(kd.value, dict) else None
+        differ = [
+            (p, d)
+            for p, d in others
+            if (d.value.get("value") if isinstance(d.value, dict) else None) != mine
+        ]
+        where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in others[:3])
+        what = "to another value" if differ else "to the same value"
+        out.append(
+            Diagnostic(
+                facts.path,
+                kd.range,
+                "warning",
+                "duplicate-key",
+                f"global property '{kd.key}' is also set {what} at {where}; the file Initializer "
+                "loads last wins",
+                [Related(p, d.range, "also set here") for p, d in others[:10]],
+            )
+        )
     return out

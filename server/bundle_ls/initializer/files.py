@@ -15,6 +15,7 @@ from ..model import MAPPING, SCALAR, SEQUENCE, Diagnostic, Node
 from ..positions import LineIndex
 from ..yaml_doc import parse_yaml
 from .csvcheck import analyze_domain_csv
+from .globalproperties import analyze_global_properties
 from .jsonforms import analyze_ampath_json
 from .layout import JSON_CHECKED, locate, special_file
 from .placeholders import (
@@ -48,6 +49,8 @@ def analyze_file(
             return doc, facts
         if loc.domain in JSON_CHECKED and low.endswith(".json"):
             return analyze_ampath_json(path, text, lines, loc.domain)
+        if loc.domain == "globalproperties" and low.endswith(".xml"):
+            return analyze_global_properties(path, text, lines)
         return Document(path, "other", text, lines, None), FileFacts(path, _kind(path))
     # a folder Initializer does not read
     if low.endswith((".yml", ".yaml")):

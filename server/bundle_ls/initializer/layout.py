@@ -179,6 +179,8 @@ def wants(rel: str) -> bool | None:
             return low.endswith(".csv")
         if loc.domain in JSON_CHECKED:
             return low.endswith(".json")
+        if loc.domain == "globalproperties":
+            return low.endswith(".xml")
         return False
     # An unknown folder: YAML (report descriptors) is checked; one file per folder carries
     # the unknown-domain finding (chosen by discovery, see carrier()).
