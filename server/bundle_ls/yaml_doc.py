@@ -16,7 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .model import MAPPING, SCALAR, SEQUENCE, Node
-from .positions import LineIndex
+from .positions import LineIndex, split_lines
 
 try:  # the event classes live in ruamel.yaml.events; the C parser builds these
     from ruamel.yaml.events import (
@@ -252,8 +252,9 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
     except ReaderError as exc:  # a character YAML does not allow, such as NUL
         # the C reader counts the position in UTF-8 bytes, not characters
         before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore")
-        line = before.count("\n")
-        column = len(before) - (before.rfind("\n") + 1)
+        head = split_lines(before)  # \r\n, \r and \n all end a line, as LSP counts
+        line = len(head) - 1
+        column = len(head[-1])
         problems.append(
             SyntaxProblem(
                 line, column, f"character U+{_code_point(exc.character):04X} is not allowed in YAML"

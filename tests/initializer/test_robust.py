@@ -15,6 +15,7 @@ SCHEMAS = SchemaSet.load([builtin_schema_dir()])
 PATHS = [f"configuration/{d}/x.csv" for d in domains()] + [
     "configuration/ampathforms/f.json",
     "configuration/ampathformstranslations/t.json",
+    "configuration/globalproperties/g.xml",
     "configuration/reports/r.yml",
     "constants.yml",
     "constants.properties",
@@ -51,6 +52,12 @@ CELLS = st.sampled_from(
         ":",
         "- a",
         "omod.x=1",
+        "\r",
+        "<config>",
+        "<globalProperty><property>a</property><value>${b}</value>",
+        "</globalProperty>",
+        '"name": "x"',
+        '"encounter": "é"',
     ]
 )
 LINES = st.lists(CELLS, max_size=8).map(",".join)

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from ..analysis import Document, FileFacts, KeyDef, Reference
 from ..model import Diagnostic
 from ..positions import LineIndex
-from .placeholders import PLACEHOLDER, find_placeholders
+from .placeholders import PLACEHOLDER, find_placeholders, offset_position
 from .spec import CONSTANT_NS
 
 NS = "iniz:globalproperties"
@@ -25,9 +25,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def _pos(text: str, offset: int, lines: LineIndex) -> tuple[int, int]:
-    line = text.count("\n", 0, offset)
-    col = offset - (text.rfind("\n", 0, offset) + 1)
-    return line, lines.to_utf16(line, col)
+    return offset_position(text, offset, lines)
 
 
 def analyze_global_properties(path: str, text: str, lines: LineIndex):

@@ -14,6 +14,7 @@ import re
 from ..analysis import Document, FileFacts, KeyDef, Reference
 from ..model import Diagnostic, Range
 from ..positions import LineIndex
+from .placeholders import offset_position
 
 _KEYS = ("name", "uuid", "encounter", "encounterType", "form")
 
@@ -26,10 +27,9 @@ def _locate_values(text: str, lines: LineIndex) -> dict[str, tuple[str, Range]]:
         m = re.search(r'"' + key + r'"\s*:\s*"([^"\\\n]*)"', text)
         if m is None:
             continue
-        line = text.count("\n", 0, m.start(1))
-        line_start = text.rfind("\n", 0, m.start(1)) + 1
-        col = m.start(1) - line_start
-        rng = (line, lines.to_utf16(line, col), line, lines.to_utf16(line, col + len(m.group(1))))
+        line, c16 = offset_position(text, m.start(1), lines)
+        _el, e16 = offset_position(text, m.end(1), lines)
+        rng = (line, c16, line, e16)
         out[key] = (m.group(1), rng)
     return out
 
@@ -40,8 +40,7 @@ def analyze_ampath_json(path: str, text: str, lines: LineIndex, domain: str):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        line, col = exc.lineno - 1, exc.colno - 1
-        c16 = lines.to_utf16(line, col)
+        line, c16 = offset_position(text, exc.pos, lines)
         end = min(c16 + 1, lines.to_utf16(line, len(lines.line(line))))
         facts.diagnostics.append(
             Diagnostic(

@@ -33,6 +33,22 @@ class Placeholder:
     key_range: Range  # the dotted key inside it
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def offset_position(text: str, offset: int, lines: LineIndex) -> tuple[int, int]:
+    """(line, UTF-16 column) of a character offset, with \r\n, \r and \n as line breaks
+    (as LSP counts them)."""
+    head = text[:offset]
+    breaks = list(_BREAK.finditer(head))
+    line = len(breaks)
+    col = offset - (breaks[-1].end() if breaks else 0)
+    if head.endswith("\r") and text[offset : offset + 1] == "\n":
+        line -= 1  # between the \r and \n of one break: the end of the previous line
+        col = len(lines.line(line))
+    return line, lines.to_utf16(line, col)
+
+
 def constants_from_yaml(root: Node | None) -> list[Constant]:
     """Every leaf of a constants.yml tree, with its dotted key (list items by index)."""
     out: list[Constant] = []
