@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,7 +100,26 @@ def _init_worker(folders: list[Path] | None, installed: frozenset[str] | None) -
 def _work(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Facts of a batch of files, each pickled once: the blob goes to the index and the cache."""
     schemas, installed = _worker
-    return [(rel, dumps(facts_from_bytes(rel, data, schemas, installed))) for rel, data in batch]
+    with no_gc():
+        return [
+            (rel, dumps(facts_from_bytes(rel, data, schemas, installed))) for rel, data in batch
+        ]
+
+
+@contextmanager
+def no_gc():
+    """Bulk work without the cyclic garbage collector, which would otherwise re-scan the
+    millions of young objects a large directory makes (4-5x the cost of unpickling the
+    cached facts, a good part of parsing). Nothing here makes reference cycles of note;
+    the collector runs again, once, at the end."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+            gc.collect(0)
 
 
 def _batches(todo: list[tuple[str, bytes]], jobs: int) -> list[list[tuple[str, bytes]]]:
@@ -229,20 +250,21 @@ def check_directory(
         if progress:
             progress(done[0], total)
 
-    facts_by_rel, cached = analyse_files(root, rels, schemas, cfg, jobs, cache, tick)
-    index = ProjectIndex(root)
-    add = getattr(index, "_add", None)  # batch: nothing to re-publish, skip the bookkeeping
-    for rel in rels:
-        facts = facts_by_rel[rel]
-        if add is not None and rel not in index.files:
-            add(facts)
-        else:
-            index.update(facts)
-    if add is not None and hasattr(index, "generation"):
-        index.generation += 1  # what checks cached from the index must be rebuilt
-    diagnostics: list[Diagnostic] = []
-    for rel in rels:
-        diagnostics.extend(index.diagnostics(rel))
+    with no_gc():
+        facts_by_rel, cached = analyse_files(root, rels, schemas, cfg, jobs, cache, tick)
+        index = ProjectIndex(root)
+        add = getattr(index, "_add", None)  # batch: nothing to re-publish, skip the bookkeeping
+        for rel in rels:
+            facts = facts_by_rel[rel]
+            if add is not None and rel not in index.files:
+                add(facts)
+            else:
+                index.update(facts)
+        if add is not None and hasattr(index, "generation"):
+            index.generation += 1  # what checks cached from the index must be rebuilt
+        diagnostics: list[Diagnostic] = []
+        for rel in rels:
+            diagnostics.extend(index.diagnostics(rel))
     return CheckResult(root, total, diagnostics, index, cached)
 
 
