@@ -89,6 +89,10 @@ class Document:
     root: Node | None
     table: CsvTable | None = None
     namespace: str | None = None  # a CSV file's namespace
+    # A CSV file's facts split into the header's diagnostics and each row's facts, so that
+    # the language server can re-check only edited rows (see `csv_row_facts`).
+    header_diagnostics: list[Diagnostic] | None = None
+    row_facts: list[tuple[int, FileFacts]] | None = None
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
@@ -380,19 +384,9 @@ def _analyze_csv(path, text, lines, schemas, installed):
             )
         else:
             seen[cell.text] = cell
-    for _line, cells in table.rows:
-        if len(cells) > width:
-            extra = cells[width]
-            diags.append(
-                Diagnostic(
-                    path,
-                    extra.range,
-                    "error",
-                    "csv-syntax",
-                    f"this row has {len(cells)} cells but the header names {width} columns",
-                )
-            )
     if not ns.is_array:
+        for _line, cells in table.rows:
+            diags.extend(_row_width(path, cells, width))
         diags.append(
             Diagnostic(
                 path,
@@ -405,12 +399,43 @@ def _analyze_csv(path, text, lines, schemas, installed):
         return doc, facts
     root = table_to_nodes(table, ns.columns, ns.separator, lines)
     doc.root = root
-    validator = schemas.validator(ns.name, item=True)
-    for item in root.items:
-        _validate(path, validator, item, diags)
-        _walk(ns, item, ns.item_schema, schemas, facts, ns.module.uri)
+    doc.header_diagnostics = list(diags)
+    doc.row_facts = []
+    for (line, cells), item in zip(table.rows, root.items, strict=True):
+        part = csv_row_facts(path, ns, schemas, width, cells, item)
+        doc.row_facts.append((line, part))
+        diags.extend(part.diagnostics)
+        facts.keys.extend(part.keys)
+        facts.refs.extend(part.refs)
+        facts.file_refs.extend(part.file_refs)
     facts.diagnostics = _dedupe(diags)
     return doc, facts
+
+
+def _row_width(path: str, cells, width: int) -> list[Diagnostic]:
+    if len(cells) <= width:
+        return []
+    return [
+        Diagnostic(
+            path,
+            cells[width].range,
+            "error",
+            "csv-syntax",
+            f"this row has {len(cells)} cells but the header names {width} columns",
+        )
+    ]
+
+
+def csv_row_facts(
+    path: str, ns: Namespace, schemas: SchemaSet, width: int, cells, item: Node
+) -> FileFacts:
+    """One CSV row's facts (too many cells, schema, keys, references, file paths); the
+    file's diagnostics are the header's plus every row's, duplicates removed."""
+    part = FileFacts(path, "csv")
+    part.diagnostics.extend(_row_width(path, cells, width))
+    _validate(path, schemas.validator(ns.name, item=True), item, part.diagnostics)
+    _walk(ns, item, ns.item_schema, schemas, part, ns.module.uri)
+    return part
 
 
 def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:

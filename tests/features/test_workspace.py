@@ -181,3 +181,51 @@ def test_files_on_disk_come_and_go(ws, clinic):
     assert any(
         d.code == "unresolved-reference" for d in ws.diagnostics("bundles/malaria/drugs.csv")
     )
+
+
+CSV_TEXT = (
+    "key,name,form,colour,storedIn\n"
+    "A,a,tablet,red,MAIN_STORE;X\n"
+    "B,b,capsule,,\n"
+    "\n"
+    "C,c,tablet,,COLD_ROOM,extra\n"
+    "A,a2,tablet\n"
+)
+
+
+@pytest.mark.parametrize(
+    "needle,offset,length,new",
+    [
+        ("capsule", 3, 0, "x"),  # typing in a cell
+        (",red,", 1, 3, ""),  # the only value of an unknown column is cleared
+        ("B,b,capsule,,\n", 14, 0, "D,d,syrup,,Ward A\n"),  # a new row
+        ("B,b,capsule,,\n", 0, 14, ""),  # a row deleted
+        ("COLD_ROOM,extra", 9, 6, ""),  # no more cells than columns
+        ("A,a2", 0, 1, "C"),  # now a conflict with another row
+        ("\n\nC,c", 1, 0, "E,e,powder,,COLD_ROOM"),  # the blank line gets a row
+    ],
+)
+def test_csv_row_edits_are_incremental_and_exact(ws, needle, offset, length, new):
+    rel = "bundles/new/drugs.csv"
+    open_doc(ws, rel, CSV_TEXT)
+    result = edit(ws, rel, CSV_TEXT, needle, new, offset, length)
+    assert result.incremental
+    assert _sig(ws.diagnostics(rel)) == fresh_diagnostics(ws, rel)
+    st = ws.docs[rel]
+    doc, _facts = analyze(rel, st.text, ws.schemas, ws.cfg.modules)
+    # hover and friends find the cells where a fresh parse puts them
+    for row in doc.root.items:
+        for key, value in row.items:
+            node = value if value.kind != "sequence" else value.items[0]
+            root, prefix = ws.tree_at(rel, node.range[0])
+            hit = locate(root, ["drugs"], node.range[0], node.range[1])
+            assert hit is not None and hit.path[-1] in (key.value, 0)
+            assert hit.node.range == node.range
+
+
+def test_csv_edit_in_the_header_is_a_full_analysis(ws):
+    rel = "bundles/new/drugs.csv"
+    open_doc(ws, rel, CSV_TEXT)
+    result = edit(ws, rel, CSV_TEXT, "colour", "strengthMg", 0, 6)
+    assert not result.incremental
+    assert _sig(ws.diagnostics(rel)) == fresh_diagnostics(ws, rel)
