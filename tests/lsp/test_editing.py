@@ -186,3 +186,56 @@ async def test_a_client_refusing_dynamic_registration_still_works(
         )
     )
     assert {i.label for i in items.items} == {"MAIN_STORE", "COLD_ROOM", "Ward A"}
+
+
+async def test_csv_edits_and_settings_file_changes(client: LanguageClient, clinic: Path):
+    csv = clinic / "bundles" / "malaria" / "drugs.csv"
+    text = open_file(client, csv)
+    rm = "no stockRooms key 'COLD_RM'; did you mean 'COLD_ROOM'?"
+    await wait_for(lambda: rm in messages(client, csv), what="the CSV's diagnostics")
+    p = pos_of(text, "COLD_RM")
+    change(client, csv, 2, p.line, p.character, p.line, p.character + 7, "COLD_ROOM")
+    await wait_for(lambda: messages(client, csv) == [], what="the CSV fix to be seen")
+    # a new row (Enter, then a row with a bad form)
+    end = len(text.split("\n")[2])
+    change(client, csv, 3, 2, end, 2, end, "\nQUIN,Quinine,capsule,300,MAIN_STORE,")
+    await wait_for(
+        lambda: any("'capsule' is not one of" in m for m in messages(client, csv)),
+        what="the new row to be checked",
+    )
+    # bundle-ls.yaml now installs only the locations module
+    settings = clinic / "bundle-ls.yaml"
+    settings.write_text("schemas: [../schemas]\nmodules: [locations]\n")
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams([lsp.FileEvent(uri(settings), lsp.FileChangeType.Changed)])
+    )
+    rooms = clinic / "rooms.yaml"
+    await wait_for(
+        lambda: any("which bundle-ls.yaml does not install" in m for m in messages(client, rooms)),
+        what="the clinic module to be uninstalled",
+    )
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[BUNDLE_LS, "--stdio"]))
+async def rootless(lsp_client: LanguageClient):
+    """A client that opens a file without any workspace folder."""
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=capabilities(watch=False), initialization_options={"diagnosticsDelay": 0}
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_without_a_workspace_folder_the_config_directory_is_found(
+    rootless: LanguageClient, clinic: Path
+):
+    extra = clinic / "bundles" / "malaria" / "extra.yaml"
+    open_file(rootless, extra)
+    await wait_for(
+        lambda: "missing required property 'name'" in messages(rootless, extra),
+        what="the opened file's diagnostics",
+    )
+    # the rest of the directory (found by its bundle-ls.yaml) is indexed too
+    await wait_for(lambda: messages(rootless, clinic / "rooms.yaml"), what="rooms.yaml")
