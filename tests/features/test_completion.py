@@ -117,6 +117,9 @@ def test_reference_values_come_from_every_file(ws):
     assert set(labels(items)) == {"ARTE_INJ", "ACT_TAB", "PARA", "QUIN"}
     items = at(ws, rel, "drugs:\n  - key: X\n    storedIn: [Ward A, ", "Ward A, ", 8)
     assert set(labels(items)) == {"MAIN_STORE", "COLD_ROOM"}
+    # a list property with no `[` yet: the item comes as a one-item list
+    items = at(ws, rel, "drugs:\n  - key: X\n    storedIn: M", "storedIn: M", 11)
+    assert {i.label: i.new_text for i in items}["MAIN_STORE"] == "[MAIN_STORE]"
 
 
 def test_values_are_written_as_yaml_reads_them():

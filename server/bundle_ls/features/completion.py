@@ -84,12 +84,17 @@ def _complete_yaml(ws, rel, lines, line, col, li) -> list[Completion]:
         return []
     base = ns.module.uri
     exclude: set[str] = set()
+    # a list written after `key: ` with no `[` yet: offer each item as a one-item list
+    bracket = not ctx.in_flow and not ctx.quote and nav.is_array(schema)
     if ctx.in_flow or (nav.is_array(schema) and not schema.get("x-ref")):
         exclude = set(ctx.flow_items)
         schema = nav.scalar_schema(schemas, schema, base)
         if schema is None:
             return []
     items = _values(ws, schema, base, ctx.word, rng, ctx.quote, exclude, ctx.in_flow)
+    if bracket:
+        for it in items:
+            it.new_text = f"[{it.new_text}]"
     if ctx.after_colon:
         for it in items:
             it.new_text = " " + it.new_text
