@@ -129,7 +129,9 @@ def code_server(e2e_env, server_bin, vsix, tmp_path_factory):
         log.close()
 
 
-def run_browser(e2e_env, code_server, scenario: str, workspace: Path, artifacts: Path) -> dict:
+def run_browser(
+    e2e_env, code_server, scenario: str, workspace: Path, artifacts: Path, expect_toast: str = ""
+) -> dict:
     for stale in artifacts.glob(f"vscode-{scenario}*"):
         stale.unlink()
     env = dict(os.environ)
@@ -137,6 +139,7 @@ def run_browser(e2e_env, code_server, scenario: str, workspace: Path, artifacts:
         CS_URL=f"{code_server['url']}?folder={workspace}",
         OUT_DIR=str(artifacts),
         WORKSPACE=str(workspace),
+        EXPECT_TOAST=expect_toast,
         CHROMIUM=e2e_env.get("BUNDLE_LS_E2E_CHROMIUM", "/usr/bin/chromium"),
         XDG_CONFIG_HOME=str(code_server["base"] / "xdg" / "chromium"),
     )
@@ -219,6 +222,14 @@ def test_problems_completion_definition(
     )
     assert any("codicon-check" in c for c in r["statusBar"]["icons"]), r["statusBar"]
 
+    # Restart Server ran (a second "starting"), and the output channel names the command.
+    assert history.count("bundle-ls: starting") >= 2, history
+    assert "--stdio" in r["outputChannel"] and "bundleLs.server.command" in r["outputChannel"], r[
+        "outputChannel"
+    ]
+
+    assert "bundle-ls" in r["outputChannelSelected"], r["outputChannelSelected"]
+
     # No error notification (such as "Error in server: ...") during the whole session.
     errors = [n for n in r["notifications"] if "error" in n.lower()]
     assert not errors, errors
@@ -239,10 +250,35 @@ def test_missing_python_is_explained(e2e_env, code_server, artifacts, tmp_path):
         )
     )
 
-    r = run_browser(e2e_env, code_server, "missing-python", ws, artifacts)
+    r = run_browser(e2e_env, code_server, "missing-python", ws, artifacts, "was not found")
 
     note = r["notification"]
     assert "/nonexistent/python3" in note and "was not found" in note, note
     assert "bundleLs.server.pythonPath" in note, note
     assert {"Open Settings", "Show Output"} <= set(r["notificationButtons"]), r
     assert "bundle-ls: error" in r["statusBar"]["text"], r["statusBar"]
+
+
+def test_server_that_fails_to_start_is_reported(e2e_env, code_server, artifacts, tmp_path):
+    """A server that exits at once (here: a broken installation) turns the status bar red and
+    says so, and its own error message is in the bundle-ls output channel."""
+    ws = tmp_path / "crashing"
+    shutil.copytree(FIXTURE, ws)
+    (ws / ".vscode").mkdir()
+    script = "echo 'bundle-ls: broken installation' >&2; exit 3"
+    (ws / ".vscode" / "settings.json").write_text(
+        json.dumps({"bundleLs.server.command": ["/bin/sh", "-c", script, "sh"]})
+    )
+
+    r = run_browser(e2e_env, code_server, "server-fails", ws, artifacts, "failed to start")
+
+    # The extension quotes what the server said on stderr.
+    assert (
+        "bundle-ls: the server '/bin/sh' failed to start; it said: bundle-ls: broken installation"
+        in r["notification"]
+    ), r
+    assert "Restart Server" in r["notification"], r["notification"]
+    # That one message only: no generic ones from the client library, no restart loop.
+    assert len(r["notifications"]) == 1, r["notifications"]
+    assert "bundle-ls: error" in r["statusBar"]["text"], r["statusBar"]
+    assert "bundle-ls: broken installation" in extension_log(code_server)

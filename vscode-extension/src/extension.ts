@@ -1,8 +1,14 @@
 // VS Code client for bundle-ls: one language server per workspace folder that is a Config
 // Directory (it has a bundle-ls.yaml, or an Initializer `configuration/` folder).
 import * as path from "path";
+import * as readline from "readline";
 import * as vscode from "vscode";
 import {
+  CloseAction,
+  CloseHandlerResult,
+  ErrorAction,
+  ErrorHandler,
+  ErrorHandlerResult,
   LanguageClient,
   LanguageClientOptions,
   ProgressToken,
@@ -25,6 +31,10 @@ interface FolderServer {
   folder: vscode.WorkspaceFolder;
   client?: LanguageClient;
   stopping: boolean;
+  /** The client reached Running at least once (a server that never starts is not restarted). */
+  everRunning: boolean;
+  /** The last lines the server wrote to stderr, quoted when it fails. */
+  stderrTail: string[];
   progress: Map<ProgressToken, { title: string; message?: string; percentage?: number }>;
   disposables: vscode.Disposable[];
 }
@@ -110,7 +120,14 @@ function schemaFolders(folder: vscode.WorkspaceFolder, raw?: unknown): string[] 
 
 async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
   const key = folder.uri.toString();
-  const entry: FolderServer = { folder, stopping: false, progress: new Map(), disposables: [] };
+  const entry: FolderServer = {
+    folder,
+    stopping: false,
+    everRunning: false,
+    stderrTail: [],
+    progress: new Map(),
+    disposables: [],
+  };
   servers.set(key, entry);
   status.set(folder.uri.fsPath, { kind: "starting" });
 
@@ -147,7 +164,25 @@ async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     workspaceFolder: folder,
     outputChannel: output,
     traceOutputChannel: traceChannel,
+    stdioOptions: {
+      stdout: (input, channel) => lines(input, (line) => channel.info(line)),
+      stderr: (input, channel) =>
+        lines(input, (line) => {
+          // The server logs to stderr; keep the last lines to quote them if it fails.
+          channel.info(`[server] ${line}`);
+          if (line.trim()) {
+            entry.stderrTail.push(line.trim());
+            entry.stderrTail.splice(0, Math.max(0, entry.stderrTail.length - 5));
+          }
+        }),
+    },
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    errorHandler: errorHandler(entry),
+    // A failed initialize is reported by startFolder, once; no second, bare notification.
+    initializationFailedHandler: (error) => {
+      output.error(`[${folder.name}] initialize failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    },
     initializationOptions: () => ({ schemas: schemaFolders(folder) }),
     // Settings reach the server in initializationOptions and through workspace/configuration;
     // a change of them restarts the server (see activate), so no didChangeConfiguration push.
@@ -179,15 +214,18 @@ async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     },
   };
 
-  const client = new LanguageClient("bundleLs", "bundle-ls", serverOptions, clientOptions);
+  const client = new BundleLsClient("bundleLs", "bundle-ls", serverOptions, clientOptions);
   entry.client = client;
   entry.disposables.push(
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped && !entry.stopping && servers.get(key) === entry) {
         const message = "the server stopped unexpectedly; see the bundle-ls output, then run 'bundle-ls: Restart Server'";
         status.set(folder.uri.fsPath, { kind: "error", message });
-      } else if (e.newState === State.Running && entry.progress.size === 0) {
-        status.set(folder.uri.fsPath, { kind: "ready" });
+      } else if (e.newState === State.Running) {
+        entry.everRunning = true;
+        if (entry.progress.size === 0) {
+          status.set(folder.uri.fsPath, { kind: "ready" });
+        }
       }
     }),
   );
@@ -195,10 +233,13 @@ async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     await client.start();
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
+    // Let the server's last words on stderr arrive before quoting them.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const said = entry.stderrTail.length > 0 ? `; it said: ${entry.stderrTail.slice(-2).join(" / ")}` : `: ${msg}`;
     reportFailure(
       entry,
       new ServerNotFound(
-        `bundle-ls: the server '${server.command}' failed to start: ${msg}`,
+        `bundle-ls: the server '${server.command}' failed to start${said}.`,
         "See the bundle-ls output for the server's own error, fix it, then run 'bundle-ls: Restart Server'.",
       ),
     );
@@ -207,6 +248,62 @@ async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
   if (entry.progress.size === 0 && status.get(folder.uri.fsPath)?.kind !== "error") {
     status.set(folder.uri.fsPath, { kind: "ready" });
   }
+}
+
+function lines(input: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  readline.createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on("line", onLine);
+}
+
+/**
+ * The library's own notifications about a broken connection are left to the output channel:
+ * the extension reports those failures itself, once, with what to do.
+ */
+class BundleLsClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification: boolean | "force" = true): void {
+    const reportedByUs = /couldn't create connection to server|connection to server is erroring|Connection to server got closed/i;
+    super.error(message, data, reportedByUs.test(message) ? false : showNotification);
+  }
+}
+
+/**
+ * Like the client's default (restart a crashed server up to 4 times in 3 minutes), but the
+ * messages go to the output channel and the status bar, and giving up is said once, with
+ * what to do, instead of the client's generic notifications.
+ */
+function errorHandler(entry: FolderServer): ErrorHandler {
+  const restarts: number[] = [];
+  const maxRestarts = 4;
+  return {
+    error(error, _message, count): ErrorHandlerResult {
+      output.error(`[${entry.folder.name}] connection to the server: ${error.message}`);
+      return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+    },
+    closed(): CloseHandlerResult {
+      if (entry.stopping || !entry.everRunning) {
+        // Stopped on purpose, or it never started: startFolder reports that failure.
+        return { action: CloseAction.DoNotRestart, handled: true };
+      }
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts.length > 0 && now - restarts[0] > 3 * 60 * 1000) {
+        restarts.shift();
+      }
+      if (restarts.length <= maxRestarts) {
+        output.warn(`[${entry.folder.name}] the server stopped; restarting it (${restarts.length} of ${maxRestarts})`);
+        status.set(entry.folder.uri.fsPath, { kind: "starting" });
+        return { action: CloseAction.Restart, handled: true };
+      }
+      reportFailure(
+        entry,
+        new ServerNotFound(
+          `bundle-ls: the server stopped ${maxRestarts + 1} times in 3 minutes and will not be restarted` +
+            (entry.stderrTail.length > 0 ? `; it said: ${entry.stderrTail[entry.stderrTail.length - 1]}.` : "."),
+          "See the bundle-ls output for the server's own error, fix it, then run 'bundle-ls: Restart Server'.",
+        ),
+      );
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
 }
 
 function onProgress(

@@ -3,7 +3,7 @@
 // press F12, read the status bar and the notifications. Writes what it saw as JSON, and
 // screenshots, to OUT_DIR.
 //
-//   node e2e.js SCENARIO            SCENARIO: "features" or "missing-python"
+//   node e2e.js SCENARIO            SCENARIO: "features", "missing-python" or "server-fails"
 // Environment: CS_URL (code-server URL with ?folder=...), OUT_DIR, CHROMIUM (default /usr/bin/chromium)
 "use strict";
 const fs = require("fs");
@@ -30,6 +30,15 @@ async function quickOpen(page, text, rowLabel) {
     // Wait until the filtered list has settled with the wanted file on the focused row.
     await page.locator(`.quick-input-list .monaco-list-row.focused[aria-label*="${rowLabel}"]`).first().waitFor({ timeout: T });
   }
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: T });
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press("Control+Shift+P");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: T });
+  await page.keyboard.type(title);
+  await page.locator(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`).first().waitFor({ timeout: T });
   await page.keyboard.press("Enter");
   await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: T });
 }
@@ -167,7 +176,33 @@ async function features(page) {
   await page.screenshot({ path: path.join(outDir, "vscode-definition.png") });
   step("go to definition");
 
+  // bundle-ls: Restart Server, from the Command Palette: starting again, then ready.
+  await runCommand(page, "bundle-ls: Restart Server");
+  await page.waitForFunction(
+    () => {
+      const seen = window.__bundleLsStatus;
+      return seen.filter((t) => t === "bundle-ls: starting").length >= 2 && seen[seen.length - 1] === "bundle-ls";
+    },
+    undefined,
+    { timeout: T },
+  );
+  step("restarted");
   result.statusBarHistory = await page.evaluate(() => window.__bundleLsStatus);
+
+  // bundle-ls: Show Output: the output channel, with the command line used.
+  await runCommand(page, "bundle-ls: Show Output");
+  const outputEditor = page.locator(".panel .monaco-editor .view-lines").first();
+  await outputEditor.waitFor({ timeout: T });
+  result.outputChannelSelected = await page
+    .locator(".panel select")
+    .evaluateAll((els) => els.map((e) => (e.selectedOptions[0] ? e.selectedOptions[0].text : "")));
+  // The trace makes it long: the output view's filter finds the line.
+  await page.locator('.panel input[placeholder^="Filter"]').first().fill("starting:");
+  const outputText = page.locator(".panel .monaco-editor .view-lines").filter({ hasText: "starting:" }).first();
+  await outputText.waitFor({ timeout: T });
+  result.outputChannel = (await outputText.innerText()).replace(/\u00a0/g, " ");
+  await page.screenshot({ path: path.join(outDir, "vscode-output.png") });
+  step("output channel");
 
   // Every notification shown during the session (a server error would surface here).
   result.notifications = await page
@@ -175,16 +210,21 @@ async function features(page) {
     .evaluateAll((els) => els.map((e) => e.innerText.trim()));
 }
 
-async function missingPython(page) {
+async function errorShown(page) {
   await openFile(page, "wards.yaml");
   step("wards.yaml open");
-  const toast = page.locator(".notifications-toasts .notification-toast").filter({ hasText: "bundle-ls" }).first();
+  // The extension's own message (EXPECT_TOAST, a regular expression), not a generic one.
+  const expected = new RegExp(process.env.EXPECT_TOAST || "bundle-ls: ");
+  const toast = page.locator(".notifications-toasts .notification-toast").filter({ hasText: expected }).first();
   await toast.waitFor({ timeout: T });
   result.notification = (await toast.innerText()).trim();
   result.notificationButtons = await toast.locator(".monaco-button").evaluateAll((els) => els.map((e) => e.innerText.trim()));
   await page.locator(".statusbar-item").filter({ hasText: "bundle-ls: error" }).first().waitFor({ timeout: T });
   result.statusBar = await statusBarText(page);
-  await page.screenshot({ path: path.join(outDir, "vscode-missing-python.png") });
+  result.notifications = await page
+    .locator(".notifications-toasts .notification-toast")
+    .evaluateAll((els) => els.map((e) => e.innerText.trim()));
+  await page.screenshot({ path: path.join(outDir, `vscode-${scenario}.png`) });
   step("error shown");
 }
 
@@ -213,8 +253,8 @@ async function missingPython(page) {
     await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } });
     if (scenario === "features") {
       await features(page);
-    } else if (scenario === "missing-python") {
-      await missingPython(page);
+    } else if (scenario === "missing-python" || scenario === "server-fails") {
+      await errorShown(page);
     } else {
       throw new Error(`unknown scenario ${scenario}`);
     }
