@@ -105,6 +105,7 @@ class Workspace:
         self.index = ProjectIndex(self.root)
         self.docs: dict[str, DocState] = {}
         self.indexed = False
+        self._discovered: set[str] = set()
         self.stats = {"incremental": 0, "full": 0}
 
     # ---- files ---------------------------------------------------------------------------
@@ -123,17 +124,31 @@ class Workspace:
         return self.root / rel
 
     def is_config_file(self, rel: str) -> bool:
-        if not is_config_candidate(rel):
-            return False
+        """Whether `--check` would check this file (found by the last discovery, or a file
+        that the same rules take, e.g. one just created)."""
+        if rel in self._discovered:
+            return True
         parts = rel.split("/")
         if any(p.startswith(".") or p == "node_modules" for p in parts):
             return False
         if any(glob_match(g, rel) for g in self.cfg.exclude):
             return False
+        try:
+            from .initializer import layout
+        except ImportError:
+            wants = None
+        else:
+            wants = layout.wants(rel)
+        if wants is not None:
+            return bool(wants)
+        if not is_config_candidate(rel):
+            return False
         return not (rel.lower().endswith(".csv") and self.schemas.namespace_for_csv(rel) is None)
 
     def discover(self) -> list[str]:
-        return discover(self.cfg, self.schemas)
+        found = discover(self.cfg, self.schemas)
+        self._discovered = set(found)
+        return found
 
     def index_files(self, rels: Iterable[str]) -> set[str]:
         """Index files from disk (skipping open ones); returns the files to re-publish."""

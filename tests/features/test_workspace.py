@@ -229,3 +229,29 @@ def test_csv_edit_in_the_header_is_a_full_analysis(ws):
     result = edit(ws, rel, CSV_TEXT, "colour", "strengthMg", 0, 6)
     assert not result.incremental
     assert _sig(ws.diagnostics(rel)) == fresh_diagnostics(ws, rel)
+
+
+U1, U2 = "8d6c993e-c2cc-11de-8d13-0010c6dffd0f", "1a2b3c4d-0000-4000-8000-000000000002"
+
+
+def test_initializer_files_are_followed_like_check(clinic: Path, clinic_schemas):
+    (clinic / "configuration" / "privileges").mkdir(parents=True)
+    (clinic / "configuration" / "roles").mkdir()
+    (clinic / "configuration/privileges/p.csv").write_text(
+        f"Uuid,Privilege name\n{U1},Task: Register patients\n"
+    )
+    roles = f"Uuid,Role name,Privileges\n{U2},Clerk,Task: Register patient\n"
+    (clinic / "configuration/roles/r.csv").write_text(roles)
+    ws = Workspace(clinic, schemas=clinic_schemas)
+    ws.index_files(ws.discover())
+    rel = "configuration/roles/r.csv"
+    assert ws.is_config_file(rel) and ws.is_config_file("configuration/roles/new.csv")
+    result = check_directory(clinic)
+    assert _sig(ws.diagnostics(rel)) == _sig([d for d in result.diagnostics if d.path == rel])
+    assert [d.code for d in ws.diagnostics(rel)] == ["unresolved-reference"]
+    # typing the missing "s" in the editor resolves it
+    open_doc(ws, rel, roles)
+    line, ch = pos_of(roles, "patient\n", 7)
+    ws.change(rel, [((line, ch, line, ch), "s")], 2)
+    ws.flush(rel)
+    assert ws.diagnostics(rel) == []
