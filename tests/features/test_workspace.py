@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 from bundle_ls.analysis import analyze
+from bundle_ls.features.completion import complete
+from bundle_ls.features.definition import definition
+from bundle_ls.features.hover import hover
 from bundle_ls.features.locate import locate
 from bundle_ls.index import ProjectIndex
 from bundle_ls.model import MAPPING, SEQUENCE, Node
@@ -249,9 +252,18 @@ def test_initializer_files_are_followed_like_check(clinic: Path, clinic_schemas)
     result = check_directory(clinic)
     assert _sig(ws.diagnostics(rel)) == _sig([d for d in result.diagnostics if d.path == rel])
     assert [d.code for d in ws.diagnostics(rel)] == ["unresolved-reference"]
-    # typing the missing "s" in the editor resolves it
+    # the editor features know the domain's columns and its references
     open_doc(ws, rel, roles)
+    header = [c.label for c in complete(ws, rel, 0, len("Uuid,Role name,Privileges"))]
+    assert "Inherited roles" in header and "Privileges" in header
+    line, ch = pos_of(roles, "Task")
+    assert [c.label for c in complete(ws, rel, line, ch)] == ["Task: Register patients"]
+    assert "→ privileges" in hover(ws, rel, 0, len("Uuid,Role name,Priv")).markdown
+    assert definition(ws, rel, line, ch) == []  # a near miss defines nothing
+    # typing the missing "s" in the editor resolves it
     line, ch = pos_of(roles, "patient\n", 7)
     ws.change(rel, [((line, ch, line, ch), "s")], 2)
     ws.flush(rel)
     assert ws.diagnostics(rel) == []
+    (found,) = definition(ws, rel, line, ch)
+    assert (found.path, found.range[0]) == ("configuration/privileges/p.csv", 1)

@@ -241,7 +241,56 @@ def _files(root, word: str) -> list[str]:
 # ---- CSV ---------------------------------------------------------------------------------
 
 
+def _initializer():
+    """Initializer's editor functions (its domain folders have their own columns)."""
+    try:
+        from ..initializer import features
+    except ImportError:  # pragma: no cover - the package ships with it
+        return None
+    return features
+
+
+def _complete_initializer_csv(ws, rel, lines, line, col, li, iniz) -> list[Completion]:
+    ctx = csv_context(lines, line, col, ",", ";")
+    if ctx is None:
+        return []
+    rng = li.rng(line, ctx.start, ctx.end)
+    if ctx.header:
+        present = [n for i, n in enumerate(ctx.header_names) if i != ctx.column]
+        found = iniz.header_candidates(rel, present, ws.index)
+        kind = COLUMN
+    else:
+        if ctx.column_name is None:
+            return []
+        found = iniz.value_candidates(ws.index, rel, ctx.column_name)
+        kind = VALUE
+    out = []
+    for i, c in enumerate(found):
+        if c.label in ctx.cell_parts and c.label != ctx.word:
+            continue
+        text = c.label
+        if not ctx.quote and any(ch in text for ch in (",", '"')):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(
+            Completion(
+                c.label,
+                kind,
+                rng,
+                text,
+                detail=("required · " if c.required else "") + c.detail
+                if c.detail or c.required
+                else None,
+                documentation=c.documentation or None,
+                sort_text=f"{i:05d}",
+            )
+        )
+    return out
+
+
 def _complete_csv(ws, rel, lines, line, col, li) -> list[Completion]:
+    iniz = _initializer()
+    if iniz is not None and iniz.domain_of(rel) is not None:
+        return _complete_initializer_csv(ws, rel, lines, line, col, li, iniz)
     ns = ws.schemas.namespace_for_csv(rel)
     if ns is None or ns.item_schema is None:
         return []

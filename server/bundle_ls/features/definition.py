@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..checks.files import resolve
-from .locate import symbolic_at
+from .locate import definitions_of, symbolic_at
 from .types import Location
 
 
@@ -17,8 +17,4 @@ def definition(ws, rel: str, line: int, ch: int) -> list[Location]:
             return []
         target = ws.rel(real)
         return [Location(target, (0, 0, 0, 0))] if target else []
-    out = []
-    for ns in sym.namespaces:
-        for path, kd in ws.index.keys_of(ns).get(sym.key, ()):
-            out.append(Location(path, kd.range))
-    return out
+    return [Location(p, r) for _ns, p, r in definitions_of(ws, sym.namespaces, sym.key)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from . import schema_nav as nav
-from .locate import hit_at, symbolic_at
+from .locate import INITIALIZER_PREFIX, definitions_of, hit_at, symbolic_at
 from .types import HoverResult
 
 
@@ -16,6 +16,9 @@ def derived_uuid(namespace: str, key: str) -> str:
 def hover(ws, rel: str, line: int, ch: int) -> HoverResult | None:
     parts: list[str] = []
     rng = None
+    header = _initializer_header(ws, rel, line, ch)
+    if header is not None:
+        return header
     hit = hit_at(ws, rel, line, ch)
     if hit is not None and hit.path:
         if len(hit.path) == 1 and hit.on_key:
@@ -49,16 +52,13 @@ def hover(ws, rel: str, line: int, ch: int) -> HoverResult | None:
             )
         elif sym.reference is not None:
             ref = sym.reference
-            found = []
-            for ns in ref.namespaces:
-                for path, kd in ws.index.keys_of(ns).get(ref.key, ()):
-                    found.append((ns, path, kd))
+            found = definitions_of(ws, ref.namespaces, ref.key)
             if found:
-                ns, path, kd = found[0]
-                parts.append(
-                    f"Reference to `{ref.key}` of `{ns}`, defined in `{path}` line {kd.range[0] + 1}\n\n"
-                    f"- UUID: `{derived_uuid(ns, ref.key)}`"
-                )
+                ns, path, rng = found[0]
+                text = f"Reference to `{ref.key}` of `{ns}`, defined in `{path}` line {rng[0] + 1}"
+                if not ns.startswith(INITIALIZER_PREFIX):
+                    text += f"\n\n- UUID: `{derived_uuid(ns, ref.key)}`"
+                parts.append(text)
             else:
                 where = " or ".join(ref.namespaces)
                 parts.append(f"Reference to `{ref.key}`: no {where} key of that name is defined")
@@ -70,3 +70,32 @@ def hover(ws, rel: str, line: int, ch: int) -> HoverResult | None:
     if not parts:
         return None
     return HoverResult("\n\n---\n\n".join(parts), rng)
+
+
+def _initializer_header(ws, rel: str, line: int, ch: int) -> HoverResult | None:
+    """A header cell of an Initializer domain CSV: what the column means."""
+    if not rel.lower().endswith(".csv"):
+        return None
+    try:
+        from ..initializer.features import domain_of, header_info
+    except ImportError:  # pragma: no cover
+        return None
+    if domain_of(rel) is None:
+        return None
+    lines = ws.lines(rel) or []
+    first = next((i for i, t in enumerate(lines) if t.strip()), None)
+    if first != line:
+        return None
+    text = lines[line]
+    start = text.rfind(",", 0, ch) + 1
+    end = text.find(",", ch)
+    end = len(text) if end < 0 else end
+    cell = text[start:end]
+    info = header_info(rel, cell.strip().strip('"'))
+    if info is None:
+        return None
+    md = f"**{info.label}**" + (" (required)" if info.required else "") + f"\n\n{info.detail}"
+    if info.documentation:
+        md += f"\n\n{info.documentation}"
+    lead = len(cell) - len(cell.lstrip())
+    return HoverResult(md, (line, start + lead, line, start + len(cell.rstrip())))

@@ -115,3 +115,23 @@ def hit_at(ws, rel: str, line: int, ch: int) -> Hit | None:
                     return Hit([doc.namespace, None, cell.text], key, key, True)
         prefix = [doc.namespace]
     return locate(root, prefix, line, ch)
+
+
+INITIALIZER_PREFIX = "iniz:"  # namespaces of Initializer entities in the project index
+
+
+def definitions_of(ws, namespaces: tuple[str, ...], key: str) -> list[tuple[str, str, Range]]:
+    """(namespace, path, range) of every definition of `key`: exact, or for Initializer
+    entities as its database compares names (no case, no accents)."""
+    out = []
+    for ns in namespaces:
+        exact = ws.index.keys_of(ns).get(key)
+        if exact:
+            out.extend((ns, p, kd.range) for p, kd in exact)
+        elif ns.startswith(INITIALIZER_PREFIX):
+            try:
+                from ..initializer.features import definitions
+            except ImportError:  # pragma: no cover
+                continue
+            out.extend((ns, p, r) for p, r in definitions(ws.index, key, (ns,)))
+    return out

@@ -7,6 +7,13 @@ from .types import Location
 
 
 def key_references(ws, namespace: str, key: str) -> list[Location]:
+    if namespace.startswith("iniz:"):  # Initializer compares names without case or accents
+        try:
+            from ..initializer.features import references_to
+        except ImportError:  # pragma: no cover
+            pass
+        else:
+            return [Location(p, r) for p, r in references_to(ws.index, namespace, [key])]
     out = []
     for path in sorted(ws.index.referrers.get(namespace, ())):
         facts = ws.index.files.get(path)
