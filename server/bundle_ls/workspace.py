@@ -464,7 +464,7 @@ class Workspace:
             return None
         if not _generic_rules(st.path):
             return None
-        if any(d.code == "yaml-syntax" for d in facts.diagnostics):
+        if any(d.code in ("yaml-syntax", "limit") for d in facts.diagnostics):
             return None
         lines = st.lines
         bounds: list[int] = []
