@@ -104,9 +104,3 @@ def test_random_edit_sequences(ws, seed):
     ws.flush(rel)
     assert_fresh(ws)
 
-
-@pytest.mark.long
-@pytest.mark.parametrize("seed", range(12, 400))
-def test_random_edit_sequences_long(ws, seed):
-    """`make test-long`: many more seeds of the same replay."""
-    test_random_edit_sequences(ws, seed)
