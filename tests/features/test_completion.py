@@ -111,6 +111,12 @@ def test_namespaces_properties_and_values(ws):
     assert [i.new_text for i in items] == [" store", " ward", " fridge"]  # a space after the colon
 
 
+def test_a_new_item_in_a_list_of_objects(ws):
+    rel = "bundles/typing.yaml"
+    items = at(ws, rel, "stockRooms:\n  - key: A\n    label: a\n  ", "a\n  ", 4)
+    assert [(i.label, i.new_text, i.range) for i in items] == [("- key", "- key: ", (3, 2, 3, 2))]
+
+
 def test_reference_values_come_from_every_file(ws):
     rel = "bundles/typing.yaml"
     items = at(ws, rel, "dispensing:\n  firstLineDrug: ", "Drug: ", 6)

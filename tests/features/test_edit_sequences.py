@@ -103,4 +103,3 @@ def test_random_edit_sequences(ws, seed):
             assert_fresh(ws)
     ws.flush(rel)
     assert_fresh(ws)
-

@@ -76,6 +76,11 @@ def _complete_yaml(ws, rel, lines, line, col, li) -> list[Completion]:
             not ctx.dash_item and nav.properties(schemas, schema, ns.module.uri)
         ):
             return _properties(schemas, schema, ns.module.uri, ctx, rng)
+        if not ctx.dash_item and nav.is_array(schema):
+            # a new line in a list of objects: start an item with its key property
+            item = nav.scalar_schema(schemas, schema, ns.module.uri)
+            if item is not None and nav.is_object(item):
+                return _new_item(schemas, item, ns.module.uri, rng)
         # a bare scalar where a value belongs (an item of a list of scalars, or text under
         # a key whose value is on the next line)
         return _values(ws, schema, ns.module.uri, ctx.word, rng, ctx.quote, set(), False)
@@ -145,6 +150,26 @@ def _properties(schemas, schema, base, ctx, rng) -> list[Completion]:
             )
         )
     return out
+
+
+def _new_item(schemas, item: dict, base: str, rng) -> list[Completion]:
+    """`- <first required property>: ` to start an item of a list of objects."""
+    props = nav.properties(schemas, item, base)
+    req = [r for r in nav.required(schemas, item, base) if r in props]
+    key = next((n for n, sub in props.items() if sub.get("x-key")), None)
+    first = key or (req[0] if req else next(iter(props), None))
+    if first is None:
+        return []
+    return [
+        Completion(
+            f"- {first}",
+            PROPERTY,
+            rng,
+            f"- {first}: ",
+            detail="new item",
+            documentation=nav.describe(props[first]) or None,
+        )
+    ]
 
 
 def yaml_scalar(text: str) -> str:
