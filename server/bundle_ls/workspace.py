@@ -46,6 +46,9 @@ from .yaml_doc import parse_yaml
 Change = tuple[tuple[int, int, int, int] | None, str]
 
 
+INLINE_TREE_LINES = 5000  # a longer document opened unchanged gets its tree built later
+
+
 def lines_index(lines: list[str]) -> LineIndex:
     """A LineIndex over existing lines, without joining and re-splitting the text."""
     li = LineIndex.__new__(LineIndex)
@@ -82,6 +85,8 @@ class DocState:
     # have stale positions (None: the whole tree is right); see `Workspace.tree_at`.
     tree_ok_until: int | None = None
     seq: int = 0  # counts edits, so that a background analysis of an old text is dropped
+    tree_pending: bool = False  # opened with its indexed text: the tree is built later
+    base_text: str | None = None  # that text, which pending edits are counted from
 
     @property
     def text(self) -> str:
@@ -195,11 +200,43 @@ class Workspace:
             # Same text as indexed from disk: the facts stand; build the tree for features.
             st.facts = old.facts
             st.doc = Document(rel, kind, text, lines_index(st.lines), None)
-            parsed = parse_yaml(text, st.doc.lines)
-            st.doc.root = parsed.root
-            st.segments = self._segments(st) if not parsed.problems else None
+            st.tree_pending = True
+            st.base_text = text
+            if len(st.lines) <= INLINE_TREE_LINES:
+                self._ensure_tree(st)
             return {rel}
         return self._analyze_full(st)
+
+    def tree_job(self, rel: str) -> tuple[int, str] | None:
+        """(edit count, text) of an opened document whose tree is still to be built; the
+        server builds it with `parse_tree` in a worker thread and hands it to `install_tree`."""
+        st = self.docs.get(rel)
+        if st is None or not st.tree_pending or st.base_text is None:
+            return None
+        return st.seq, st.base_text
+
+    @staticmethod
+    def parse_tree(text: str):
+        return parse_yaml(text, LineIndex(text))
+
+    def install_tree(self, rel: str, seq: int, parsed) -> None:
+        """Install the tree of the text the document was opened with. Edits made since are
+        counted from that text, so they are re-checked item by item as usual."""
+        st = self.docs.get(rel)
+        if st is None or not st.tree_pending or st.doc is None or st.base_text is None:
+            return  # a whole-file analysis came first
+        st.doc.root = parsed.root
+        st.tree_pending = False
+        base = st.base_text
+        st.base_text = None
+        if parsed.problems:
+            st.segments = None
+        else:
+            st.segments = self._segments(st, None if seq == st.seq else split_lines(base))
+
+    def _ensure_tree(self, st: DocState) -> None:
+        if st.tree_pending and st.base_text is not None:
+            self.install_tree(st.path, -1, self.parse_tree(st.base_text))
 
     def change(self, rel: str, changes: list[Change], version: int | None) -> None:
         st = self.docs.get(rel)
@@ -282,6 +319,7 @@ class Workspace:
         st = self.docs.get(rel)
         if st is None or st.lines is None or (st.dirty is None and not st.full):
             return FlushResult()
+        self._ensure_tree(st)
         if not st.full and st.segments is not None and st.kind == "yaml":
             affected = self._analyze_item(st)
             if affected is not None:
@@ -450,6 +488,7 @@ class Workspace:
         return self._install_full(st, doc, facts)
 
     def _install_full(self, st: DocState, doc: Document, facts: FileFacts) -> set[str]:
+        st.tree_pending, st.base_text = False, None
         doc.lines = lines_index(st.lines)
         st.doc, st.facts = doc, facts
         st.dirty, st.full = None, False
@@ -457,8 +496,9 @@ class Workspace:
         st.segments = self._segments(st) if st.kind == "yaml" else None
         return self.index.update(facts) | {st.path}
 
-    def _segments(self, st: DocState) -> Segments | None:
-        """Item spans of a cleanly parsed YAML document's analysed namespace sequences."""
+    def _segments(self, st: DocState, lines: list[str] | None = None) -> Segments | None:
+        """Item spans of a cleanly parsed YAML document's analysed namespace sequences
+        (`lines`: the text the tree was parsed from, when edits came since)."""
         doc, facts = st.doc, st.facts
         if doc is None or doc.root is None or doc.root.kind != MAPPING:
             return None
@@ -466,7 +506,7 @@ class Workspace:
             return None
         if any(d.code in ("yaml-syntax", "limit") for d in facts.diagnostics):
             return None
-        lines = st.lines
+        lines = st.lines if lines is None else lines
         bounds: list[int] = []
         starts: list[int] = []
         items: list[tuple[str, Node, int]] = []
@@ -588,6 +628,7 @@ class Workspace:
             return None
         if st.dirty is not None or st.full:
             self.flush(rel)
+        self._ensure_tree(st)
         if st.doc is not None:
             if st.doc.text is None:
                 st.doc.text = st.text

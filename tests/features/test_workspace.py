@@ -267,3 +267,32 @@ def test_initializer_files_are_followed_like_check(clinic: Path, clinic_schemas)
     assert ws.diagnostics(rel) == []
     (found,) = definition(ws, rel, line, ch)
     assert (found.path, found.range[0]) == ("configuration/privileges/p.csv", 1)
+
+
+def test_a_long_document_opened_unchanged_gets_its_tree_later(ws, monkeypatch):
+    monkeypatch.setattr("bundle_ls.workspace.INLINE_TREE_LINES", 0)
+    text = open_doc(ws, EXTRA)
+    seq, job_text = ws.tree_job(EXTRA)
+    assert job_text == text
+    ws.install_tree(EXTRA, seq, ws.parse_tree(job_text))
+    assert ws.tree_job(EXTRA) is None
+    assert edit(ws, EXTRA, text, "Paracetamol", "X", 4).incremental
+    assert _sig(ws.diagnostics(EXTRA)) == fresh_diagnostics(ws, EXTRA)
+
+
+def test_edits_before_the_tree_is_built_are_counted_from_the_opened_text(ws, monkeypatch):
+    monkeypatch.setattr("bundle_ls.workspace.INLINE_TREE_LINES", 0)
+    text = open_doc(ws, EXTRA)
+    seq, job_text = ws.tree_job(EXTRA)
+    line, _ = pos_of(text, "Paracetamol")
+    ws.change(EXTRA, [((line, 4, line, 4), "strengthMg: 5\n    ")], 2)  # moves later lines
+    ws.install_tree(EXTRA, seq, ws.parse_tree(job_text))  # the tree arrives afterwards
+    assert ws.flush(EXTRA).incremental
+    assert _sig(ws.diagnostics(EXTRA)) == fresh_diagnostics(ws, EXTRA)
+    qline, ch = pos_of(text, "QUIN")
+    assert "Key `QUIN` of `drugs`" in hover(ws, EXTRA, qline + 1, ch).markdown
+    # a request before the tree arrives builds it at once
+    open_doc(ws, "rooms.yaml")
+    rtext = (ws.root / "rooms.yaml").read_text()
+    assert "Stock rooms" in hover(ws, "rooms.yaml", *pos_of(rtext, "stockRooms")).markdown
+    assert ws.tree_job("rooms.yaml") is None

@@ -316,6 +316,8 @@ class BundleServer(LanguageServer):
             ws = self.ws
             if ws is None:
                 return
+            if ws.tree_job(rel) is not None:
+                return  # its tree is being built; that flushes the edits when done
             st = ws.docs.get(rel)
             big = st is not None and st.lines is not None and len(st.lines) > BACKGROUND_LINES
             result = ws.flush(rel, allow_full=not big)
@@ -325,6 +327,27 @@ class BundleServer(LanguageServer):
             self.publish_affected(result.affected | {rel}, edited=rel)
         except Exception:  # noqa: BLE001
             log.exception("re-checking %s failed", rel)
+
+    def build_tree_in_background(self, rel: str) -> None:
+        """A long document opened unchanged: its tree (for partial re-checks and features)
+        is parsed in a worker thread, so that opening it does not hold up requests."""
+        ws = self.ws
+        job = ws.tree_job(rel)
+        if job is None:
+            return
+        seq, text = job
+        future = asyncio.get_running_loop().run_in_executor(self.thread_pool, ws.parse_tree, text)
+
+        def done(fut: asyncio.Future) -> None:
+            try:
+                if self.ws is ws:
+                    ws.install_tree(rel, seq, fut.result())
+                    if ws.is_dirty(rel):
+                        self.flush_and_publish(rel)
+            except Exception:  # noqa: BLE001
+                log.exception("parsing %s failed", rel)
+
+        future.add_done_callback(done)
 
     def analyze_in_background(self, rel: str) -> None:
         """A whole-file analysis of a big document runs in a worker thread, so that requests
@@ -440,6 +463,7 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
             return
         affected = ls.ws.open(rel, doc.text, doc.version)
         ls.publish_affected(affected | {rel}, edited=rel)
+        ls.build_tree_in_background(rel)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     @_safe(None)
@@ -654,4 +678,7 @@ def serve(extra_schemas: list[Path] | None = None) -> None:
         stream=sys.stderr, level=logging.WARNING, format="bundle-ls %(levelname)s: %(message)s"
     )
     logging.getLogger("pygls").setLevel(logging.WARNING)
+    # Whole-file analyses of big documents run in worker threads: hand the interpreter back
+    # to the message loop more often than every 5 ms, so requests are answered meanwhile.
+    sys.setswitchinterval(0.001)
     create_server(extra_schemas).start_io()
