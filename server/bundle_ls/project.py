@@ -9,7 +9,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from .initializer import layout as initializer_layout
-from .schemas import SchemaSet, builtin_schema_dir, glob_match
+from .schemas import SCHEMA_SUFFIXES, SchemaSet, builtin_schema_dir, glob_match
 
 SETTINGS_FILE = "bundle-ls.yaml"
 SKIPPED_FOLDERS = frozenset(("node_modules",))
@@ -65,8 +65,27 @@ class ProjectConfig:
 
 
 def is_config_candidate(rel: str) -> bool:
+    """A file the config rules apply to; a module schema kept in the directory is not one."""
     low = rel.lower()
-    return low.endswith((".yaml", ".yml", ".csv")) and rel != SETTINGS_FILE
+    return (
+        low.endswith((".yaml", ".yml", ".csv"))
+        and rel != SETTINGS_FILE
+        and not low.endswith(SCHEMA_SUFFIXES)
+    )
+
+
+def schema_folders_inside(cfg: ProjectConfig) -> list[str]:
+    """The `schemas:` folders that lie in the Config Directory, as `/`-ended relative paths:
+    what they hold is module schemas (and their notes), not configuration."""
+    root = cfg.root.resolve()
+    inside = []
+    for folder in cfg.schema_folders:
+        try:
+            rel = folder.resolve().relative_to(root).as_posix()
+        except ValueError:
+            continue
+        inside.append("" if rel == "." else rel + "/")
+    return [f for f in inside if f]
 
 
 def discover(cfg: ProjectConfig, schemas: SchemaSet) -> list[str]:
@@ -78,6 +97,7 @@ def discover(cfg: ProjectConfig, schemas: SchemaSet) -> list[str]:
     """
     found: list[str] = []
     root = cfg.root
+    schema_dirs = tuple(schema_folders_inside(cfg))
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS
@@ -88,6 +108,8 @@ def discover(cfg: ProjectConfig, schemas: SchemaSet) -> list[str]:
             if name.startswith("."):
                 continue
             rel = prefix + name
+            if schema_dirs and rel.startswith(schema_dirs):
+                continue
             if any(glob_match(g, rel) for g in cfg.exclude):
                 continue
             initializer = initializer_layout.wants(rel)  # None: not an Initializer file

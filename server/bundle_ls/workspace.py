@@ -35,9 +35,10 @@ from .analysis import (
 )
 from .csv_doc import Cell, CsvTable, parse_csv, table_to_nodes
 from .index import ProjectIndex
+from .initializer import layout as initializer_layout
 from .model import MAPPING, SEQUENCE, Diagnostic, Node, key_text
 from .positions import LineIndex, split_lines
-from .project import ProjectConfig, discover, is_config_candidate
+from .project import ProjectConfig, discover, is_config_candidate, schema_folders_inside
 from .runner import read_facts
 from .schemas import SchemaSet, glob_match
 from .yaml_doc import parse_yaml
@@ -138,12 +139,9 @@ class Workspace:
             return False
         if any(glob_match(g, rel) for g in self.cfg.exclude):
             return False
-        try:
-            from .initializer import layout
-        except ImportError:
-            wants = None
-        else:
-            wants = layout.wants(rel)
+        if any(rel.startswith(d) for d in schema_folders_inside(self.cfg)):
+            return False
+        wants = initializer_layout.wants(rel)  # None: not an Initializer file
         if wants is not None:
             return bool(wants)
         if not is_config_candidate(rel):

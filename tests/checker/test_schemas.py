@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,27 @@ def test_built_in_relationship_types_are_checked(tmp_path: Path) -> None:
         for ln in lines
     )
     assert any(":3:1: error: missing required property 'bToA'" in ln for ln in lines)
+
+
+def test_module_schemas_kept_inside_the_config_directory_are_not_checked_as_config(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "config"
+    (root / "schemas").mkdir(parents=True)
+    (root / "schemas" / "clinic.schema.yaml").write_text(
+        "x-module: clinic\nproperties:\n  wards: {type: array}\n"
+    )
+    (root / "schemas" / "notes.yaml").write_text("about: the clinic schema\n")
+    (root / "extra.schema.yaml").write_text("x-module: extra\nproperties:\n  beds: {type: array}\n")
+    (root / "bundle-ls.yaml").write_text("schemas: [schemas, .]\n")
+    (root / "wards.yaml").write_text("wards: []\nbeds: []\nbogus: 1\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bundle_ls", "--check", str(root), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(proc.stdout)
+    # Only the config file is checked: its one unknown namespace, nothing from the schemas.
+    assert [(d["path"], d["code"]) for d in report["diagnostics"]] == [
+        ("wards.yaml", "unknown-namespace")
+    ]
