@@ -9,7 +9,7 @@ diagnostics may have changed, so an editor re-publishes exactly those.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from collections import defaultdict, deque
 from pathlib import Path
 
 from .analysis import Entry, FileFacts, KeyDef
@@ -18,6 +18,10 @@ from .checks import keys as keys_check
 from .checks import references as references_check
 from .initializer import cross as initializer_check
 from .model import Diagnostic
+from .suggest import KeyHints
+
+# How many key-set changes per namespace the index remembers (for KeyHints).
+KEY_LOG_LIMIT = 256
 
 
 class ProjectIndex:
@@ -33,6 +37,11 @@ class ProjectIndex:
         self.entries: dict[tuple[str, tuple[str, ...]], list[tuple[str, Entry]]] = defaultdict(list)
         # Moves on every change, so checks can cache what they derive from the index.
         self.generation = 0
+        # namespace → (generation, keys added, keys removed) of its latest key-set changes
+        self.key_log: dict[str, deque[tuple[int, frozenset[str], frozenset[str]]]] = {}
+        self.hints = KeyHints(self)
+        # What features derive from the index (each checks the key log before reuse).
+        self.derived: dict[str, dict] = {}
 
     # ---- updates -------------------------------------------------------------------------
 
@@ -45,6 +54,7 @@ class ProjectIndex:
             affected |= self._affected_by(old)
             self._remove(old)
         self._add(facts)
+        self._log_keys(old.keys if old is not None else (), facts.keys)
         affected |= self._affected_by(facts, old)
         return affected
 
@@ -53,8 +63,8 @@ class ProjectIndex:
         references. The file's FileFacts object has already been updated by the caller.
         Returns every file whose diagnostics may have changed."""
         affected = {path}
-        if hasattr(self, "generation"):
-            self.generation += 1
+        self.generation += 1
+        self._log_keys(old_keys, new_keys)
         defs = self.defs
         for kd in old_keys:
             bucket = defs[kd.namespace]
@@ -85,6 +95,7 @@ class ProjectIndex:
         self.generation += 1
         affected = self._affected_by(old)
         self._remove(old)
+        self._log_keys(old.keys, ())
         affected.discard(path)
         return affected
 
@@ -139,6 +150,40 @@ class ProjectIndex:
             for p, _ in self.entries.get((e.namespace, e.path), ()):
                 out.add(p)
         return out
+
+    def _log_keys(self, old_keys, new_keys) -> None:
+        """Record which keys one change added and removed, per namespace. A key still defined
+        in another file counts as removed too: the log only has to over-report."""
+        old: dict[str, set[str]] = defaultdict(set)
+        new: dict[str, set[str]] = defaultdict(set)
+        for kd in old_keys:
+            old[kd.namespace].add(kd.key)
+        for kd in new_keys:
+            new[kd.namespace].add(kd.key)
+        for ns in old.keys() | new.keys():
+            o, n = old.get(ns, set()), new.get(ns, set())
+            if o != n:
+                log = self.key_log.get(ns)
+                if log is None:
+                    log = self.key_log[ns] = deque(maxlen=KEY_LOG_LIMIT)
+                log.append((self.generation, frozenset(n - o), frozenset(o - n)))
+
+    def key_changes_since(
+        self, namespace: str, generation: int
+    ) -> list[tuple[frozenset[str], frozenset[str]]] | None:
+        """(added, removed) keys of each change to `namespace` after `generation`; None when
+        the log no longer reaches back that far."""
+        log = self.key_log.get(namespace)
+        if not log:
+            return []
+        if len(log) == log.maxlen and log[0][0] > generation:
+            return None
+        changes = []
+        for g, added, removed in reversed(log):
+            if g <= generation:
+                break
+            changes.append((added, removed))
+        return changes
 
     # ---- queries -------------------------------------------------------------------------
 

@@ -156,3 +156,23 @@ def test_csv_context_and_completion(ws):
         "storedIn",
         "strengthMg",
     ]
+
+
+def test_a_large_namespace_offers_the_keys_matching_the_word_and_says_there_are_more(ws):
+    rooms = "".join(f"  - key: ROOM_{i:04d}\n    label: Room {i}\n" for i in range(2000))
+    (ws.root / "many_rooms.yaml").write_text("stockRooms:\n" + rooms)
+    ws.index_files(["many_rooms.yaml"])
+    text = "dispensing:\n  defaultRoom: room_015"
+    items = at(ws, "settings.yaml", text, "room_015", 8)
+    # the keys starting with the word, whatever their place among 2,000 keys; all of them
+    assert labels(items) == [f"ROOM_{i:04d}" for i in range(150, 160)]
+    assert not items.incomplete
+    items = at(ws, "settings.yaml", "dispensing:\n  defaultRoom: 1", "1", 1)
+    # too many contain "1": the first MAX_KEYS of them, and the editor is told to ask again
+    assert len(items) == 300 and items.incomplete
+    assert all("1" in i.label for i in items)
+    # a key added in another file is offered at once
+    (ws.root / "more_rooms.yaml").write_text("stockRooms:\n  - key: ROOM_01599X\n    label: X\n")
+    ws.index_files(["more_rooms.yaml"])
+    items = at(ws, "settings.yaml", "dispensing:\n  defaultRoom: ROOM_01599", "ROOM_01599", 10)
+    assert labels(items) == ["ROOM_01599X"]

@@ -296,3 +296,24 @@ def test_edits_before_the_tree_is_built_are_counted_from_the_opened_text(ws, mon
     rtext = (ws.root / "rooms.yaml").read_text()
     assert "Stock rooms" in hover(ws, "rooms.yaml", *pos_of(rtext, "stockRooms")).markdown
     assert ws.tree_job("rooms.yaml") is None
+
+
+def test_did_you_mean_follows_the_keys_as_they_change(ws):
+    """Suggestions are kept between re-checks; a key added close to the word, or the
+    suggested key removed, changes them, exactly as a fresh analysis says."""
+    text = open_doc(ws, "rooms.yaml")
+    edit(ws, "rooms.yaml", text, "key: COLD_ROOM", "FRIDGE", 5, 9)
+    drugs = "bundles/malaria/drugs.csv"
+    before = [d.message for d in ws.diagnostics(drugs) if "'COLD_ROOM'" in d.message]
+    assert before and all("did you mean" not in m or "FRIDGE" not in m for m in before)
+    # a key one letter away from the unresolved word appears in another file
+    text = ws.docs["rooms.yaml"].text
+    edit(ws, "rooms.yaml", text, "key: FRIDGE", "COLD_ROOMS", 5, 6)
+    msgs = [d.message for d in ws.diagnostics(drugs) if "'COLD_ROOM'" in d.message]
+    assert msgs and all("did you mean 'COLD_ROOMS'?" in m for m in msgs)
+    assert _sig(ws.diagnostics(drugs)) == fresh_diagnostics(ws, drugs)
+    # the suggested key goes away again
+    text = ws.docs["rooms.yaml"].text
+    edit(ws, "rooms.yaml", text, "key: COLD_ROOMS", "QQQQQQQQQQ", 5, 10)
+    assert not any("COLD_ROOMS" in d.message for d in ws.diagnostics(drugs))
+    assert _sig(ws.diagnostics(drugs)) == fresh_diagnostics(ws, drugs)

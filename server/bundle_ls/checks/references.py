@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from ..initializer.spec import PREFIX as INITIALIZER_PREFIX
 from ..model import Diagnostic
-from ..suggest import key_pool
 
 if TYPE_CHECKING:
     from ..analysis import FileFacts
@@ -25,7 +24,7 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
                 continue
         elif any(ref.key in defs.get(ns, ()) for ns in nss):
             continue
-        hint = key_pool(index, ref.namespaces, _keys_of(defs, ref.namespaces)).did_you_mean(ref.key)
+        hint = index.hints.did_you_mean(ref.namespaces, ref.key, _keys_of(defs, ref.namespaces))
         where = " or ".join(ref.namespaces)
         msg = f"no {where} key '{ref.key}'"
         if hint:

@@ -20,7 +20,10 @@ from .types import COLUMN, ENUM, FILE, NAMESPACE, PROPERTY, VALUE, Completion
 from .types import KEY as KEY_KIND
 
 MAX_FILES = 2000
-MAX_KEYS = 5000
+# A namespace with more keys than this gets the keys that match the word typed so far,
+# this many at most, and the list is marked incomplete: the editor asks again as the word
+# grows. Sending 100,000 keys on every keystroke would take longer than typing.
+MAX_KEYS = 300
 
 _PLAIN_OK = re.compile(r"^[A-Za-z0-9_./()][^:#]*$")
 _RESERVED = frozenset(
@@ -28,17 +31,25 @@ _RESERVED = frozenset(
 )
 
 
-def complete(ws, rel: str, line: int, character: int) -> list[Completion]:
+class Completions(list):
+    """Completion items; `incomplete` when more would match than were sent."""
+
+    incomplete = False
+
+
+def complete(ws, rel: str, line: int, character: int) -> Completions:
     lines = ws.lines(rel)
     if lines is None:
-        return []
+        return Completions()
     if line >= len(lines):
         lines = [*lines, *([""] * (line - len(lines) + 1))]
     li = _LineConv(lines)
     col = li.from_utf16(line, character)
     if rel.lower().endswith(".csv"):
-        return _complete_csv(ws, rel, lines, line, col, li)
-    return _complete_yaml(ws, rel, lines, line, col, li)
+        items = _complete_csv(ws, rel, lines, line, col, li)
+    else:
+        items = _complete_yaml(ws, rel, lines, line, col, li)
+    return items if isinstance(items, Completions) else Completions(items)
 
 
 class _LineConv:
@@ -190,7 +201,7 @@ def yaml_scalar(text: str) -> str:
 def _values(ws, schema, base, word, rng, quote, exclude, in_flow, csv=False) -> list[Completion]:
     schemas: SchemaSet = ws.schemas
     schema = schemas.resolve(schema, base)
-    out: list[Completion] = []
+    out = Completions()
 
     def add(label, kind, detail=None, doc=None, sort=None):
         if label in exclude:
@@ -227,23 +238,49 @@ def _values(ws, schema, base, word, rng, quote, exclude, in_flow, csv=False) -> 
             add(label, VALUE, "default", None, "1" + label)
     targets = nav.xref_targets(schema)
     if targets:
-        n = 0
         for ns_name in targets:
-            for key, defs in ws.index.keys_of(ns_name).items():
+            keys, more = matching_keys(ws.index, ns_name, word)
+            out.incomplete = out.incomplete or more
+            for key in keys:
                 if key in seen:
                     continue
                 seen.add(key)
-                path, kd = defs[0]
+                path, kd = ws.index.keys_of(ns_name)[key][0]
                 add(key, KEY_KIND, f"{ns_name} · {path}:{kd.range[0] + 1}", None, "0" + key)
-                n += 1
-                if n >= MAX_KEYS:
-                    break
     if schema.get("x-file") is True:
         for path in _files(ws.root, word):
             if path not in seen:
                 seen.add(path)
                 add(path, FILE, "file", None, "0" + path)
     return out
+
+
+def matching_keys(index, namespace: str, word: str) -> tuple[list[str], bool]:
+    """The keys of `namespace` to offer for `word`, and whether more would match. A small
+    namespace gives every key (the editor filters); a large one the keys that start with
+    the word, then those that contain it, ignoring case, MAX_KEYS at most."""
+    keys = index.keys_of(namespace)
+    if len(keys) <= MAX_KEYS:
+        return list(keys), False
+    low = word.strip().strip("'\"").lower()
+    lowered = _lowered_keys(index, namespace)
+    starts = [k for k, lk in lowered if lk.startswith(low)]
+    if len(starts) > MAX_KEYS:
+        return starts[:MAX_KEYS], True
+    contains = [k for k, lk in lowered if low in lk and not lk.startswith(low)]
+    found = starts + contains
+    return found[:MAX_KEYS], len(found) > MAX_KEYS
+
+
+def _lowered_keys(index, namespace: str) -> list[tuple[str, str]]:
+    """(key, lower-case key) of a namespace, kept on the index until its keys change."""
+    cache = index.derived.setdefault("lowered-keys", {})
+    got = cache.get(namespace)
+    if got is not None and index.key_changes_since(namespace, got[0]) == []:
+        return got[1]
+    pairs = [(k, k.lower()) for k in index.keys_of(namespace)]
+    cache[namespace] = (index.generation, pairs)
+    return pairs
 
 
 def _files(root, word: str) -> list[str]:

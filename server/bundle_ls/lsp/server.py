@@ -544,7 +544,9 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
             return lsp.CompletionList(is_incomplete=False, items=[])
         pos = params.position
         items = f_completion.complete(ls.ws, rel, pos.line, pos.character)
-        return lsp.CompletionList(is_incomplete=False, items=[convert.completion(i) for i in items])
+        return lsp.CompletionList(
+            is_incomplete=items.incomplete, items=[convert.completion(i) for i in items]
+        )
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     @_safe(None)
