@@ -16,7 +16,9 @@ check-jsonschema in a virtualenv of its own, and psutil for this interpreter. Th
 4. the workspace: bundle-ls alone on the 100,000-key directory (start to all diagnostics,
    cross-file key completion, keystroke in the 10,000-row CSV, memory), and both servers
    on its largest YAML file;
-5. prints a table of medians and ratios and writes BENCHMARKS.md (--out).
+5. the real corpus (issue #5): `bundle-ls --check` on every repository of
+   ../shared/corpus (or $BUNDLE_LS_CORPUS), cold and warm, with what it finds;
+6. prints a table of medians and ratios and writes BENCHMARKS.md (--out).
 
 Timings are wall-clock medians of --runs runs. The machine is shared: its load average
 is recorded with the figures.
@@ -198,6 +200,37 @@ def batch(
             "samples_s": [round(x["s"], 3) for x in v],
         }
     return res
+
+
+def corpus_runs(corpus: Path, runs: int) -> list[dict]:
+    """`--check` on each real repository: cold (empty cache) and warm, medians of `runs`."""
+    ours = bundle_ls_cmd()
+    base_env = {k: v for k, v in os.environ.items() if k != "BUNDLE_LS_NO_CACHE"}
+    out = []
+    for repo in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        with tempfile.TemporaryDirectory(prefix="bundle-ls-bench-corpus-") as tmp:
+            warm_env = {**base_env, "BUNDLE_LS_CACHE_DIR": os.path.join(tmp, "warm")}
+            measure([*ours, "--check", str(repo)], warm_env)  # fills the warm cache
+            cold, warm = [], []
+            for i in range(runs):
+                cold_env = {**base_env, "BUNDLE_LS_CACHE_DIR": os.path.join(tmp, f"cold{i}")}
+                cold.append(measure([*ours, "--check", str(repo)], cold_env))
+                warm.append(measure([*ours, "--check", str(repo)], warm_env))
+        out.append(
+            {
+                "repo": repo.name,
+                "summary": check_json(repo)["summary"],
+                "cold_s": median([x["s"] for x in cold]),
+                "cold_max_s": max(x["s"] for x in cold),
+                "warm_s": median([x["s"] for x in warm]),
+                "rss_mb": median([x["rss_mb"] for x in cold]),
+            }
+        )
+        print(
+            f"  {repo.name}: cold {out[-1]['cold_s']:.2f} s, warm {out[-1]['warm_s']:.2f} s",
+            flush=True,
+        )
+    return out
 
 
 def check_json(root: Path) -> dict:
@@ -395,6 +428,29 @@ def render(r: dict) -> str:
             f"{y.get('completion_crossfile_key_count') if y else '–'}."
         )
         L.append("")
+    if r.get("corpus"):
+        L.append("## The real corpus: `--check` on today's OpenMRS configuration (issue #5)")
+        L.append("")
+        L.append(
+            "Every repository of `../shared/corpus` (real distributions' Initializer folders and "
+            "the YAML beside them), checked in place as `bundle-ls --check <repository>` with the "
+            "default `--jobs`. Cold: an empty cache folder; warm: an unchanged re-run. Python "
+            "start-up (about 0.35 s) is included. Every error is justified in "
+            "`tests/corpus/expected_errors.txt`."
+        )
+        L.append("")
+        L.append(
+            "| repository | files | errors | warnings | information | hints | cold (median) | cold (max) | warm | peak memory |"
+        )
+        L.append("|---|---|---|---|---|---|---|---|---|---|")
+        for c in r["corpus"]:
+            sm = c["summary"]
+            L.append(
+                f"| {c['repo']} | {sm['files']} | {sm['errors']} | {sm['warnings']} | "
+                f"{sm['information']} | {sm['hints']} | {sec(c['cold_s'])} | {sec(c['cold_max_s'])} | "
+                f"{sec(c['warm_s'])} | {c['rss_mb']:.0f} MB |"
+            )
+        L.append("")
     L.append("## Targets")
     L.append("")
     L.append("| issue | target | measured | met |")
@@ -495,7 +551,7 @@ def main() -> int:
     )
     ap.add_argument("--reps", type=int, default=None, help="opens/edits per server figure")
     ap.add_argument("--completions", type=int, default=None, help="completion requests per kind")
-    ap.add_argument("--only", default="batch,single,workspace", help="parts to run")
+    ap.add_argument("--only", default="batch,single,workspace,corpus", help="parts to run")
     ap.add_argument(
         "--out",
         type=Path,
@@ -667,6 +723,10 @@ def main() -> int:
             yls, ws_root, {}, ws["big_yaml"], "", reps, completions, outdir
         )
         r["workspace"] = w
+    corpus = Path(os.environ.get("BUNDLE_LS_CORPUS") or REPO.parent / "shared" / "corpus")
+    if "corpus" in parts and corpus.is_dir():
+        print(f"the real corpus in {corpus} ...", flush=True)
+        r["corpus"] = corpus_runs(corpus, runs)
     r["env"]["load_end"] = os.getloadavg()[0]
     r["notes"] = NOTES
     r["targets"] = targets(r)

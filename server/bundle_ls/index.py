@@ -9,7 +9,9 @@ diagnostics may have changed, so an editor re-publishes exactly those.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections import defaultdict, deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .analysis import Entry, FileFacts, KeyDef
@@ -40,6 +42,8 @@ class ProjectIndex:
         # namespace → (generation, keys added, keys removed) of its latest key-set changes
         self.key_log: dict[str, deque[tuple[int, frozenset[str], frozenset[str]]]] = {}
         self.hints = KeyHints(self)
+        # path → its keys and references checks, until a change affects it (see `_affected_by`)
+        self._cross: dict[str, list[Diagnostic]] = {}
         # What features derive from the index (each checks the key log before reuse).
         self.derived: dict[str, dict] = {}
 
@@ -56,15 +60,25 @@ class ProjectIndex:
         self._add(facts)
         self._log_keys(old.keys if old is not None else (), facts.keys)
         affected |= self._affected_by(facts, old)
+        self._forget_cross(affected)
         return affected
 
-    def update_part(self, path: str, old_keys, old_refs, new_keys, new_refs) -> set[str]:
+    def update_part(
+        self,
+        path: str,
+        old_keys,
+        old_refs,
+        new_keys,
+        new_refs,
+        span: tuple[int, int, int] | None = None,
+    ) -> set[str]:
         """Replace one part of a file's facts (an edited item): its key definitions and
         references. The file's FileFacts object has already been updated by the caller.
-        Returns every file whose diagnostics may have changed."""
+        `span` (start, end, delta): the part was on lines [start, end) and later lines moved
+        by delta. Returns every file whose diagnostics may have changed."""
         affected = {path}
         self.generation += 1
-        self._log_keys(old_keys, new_keys)
+        keys_changed = self._log_keys(old_keys, new_keys)
         defs = self.defs
         for kd in old_keys:
             bucket = defs[kd.namespace]
@@ -86,6 +100,16 @@ class ProjectIndex:
         for ref in new_refs:
             for ns in ref.namespaces:
                 self.referrers[ns].add(path)
+        if span is not None and span[2]:
+            # Other files' messages name this file's lines ("first in a.yaml:12").
+            keys = self.files[path].keys
+            for kd in keys[bisect_left(keys, span[1] + span[2], key=_line) :]:
+                lst = defs[kd.namespace].get(kd.key)
+                if lst and len(lst) > 1:
+                    affected.update(p for p, _ in lst)
+        self._forget_cross(affected - {path})
+        if span is None or keys_changed or not self._patch_cross(path, new_keys, new_refs, span):
+            self._cross.pop(path, None)
         return affected
 
     def remove(self, path: str) -> set[str]:
@@ -97,6 +121,7 @@ class ProjectIndex:
         self._remove(old)
         self._log_keys(old.keys, ())
         affected.discard(path)
+        self._forget_cross(affected | {path})
         return affected
 
     def _add(self, facts: FileFacts) -> None:
@@ -151,15 +176,16 @@ class ProjectIndex:
                 out.add(p)
         return out
 
-    def _log_keys(self, old_keys, new_keys) -> None:
-        """Record which keys one change added and removed, per namespace. A key still defined
-        in another file counts as removed too: the log only has to over-report."""
+    def _log_keys(self, old_keys, new_keys) -> bool:
+        """Record which keys one change added and removed, per namespace (whether any). A key
+        still defined in another file counts as removed too: the log only has to over-report."""
         old: dict[str, set[str]] = defaultdict(set)
         new: dict[str, set[str]] = defaultdict(set)
         for kd in old_keys:
             old[kd.namespace].add(kd.key)
         for kd in new_keys:
             new[kd.namespace].add(kd.key)
+        changed = False
         for ns in old.keys() | new.keys():
             o, n = old.get(ns, set()), new.get(ns, set())
             if o != n:
@@ -167,6 +193,8 @@ class ProjectIndex:
                 if log is None:
                     log = self.key_log[ns] = deque(maxlen=KEY_LOG_LIMIT)
                 log.append((self.generation, frozenset(n - o), frozenset(o - n)))
+                changed = True
+        return changed
 
     def key_changes_since(
         self, namespace: str, generation: int
@@ -185,6 +213,39 @@ class ProjectIndex:
             changes.append((added, removed))
         return changes
 
+    def _forget_cross(self, paths: set[str]) -> None:
+        for p in paths:
+            self._cross.pop(p, None)
+
+    def _patch_cross(self, path: str, new_keys, new_refs, span: tuple[int, int, int]) -> bool:
+        """Bring `path`'s kept checks up to date after an edit of one part that added or
+        removed no key: drop the part's old results, move later ones, check the new part.
+        False when other parts of the file depend on this one (a key defined in both)."""
+        cached = self._cross.get(path)
+        if cached is None:
+            return False
+        start, end, delta = span
+        for kd in new_keys:
+            for p, other in self.defs[kd.namespace].get(kd.key, ()):
+                if p == path and not any(other is k for k in new_keys):
+                    return False
+        kept = []
+        for d in cached:
+            line = d.range[0]
+            if line < start:
+                kept.append(d)
+            elif line >= end:
+                if delta:
+                    if d.related:
+                        return False  # its message may name a line of this file
+                    d = replace(d, range=(line + delta, d.range[1], d.range[2] + delta, d.range[3]))
+                kept.append(d)
+        part = _Part(path, new_keys, new_refs)
+        kept.extend(keys_check.check(self, part))
+        kept.extend(references_check.check(self, part))
+        self._cross[path] = kept
+        return True
+
     # ---- queries -------------------------------------------------------------------------
 
     def keys_of(self, namespace: str) -> dict[str, list[tuple[str, KeyDef]]]:
@@ -197,9 +258,14 @@ class ProjectIndex:
         facts = self.files.get(path)
         if facts is None:
             return []
-        out: list[Diagnostic] = []
-        out.extend(keys_check.check(self, facts))
-        out.extend(references_check.check(self, facts))
+        cached = self._cross.get(path)
+        if cached is None:
+            cached = self._cross[path] = [
+                *keys_check.check(self, facts),
+                *references_check.check(self, facts),
+            ]
+        out = list(cached)
+        # Not kept: these depend on files on disk and on Initializer's own resolution.
         out.extend(files_check.check(self, facts))
         out.extend(initializer_check.check(self, facts))
         return out
@@ -211,3 +277,17 @@ class ProjectIndex:
         out = [*facts.diagnostics, *self.cross_diagnostics(path)]
         out.sort(key=Diagnostic.sort_key)
         return out
+
+
+@dataclass(slots=True)
+class _Part:
+    """The facts of one edited part of a file, as the checks read them."""
+
+    path: str
+    keys: list[KeyDef]
+    refs: list
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _line(x) -> int:
+    return x.range[0]

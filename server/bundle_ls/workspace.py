@@ -471,13 +471,9 @@ class Workspace:
         doc.text = None
         new_keys = [k for _l, p in parts for k in p.keys]
         new_refs = [r for _l, p in parts for r in p.refs]
-        affected = self.index.update_part(st.path, old_keys, old_refs, new_keys, new_refs)
-        if delta:
-            for kd in facts.keys:
-                if kd.range[0] > b + delta:
-                    defs = self.index.defs.get(kd.namespace, {}).get(kd.key)
-                    if defs and len(defs) > 1:
-                        affected.update(p for p, _ in defs)
+        affected = self.index.update_part(
+            st.path, old_keys, old_refs, new_keys, new_refs, (a, b + 1, delta)
+        )
         affected.add(st.path)
         return affected
 
@@ -591,14 +587,9 @@ class Workspace:
             segs.ends[j] = new_end
         st.doc.text = None  # the joined text is rebuilt on demand
         st.dirty, st.full = None, False
-        affected = self.index.update_part(st.path, old_keys, old_refs, part.keys, part.refs)
-        if delta:
-            # Other files' messages name this file's lines ("first in a.yaml:12").
-            for kd in facts.keys:
-                if kd.range[0] >= end + delta:
-                    defs = self.index.defs.get(kd.namespace, {}).get(kd.key)
-                    if defs and len(defs) > 1:
-                        affected.update(p for p, _ in defs)
+        affected = self.index.update_part(
+            st.path, old_keys, old_refs, part.keys, part.refs, (start, end, delta)
+        )
         affected.add(st.path)
         return affected
 

@@ -16,15 +16,16 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     defs = index.defs
     for ref in facts.refs:
-        if ref.namespaces and ref.namespaces[0].startswith(INITIALIZER_PREFIX):
-            continue  # Initializer references resolve their own way: initializer/cross.py
         nss = ref.namespaces
         if len(nss) == 1:  # the usual case, without a generator per reference
-            if ref.key in defs.get(nss[0], ()):
+            keys = defs.get(nss[0])
+            if keys is not None and ref.key in keys:
                 continue
         elif any(ref.key in defs.get(ns, ()) for ns in nss):
             continue
-        hint = index.hints.did_you_mean(ref.namespaces, ref.key, _keys_of(defs, ref.namespaces))
+        if nss and nss[0].startswith(INITIALIZER_PREFIX):
+            continue  # Initializer references resolve their own way: initializer/cross.py
+        hint = index.hints.did_you_mean(nss, ref.key, _keys_of(defs, nss))
         where = " or ".join(ref.namespaces)
         msg = f"no {where} key '{ref.key}'"
         if hint:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 import sys
 import uuid
@@ -146,6 +147,11 @@ class BundleServer(LanguageServer):
         self.indexing = asyncio.create_task(self.index_workspace())
 
     async def index_workspace(self) -> None:
+        # The index is millions of long-lived objects: the cyclic collector would walk them
+        # all, again and again, while indexing and then on keystrokes. Index without it, then
+        # collect once and freeze what is left, so later collections see only new objects.
+        gc.unfreeze()
+        gc.disable()
         try:
             old = self.ws
             for h in self.timers.values():
@@ -194,6 +200,9 @@ class BundleServer(LanguageServer):
         except Exception:  # noqa: BLE001
             log.exception("indexing failed")
         finally:
+            gc.enable()
+            gc.collect()
+            gc.freeze()
             self.index_done.set()
 
     async def begin_progress(self, title: str, total: int) -> str | None:
