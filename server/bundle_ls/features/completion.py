@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_left, bisect_right
 
 from ..positions import LineIndex
 from ..schemas import SchemaSet
@@ -21,9 +22,9 @@ from .types import KEY as KEY_KIND
 
 MAX_FILES = 2000
 # A namespace with more keys than this gets the keys that match the word typed so far,
-# this many at most, and the list is marked incomplete: the editor asks again as the word
-# grows. Sending 100,000 keys on every keystroke would take longer than typing.
-MAX_KEYS = 300
+# this many at most (clangd's default limit too), and the list is marked incomplete: the
+# editor asks again as the word grows. Sending 100,000 keys per keystroke takes too long.
+MAX_KEYS = 100
 
 _PLAIN_OK = re.compile(r"^[A-Za-z0-9_./()][^:#]*$")
 _RESERVED = frozenset(
@@ -258,29 +259,56 @@ def _values(ws, schema, base, word, rng, quote, exclude, in_flow, csv=False) -> 
 def matching_keys(index, namespace: str, word: str) -> tuple[list[str], bool]:
     """The keys of `namespace` to offer for `word`, and whether more would match. A small
     namespace gives every key (the editor filters); a large one the keys that start with
-    the word, then those that contain it, ignoring case, MAX_KEYS at most."""
+    the word, then those that contain it, ignoring case, in order, MAX_KEYS at most."""
     keys = index.keys_of(namespace)
     if len(keys) <= MAX_KEYS:
         return list(keys), False
     low = word.strip().strip("'\"").lower()
-    lowered = _lowered_keys(index, namespace)
-    starts = [k for k, lk in lowered if lk.startswith(low)]
-    if len(starts) > MAX_KEYS:
-        return starts[:MAX_KEYS], True
-    contains = [k for k, lk in lowered if low in lk and not lk.startswith(low)]
-    found = starts + contains
+    found = _KeySearch.of(index, namespace).find(low, MAX_KEYS + 1)
     return found[:MAX_KEYS], len(found) > MAX_KEYS
 
 
-def _lowered_keys(index, namespace: str) -> list[tuple[str, str]]:
-    """(key, lower-case key) of a namespace, kept on the index until its keys change."""
-    cache = index.derived.setdefault("lowered-keys", {})
-    got = cache.get(namespace)
-    if got is not None and index.key_changes_since(namespace, got[0]) == []:
+class _KeySearch:
+    """A namespace's keys sorted without case, for prefix (bisect) and substring (one
+    search through all keys joined) look-ups; kept on the index until its keys change."""
+
+    def __init__(self, keys) -> None:
+        pairs = sorted((k.lower(), k) for k in keys)
+        self.lowered = [p[0] for p in pairs]
+        self.keys = [p[1] for p in pairs]
+        self.blob = "\n".join(self.lowered)
+        self.starts = []
+        at = 0
+        for lk in self.lowered:
+            self.starts.append(at)
+            at += len(lk) + 1
+
+    @classmethod
+    def of(cls, index, namespace: str) -> _KeySearch:
+        cache = index.derived.setdefault("key-search", {})
+        got = cache.get(namespace)
+        if got is None or index.key_changes_since(namespace, got[0]) != []:
+            got = cache[namespace] = (index.generation, cls(index.keys_of(namespace)))
         return got[1]
-    pairs = [(k, k.lower()) for k in index.keys_of(namespace)]
-    cache[namespace] = (index.generation, pairs)
-    return pairs
+
+    def find(self, low: str, limit: int) -> list[str]:
+        lowered, keys = self.lowered, self.keys
+        out: list[str] = []
+        i = bisect_left(lowered, low)
+        while i < len(lowered) and lowered[i].startswith(low) and len(out) < limit:
+            out.append(keys[i])
+            i += 1
+        if len(out) >= limit or not low:
+            return out
+        blob, starts = self.blob, self.starts
+        pos = blob.find(low)
+        while pos >= 0 and len(out) < limit:
+            j = bisect_right(starts, pos) - 1
+            if not lowered[j].startswith(low):  # those came first
+                out.append(keys[j])
+            nxt = starts[j + 1] if j + 1 < len(starts) else len(blob)
+            pos = blob.find(low, nxt)
+        return out
 
 
 def _files(root, word: str) -> list[str]:
