@@ -54,12 +54,17 @@ class ProjectIndex:
         old = self.files.get(facts.path)
         affected = {facts.path}
         self.generation += 1
+        # The same definitions at the same places (a file opened as it is on disk): what
+        # other files are told about them cannot change.
+        same = old is not None and _same(old.keys, facts.keys) and _same(old.entries, facts.entries)
         if old is not None:
-            affected |= self._affected_by(old)
+            if not same:
+                affected |= self._affected_by(old)
             self._remove(old)
         self._add(facts)
         self._log_keys(old.keys if old is not None else (), facts.keys)
-        affected |= self._affected_by(facts, old)
+        if not same:
+            affected |= self._affected_by(facts, old)
         self._forget_cross(affected)
         return affected
 
@@ -291,3 +296,15 @@ class _Part:
 
 def _line(x) -> int:
     return x.range[0]
+
+
+def _same(old: list, new: list) -> bool:
+    """Whether two lists of key definitions (or entries) say exactly the same things."""
+    return len(old) == len(new) and all(
+        a.namespace == b.namespace
+        and a.range == b.range
+        and getattr(a, "key", None) == getattr(b, "key", None)
+        and getattr(a, "path", None) == getattr(b, "path", None)
+        and a.value == b.value
+        for a, b in zip(old, new, strict=True)
+    )

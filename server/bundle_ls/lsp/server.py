@@ -14,6 +14,7 @@ import functools
 import gc
 import logging
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ log = logging.getLogger("bundle_ls.server")
 _ANSWERED = "$/bundle-ls/answered"  # stands for a request already answered with an error
 
 INDEX_CHUNK = 25  # files indexed between two looks at incoming messages
+PUBLISH_SLICE_S = 0.02  # other files' diagnostics are published in slices this long
 BACKGROUND_LINES = 5000  # longer documents are re-analysed whole in a worker thread
 
 
@@ -84,6 +86,7 @@ class BundleServer(LanguageServer):
         self.settings = Settings()
         self.timers: dict[str, asyncio.TimerHandle] = {}
         self.published: dict[str, tuple] = {}  # uri → what was last published
+        self.to_publish: dict[str, None] = {}  # other files to re-publish, in order
         self.indexing: asyncio.Task | None = None
         self.index_done = asyncio.Event()
 
@@ -296,17 +299,42 @@ class BundleServer(LanguageServer):
         )
 
     def publish_affected(self, affected: set[str], edited: str | None = None) -> None:
+        """Publish the edited file at once; the other affected files a few at a time between
+        incoming messages, so that the next keystroke is not queued behind them."""
         if self.ws is None:
             return
+        if edited is not None:
+            self.publish_one(edited, force=True)
+        pending = not self.to_publish
         for rel in sorted(affected):
-            if rel in self.ws.index.files or rel == edited:
-                self.publish(rel, force=rel == edited)
-            else:
-                uri = self.uri_of(rel)
-                if self.published.pop(uri, None):
-                    self.text_document_publish_diagnostics(
-                        lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-                    )
+            if rel != edited:
+                self.to_publish[rel] = None
+        if pending and self.to_publish:
+            asyncio.get_running_loop().call_soon(self.publish_some)
+
+    def publish_some(self) -> None:
+        deadline = time.perf_counter() + PUBLISH_SLICE_S
+        while self.to_publish and time.perf_counter() < deadline:
+            rel = next(iter(self.to_publish))
+            del self.to_publish[rel]
+            try:
+                self.publish_one(rel)
+            except Exception:  # noqa: BLE001
+                log.exception("publishing %s failed", rel)
+        if self.to_publish:
+            asyncio.get_running_loop().call_soon(self.publish_some)
+
+    def publish_one(self, rel: str, force: bool = False) -> None:
+        if self.ws is None:
+            return
+        if rel in self.ws.index.files or force:
+            self.publish(rel, force=force)
+            return
+        uri = self.uri_of(rel)
+        if self.published.pop(uri, None):
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
 
     def schedule(self, rel: str) -> None:
         old = self.timers.pop(rel, None)
