@@ -317,3 +317,30 @@ def test_did_you_mean_follows_the_keys_as_they_change(ws):
     edit(ws, "rooms.yaml", text, "key: COLD_ROOMS", "QQQQQQQQQQ", 5, 10)
     assert not any("COLD_ROOMS" in d.message for d in ws.diagnostics(drugs))
     assert _sig(ws.diagnostics(drugs)) == fresh_diagnostics(ws, drugs)
+
+
+def test_placeholders_complete_hover_and_lead_to_their_constant(tmp_path: Path):
+    (tmp_path / "constants.yml").write_text(
+        f'encounterType:\n  checkIn:\n    uuid: "{U1}"\n  visitNote:\n    uuid: "{U2}"\n'
+    )
+    (tmp_path / "configuration" / "encountertypes").mkdir(parents=True)
+    rel = "configuration/encountertypes/e.csv"
+    text = "Uuid,Name\n${encounterType.checkIn.uuid},Check-in\n${enc\n"
+    (tmp_path / rel).write_text(text)
+    ws = Workspace(tmp_path)
+    ws.index_files(ws.discover())
+    open_doc(ws, rel, text)
+    # typing `${enc`: every constant under it, completed with the closing brace
+    items = complete(ws, rel, 2, len("${enc"))
+    assert [(i.label, i.new_text, i.detail) for i in items] == [
+        ("encounterType.checkIn.uuid", "encounterType.checkIn.uuid}", U1),
+        ("encounterType.visitNote.uuid", "encounterType.visitNote.uuid}", U2),
+    ]
+    assert items[0].range == (2, 2, 2, 5)
+    # inside a closed one, the key is replaced and the brace kept
+    items = complete(ws, rel, 1, len("${encounterType.ch"))
+    assert items[0].new_text == "encounterType.checkIn.uuid" and items[0].range == (1, 2, 1, 28)
+    h = hover(ws, rel, 1, 10)
+    assert U1 in h.markdown and h.range == (1, 2, 1, 28)
+    (found,) = definition(ws, rel, 1, 10)
+    assert (found.path, found.range) == ("constants.yml", (2, 4, 2, 8))

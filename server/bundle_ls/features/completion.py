@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 
 from ..positions import LineIndex
 from ..schemas import SchemaSet
+from . import placeholders
 from . import schema_nav as nav
 from .context import KEY, csv_context, yaml_context
 from .types import COLUMN, ENUM, FILE, NAMESPACE, PROPERTY, VALUE, Completion
@@ -44,6 +45,9 @@ def complete(ws, rel: str, line: int, character: int) -> Completions:
         return Completions()
     if line >= len(lines):
         lines = [*lines, *([""] * (line - len(lines) + 1))]
+    constants = placeholders.complete(ws, rel, line, character)
+    if constants is not None:
+        return Completions(constants)
     li = _LineConv(lines)
     col = li.from_utf16(line, character)
     if rel.lower().endswith(".csv"):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from ..checks.files import resolve
+from . import placeholders
 from .locate import definitions_of, symbolic_at
 from .types import Location
 
 
 def definition(ws, rel: str, line: int, ch: int) -> list[Location]:
+    constant = placeholders.definition(ws, rel, line, ch)
+    if constant is not None:
+        return constant
     sym = symbolic_at(ws, rel, line, ch)
     if sym is None:
         return []

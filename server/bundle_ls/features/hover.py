@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from . import placeholders
 from . import schema_nav as nav
 from .locate import INITIALIZER_PREFIX, definitions_of, hit_at, symbolic_at
 from .types import HoverResult
@@ -14,6 +15,9 @@ def derived_uuid(namespace: str, key: str) -> str:
 
 
 def hover(ws, rel: str, line: int, ch: int) -> HoverResult | None:
+    constant = placeholders.hover(ws, rel, line, ch)
+    if constant is not None:
+        return constant
     parts: list[str] = []
     rng = None
     header = _initializer_header(ws, rel, line, ch)
