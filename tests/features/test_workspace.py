@@ -3,6 +3,7 @@ analysis of the same text."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -344,3 +345,26 @@ def test_placeholders_complete_hover_and_lead_to_their_constant(tmp_path: Path):
     assert U1 in h.markdown and h.range == (1, 2, 1, 28)
     (found,) = definition(ws, rel, 1, 10)
     assert (found.path, found.range) == ("constants.yml", (2, 4, 2, 8))
+
+
+def test_a_large_initializer_domain_offers_the_names_matching_the_word(
+    clinic: Path, clinic_schemas
+):
+    (clinic / "configuration" / "privileges").mkdir(parents=True)
+    (clinic / "configuration" / "roles").mkdir()
+    rows = "".join(f"{uuid.UUID(int=i)},Task: Privilege {i:04d}\n" for i in range(1, 1001))
+    (clinic / "configuration/privileges/p.csv").write_text("Uuid,Privilege name\n" + rows)
+    roles = f"Uuid,Role name,Privileges\n{U2},Clerk,privilege 012\n"
+    (clinic / "configuration/roles/r.csv").write_text(roles)
+    ws = Workspace(clinic, schemas=clinic_schemas)
+    ws.index_files(ws.discover())
+    rel = "configuration/roles/r.csv"
+    open_doc(ws, rel, roles)
+    line, ch = pos_of(roles, "privilege 012", len("privilege 012"))
+    items = complete(ws, rel, line, ch)
+    # the ten names holding the word, out of a thousand; none left out
+    assert [i.label for i in items] == [f"Task: Privilege {i:04d}" for i in range(120, 130)]
+    assert not items.incomplete
+    line, ch = pos_of(roles, "privilege 012")
+    items = complete(ws, rel, line, ch)  # nothing typed yet: the first hundred, more to come
+    assert len(items) == 100 and items.incomplete

@@ -358,7 +358,15 @@ def _complete_initializer_csv(ws, rel, lines, line, col, li, iniz) -> list[Compl
             return []
         found = iniz.value_candidates(ws.index, rel, ctx.column_name)
         kind = VALUE
-    out = []
+    out = Completions()
+    if len(found) > MAX_KEYS:  # a large domain (concepts): what matches the word typed
+        low = ctx.word.strip().lower()
+        starts = [c for c in found if c.label.lower().startswith(low)]
+        found = starts + [
+            c for c in found if low in c.label.lower() and not c.label.lower().startswith(low)
+        ]
+        out.incomplete = len(found) > MAX_KEYS
+        found = found[:MAX_KEYS]
     for i, c in enumerate(found):
         if c.label in ctx.cell_parts and c.label != ctx.word:
             continue
