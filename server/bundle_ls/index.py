@@ -54,17 +54,21 @@ class ProjectIndex:
         old = self.files.get(facts.path)
         affected = {facts.path}
         self.generation += 1
-        # The same definitions at the same places (a file opened as it is on disk): what
-        # other files are told about them cannot change.
-        same = old is not None and _same(old.keys, facts.keys) and _same(old.entries, facts.entries)
-        if old is not None:
-            if not same:
-                affected |= self._affected_by(old)
+        if old is None:
+            self._add(facts)
+            self._log_keys((), facts.keys)
+            affected |= self._affected_by(facts)
+        else:
+            # Only definitions that changed (value or place) concern the files holding the
+            # same keys; only a namespace that gained or lost keys concerns its referrers.
+            keys = _changed(old.keys, facts.keys, lambda k: (k.namespace, k.key))
+            entries = _changed(old.entries, facts.entries, lambda e: (e.namespace, e.path))
+            affected |= self._holders(keys, entries)
             self._remove(old)
-        self._add(facts)
-        self._log_keys(old.keys if old is not None else (), facts.keys)
-        if not same:
-            affected |= self._affected_by(facts, old)
+            self._add(facts)
+            for ns in self._log_keys(old.keys, facts.keys):
+                affected |= self.referrers.get(ns, set())
+            affected |= self._holders(keys, entries)
         self._forget_cross(affected)
         return affected
 
@@ -181,16 +185,26 @@ class ProjectIndex:
                 out.add(p)
         return out
 
-    def _log_keys(self, old_keys, new_keys) -> bool:
-        """Record which keys one change added and removed, per namespace (whether any). A key
-        still defined in another file counts as removed too: the log only has to over-report."""
+    def _holders(self, keys: set[tuple[str, str]], entries: set[tuple[str, tuple]]) -> set[str]:
+        """Files that define one of these keys or set one of these entries."""
+        out: set[str] = set()
+        for ns, key in keys:
+            out.update(p for p, _ in self.defs.get(ns, {}).get(key, ()))
+        for k in entries:
+            out.update(p for p, _ in self.entries.get(k, ()))
+        return out
+
+    def _log_keys(self, old_keys, new_keys) -> set[str]:
+        """Record which keys one change added and removed, per namespace; returns the
+        namespaces whose keys changed. A key still defined in another file counts as removed
+        too: the log only has to over-report."""
         old: dict[str, set[str]] = defaultdict(set)
         new: dict[str, set[str]] = defaultdict(set)
         for kd in old_keys:
             old[kd.namespace].add(kd.key)
         for kd in new_keys:
             new[kd.namespace].add(kd.key)
-        changed = False
+        changed: set[str] = set()
         for ns in old.keys() | new.keys():
             o, n = old.get(ns, set()), new.get(ns, set())
             if o != n:
@@ -198,7 +212,7 @@ class ProjectIndex:
                 if log is None:
                     log = self.key_log[ns] = deque(maxlen=KEY_LOG_LIMIT)
                 log.append((self.generation, frozenset(n - o), frozenset(o - n)))
-                changed = True
+                changed.add(ns)
         return changed
 
     def key_changes_since(
@@ -298,13 +312,13 @@ def _line(x) -> int:
     return x.range[0]
 
 
-def _same(old: list, new: list) -> bool:
-    """Whether two lists of key definitions (or entries) say exactly the same things."""
-    return len(old) == len(new) and all(
-        a.namespace == b.namespace
-        and a.range == b.range
-        and getattr(a, "key", None) == getattr(b, "key", None)
-        and getattr(a, "path", None) == getattr(b, "path", None)
-        and a.value == b.value
-        for a, b in zip(old, new, strict=True)
-    )
+def _changed(old: list, new: list, ident) -> set:
+    """The identities (namespace and key, or entry path) whose definitions differ between
+    two lists: added, removed, moved or with another value."""
+    before: dict = defaultdict(list)
+    after: dict = defaultdict(list)
+    for x in old:
+        before[ident(x)].append((x.range, x.value))
+    for x in new:
+        after[ident(x)].append((x.range, x.value))
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}

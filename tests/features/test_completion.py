@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bundle_ls.features.completion import MAX_KEYS, complete, yaml_scalar
+from bundle_ls.features.completion import MAX_KEYS, _KeySearch, complete, yaml_scalar
 from bundle_ls.features.context import KEY, VALUE, csv_context, yaml_context
 
 from .conftest import open_doc, pos_of
@@ -176,3 +176,12 @@ def test_a_large_namespace_offers_the_keys_matching_the_word_and_says_there_are_
     ws.index_files(["more_rooms.yaml"])
     items = at(ws, "settings.yaml", "dispensing:\n  defaultRoom: ROOM_01599", "ROOM_01599", 10)
     assert labels(items) == ["ROOM_01599X"]
+    # a key renamed goes from the offers too; the kept search, brought up to date from the
+    # index's key log, equals one made from scratch
+    (ws.root / "more_rooms.yaml").write_text("stockRooms:\n  - key: Room_0150\n    label: X\n")
+    ws.index_files(["more_rooms.yaml"])
+    items = at(ws, "settings.yaml", "dispensing:\n  defaultRoom: ROOM_015", "ROOM_015", 8)
+    assert "ROOM_01599X" not in labels(items) and labels(items)[:2] == ["ROOM_0150", "Room_0150"]
+    kept = _KeySearch.of(ws.index, "stockRooms")
+    fresh = _KeySearch(ws.index.keys_of("stockRooms"))
+    assert (kept.keys, kept.lowered) == (fresh.keys, fresh.lowered)

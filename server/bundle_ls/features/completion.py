@@ -12,6 +12,7 @@ import json
 import os
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 from ..positions import LineIndex
 from ..schemas import SchemaSet
@@ -274,26 +275,65 @@ def matching_keys(index, namespace: str, word: str) -> tuple[list[str], bool]:
 
 class _KeySearch:
     """A namespace's keys sorted without case, for prefix (bisect) and substring (one
-    search through all keys joined) look-ups; kept on the index until its keys change."""
+    search through all keys joined) look-ups; kept on the index and brought up to date
+    from its key log when keys come and go."""
 
     def __init__(self, keys) -> None:
         pairs = sorted((k.lower(), k) for k in keys)
         self.lowered = [p[0] for p in pairs]
         self.keys = [p[1] for p in pairs]
-        self.blob = "\n".join(self.lowered)
-        self.starts = []
-        at = 0
-        for lk in self.lowered:
-            self.starts.append(at)
-            at += len(lk) + 1
+        self._blob: tuple[str, list[int]] | None = None
 
     @classmethod
     def of(cls, index, namespace: str) -> _KeySearch:
         cache = index.derived.setdefault("key-search", {})
         got = cache.get(namespace)
-        if got is None or index.key_changes_since(namespace, got[0]) != []:
-            got = cache[namespace] = (index.generation, cls(index.keys_of(namespace)))
-        return got[1]
+        changes = None if got is None else index.key_changes_since(namespace, got[0])
+        if changes is None or sum(len(a) + len(r) for a, r in changes) > 1000:
+            search = cls(index.keys_of(namespace))
+        else:
+            search = got[1]
+            defined = index.keys_of(namespace)
+            for added, removed in reversed(changes):  # oldest first
+                for key in removed:
+                    if key not in defined:
+                        search._remove(key)
+                for key in added:
+                    if key in defined:
+                        search._add(key)
+        cache[namespace] = (index.generation, search)
+        return search
+
+    def _find_exact(self, key: str) -> int:
+        i = bisect_left(self.lowered, key.lower())
+        while i < len(self.keys) and self.lowered[i] == key.lower():
+            if self.keys[i] == key:
+                return i
+            i += 1
+        return -1
+
+    def _add(self, key: str) -> None:
+        if self._find_exact(key) < 0:
+            low = key.lower()
+            pos = bisect_left(self.lowered, low)
+            while pos < len(self.keys) and self.lowered[pos] == low and self.keys[pos] < key:
+                pos += 1  # the order of sorted((lower, key)) pairs
+            self.lowered.insert(pos, low)
+            self.keys.insert(pos, key)
+            self._blob = None
+
+    def _remove(self, key: str) -> None:
+        i = self._find_exact(key)
+        if i >= 0:
+            del self.lowered[i], self.keys[i]
+            self._blob = None
+
+    def _joined(self) -> tuple[str, list[int]]:
+        """All keys joined by newlines, and where each starts (built when first needed)."""
+        if self._blob is None:
+            starts = [0, *accumulate(len(lk) + 1 for lk in self.lowered)]
+            self._blob = ("\n".join(self.lowered), starts[:-1])
+        return self._blob
 
     def find(self, low: str, limit: int) -> list[str]:
         lowered, keys = self.lowered, self.keys
@@ -304,7 +344,7 @@ class _KeySearch:
             i += 1
         if len(out) >= limit or not low:
             return out
-        blob, starts = self.blob, self.starts
+        blob, starts = self._joined()
         pos = blob.find(low)
         while pos >= 0 and len(out) < limit:
             j = bisect_right(starts, pos) - 1

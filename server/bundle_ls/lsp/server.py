@@ -46,6 +46,7 @@ _ANSWERED = "$/bundle-ls/answered"  # stands for a request already answered with
 
 INDEX_CHUNK = 25  # files indexed between two looks at incoming messages
 PUBLISH_SLICE_S = 0.02  # other files' diagnostics are published in slices this long
+PUBLISH_GAP_S = 0.005  # with this much time between slices for incoming messages
 BACKGROUND_LINES = 5000  # longer documents are re-analysed whole in a worker thread
 
 
@@ -310,7 +311,7 @@ class BundleServer(LanguageServer):
             if rel != edited:
                 self.to_publish[rel] = None
         if pending and self.to_publish:
-            asyncio.get_running_loop().call_soon(self.publish_some)
+            asyncio.get_running_loop().call_later(PUBLISH_GAP_S, self.publish_some)
 
     def publish_some(self) -> None:
         deadline = time.perf_counter() + PUBLISH_SLICE_S
@@ -322,7 +323,9 @@ class BundleServer(LanguageServer):
             except Exception:  # noqa: BLE001
                 log.exception("publishing %s failed", rel)
         if self.to_publish:
-            asyncio.get_running_loop().call_soon(self.publish_some)
+            # A gap, not call_soon: a message takes several turns of the loop from the
+            # reader to its handler, and each turn would otherwise run a whole slice first.
+            asyncio.get_running_loop().call_later(PUBLISH_GAP_S, self.publish_some)
 
     def publish_one(self, rel: str, force: bool = False) -> None:
         if self.ws is None:
