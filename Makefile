@@ -18,9 +18,11 @@ demo: $(STAMP)
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo "(exit $$rc: the example keeps a few mistakes on purpose)"
 
-# pytest's exit 5 means "no tests collected": treat it as a failure of this target, not a pass.
+# pytest's exit 5 means "no tests collected": a failure of this target, with a clear reason.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	@$(PY) -m pytest -q; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
+	  exit $$rc
 
 # The property-based edit sequences with a long budget (the plain run uses a fixed CI budget).
 test-long: $(STAMP)
@@ -52,5 +54,7 @@ vsix: vscode-extension/node_modules/.installed
 # they need first (tests/editors/setup.sh: apt, PyPI and npm; cached in $(EDITORS_CACHE)).
 test-editors: $(STAMP) vsix
 	BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) PYTHON=$(PYTHON) bash tests/editors/setup.sh
-	BUNDLE_LS_EDITOR_TESTS=1 BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) BUNDLE_LS_VSIX=$(CURDIR)/$(VSIX) \
-	  $(PY) -m pytest -q tests/editors
+	@BUNDLE_LS_EDITOR_TESTS=1 BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) BUNDLE_LS_VSIX=$(CURDIR)/$(VSIX) \
+	  $(PY) -m pytest -q tests/editors; rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "make test-editors: pytest collected no tests (exit 5)" >&2; fi; \
+	  exit $$rc
