@@ -239,3 +239,35 @@ async def test_without_a_workspace_folder_the_config_directory_is_found(
     )
     # the rest of the directory (found by its bundle-ls.yaml) is indexed too
     await wait_for(lambda: messages(rootless, clinic / "rooms.yaml"), what="rooms.yaml")
+
+
+async def test_re_indexing_keeps_the_edited_buffers(client: LanguageClient, clinic: Path):
+    def indexings() -> int:
+        return sum(
+            1
+            for reports in client.progress_reports.values()
+            if reports and isinstance(reports[-1], lsp.WorkDoneProgressEnd)
+        )
+
+    rooms = clinic / "rooms.yaml"
+    text = open_file(client, rooms)
+    p = pos_of(text, "refrigerated: true", len("refrigerated: "))
+    change(client, rooms, 2, p.line, p.character, p.line, p.character + 4, "maybe")
+    wrong = "expected true or false, got 'maybe'"
+    await wait_for(lambda: any(wrong in m for m in messages(client, rooms)), what="the edit")
+    # bundle-ls.yaml changes: the whole directory is indexed again, from the edited buffer
+    done = indexings()
+    settings = clinic / "bundle-ls.yaml"
+    settings.write_text("schemas: [../schemas]\nexclude: [forms/**]\n")
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams([lsp.FileEvent(uri(settings), lsp.FileChangeType.Changed)])
+    )
+    await wait_for(lambda: indexings() > done, what="indexing again")
+    assert any(wrong in m for m in messages(client, rooms))
+    # and later edits apply to that buffer
+    change(client, rooms, 3, p.line, p.character, p.line, p.character + 5, "false")
+    await wait_for(
+        lambda: not messages(client, rooms) or not any(wrong in m for m in messages(client, rooms)),
+        what="the fix",
+    )
+    assert not any("boolean" in m for m in messages(client, rooms))
