@@ -434,6 +434,9 @@ class Workspace:
         r1 = bisect_left(old, b + 1, key=lambda p: p[0])
         old_keys = [k for _l, p in old[r0:r1] for k in p.keys]
         old_refs = [r for _l, p in old[r0:r1] for r in p.refs]
+        # where the edited rows' facts sit in the file's lists (in row order), found before
+        # the rows after them move
+        spans = [_span(seq, a, b + 1) for seq in (facts.keys, facts.refs, facts.file_refs)]
         tail = old[r1:]
         t0 = bisect_left(table.rows, a, key=lambda r: r[0])
         t1 = bisect_left(table.rows, b + 1, key=lambda r: r[0])
@@ -461,16 +464,18 @@ class Workspace:
         table.rows = [*table.rows[:t0], *new_rows, *rows_tail]
         if delta and doc.root is not None and doc.root.items is not None:
             doc.root.items[t0:t1] = items  # positions after them are stale (tree_ok_until)
-        facts.keys = [k for _l, p in doc.row_facts for k in p.keys]
-        facts.refs = [r for _l, p in doc.row_facts for r in p.refs]
-        facts.file_refs = [f for _l, p in doc.row_facts for f in p.file_refs]
+        new_keys = [k for _l, p in parts for k in p.keys]
+        new_refs = [r for _l, p in parts for r in p.refs]
+        new_file_refs = [f for _l, p in parts for f in p.file_refs]
+        (k0, k1), (f0, f1), (x0, x1) = spans
+        facts.keys = [*facts.keys[:k0], *new_keys, *facts.keys[k1:]]
+        facts.refs = [*facts.refs[:f0], *new_refs, *facts.refs[f1:]]
+        facts.file_refs = [*facts.file_refs[:x0], *new_file_refs, *facts.file_refs[x1:]]
         facts.diagnostics = _dedupe(
             [*doc.header_diagnostics, *(d for _l, p in doc.row_facts for d in p.diagnostics)]
         )
         st.dirty, st.full = None, False
         doc.text = None
-        new_keys = [k for _l, p in parts for k in p.keys]
-        new_refs = [r for _l, p in parts for r in p.refs]
         affected = self.index.update_part(
             st.path, old_keys, old_refs, new_keys, new_refs, (a, b + 1, delta)
         )
