@@ -98,12 +98,8 @@ class ProjectIndex:
                     del bucket[kd.key]
         for kd in new_keys:
             defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
-        for kd in (*old_keys, *new_keys):
-            for p, _ in defs.get(kd.namespace, {}).get(kd.key, ()):
-                affected.add(p)
-        old_set = {(k.namespace, k.key) for k in old_keys}
-        new_set = {(k.namespace, k.key) for k in new_keys}
-        for ns in {ns for ns, _ in old_set ^ new_set}:
+        affected |= self._holders({(k.namespace, k.key) for k in (*old_keys, *new_keys)}, set())
+        for ns in keys_changed:
             affected |= self.referrers.get(ns, set())
         # A namespace this file no longer references stays listed: that only costs a re-check.
         for ref in new_refs:
@@ -166,23 +162,14 @@ class ProjectIndex:
                 if not lst:
                     del self.entries[k]
 
-    def _affected_by(self, facts: FileFacts, old: FileFacts | None = None) -> set[str]:
-        """Files whose cross-file diagnostics depend on what `facts` defines."""
-        out: set[str] = set()
-        key_sets_differ = old is None or {(k.namespace, k.key) for k in old.keys} != {
-            (k.namespace, k.key) for k in facts.keys
-        }
-        changed_ns = set()
-        for kd in facts.keys:
-            for p, _ in self.defs.get(kd.namespace, {}).get(kd.key, ()):
-                out.add(p)
-            changed_ns.add(kd.namespace)
-        if key_sets_differ:
-            for ns in changed_ns:
-                out |= self.referrers.get(ns, set())
-        for e in facts.entries:
-            for p, _ in self.entries.get((e.namespace, e.path), ()):
-                out.add(p)
+    def _affected_by(self, facts: FileFacts) -> set[str]:
+        """Files whose cross-file diagnostics depend on what `facts` defines (a file that is
+        added or removed): those holding its keys or entries, and those referring into the
+        namespaces of its keys."""
+        keys = {(k.namespace, k.key) for k in facts.keys}
+        out = self._holders(keys, {(e.namespace, e.path) for e in facts.entries})
+        for ns in {ns for ns, _ in keys}:
+            out |= self.referrers.get(ns, set())
         return out
 
     def _holders(self, keys: set[tuple[str, str]], entries: set[tuple[str, tuple]]) -> set[str]:

@@ -130,3 +130,12 @@ class Diagnostic:
 
     def sort_key(self) -> tuple:
         return (self.path, self.range, self.code, self.message)
+
+
+def plain(v: Any) -> str:
+    """A schema value (enum member, default, const) as a person writes it in YAML."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if v is None:
+        return "null"
+    return str(v)

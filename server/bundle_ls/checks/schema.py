@@ -8,7 +8,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from ..model import MAPPING, SCALAR, SEQUENCE, Diagnostic, Node, key_text
+from ..model import MAPPING, SEQUENCE, Diagnostic, Node, key_text, plain
 from ..suggest import did_you_mean
 
 _REQUIRED = re.compile(r"^(['\"])(.*)\1 is a required property$")
@@ -115,11 +115,11 @@ def _one(path: str, err: ValidationError, root: Node) -> list[Diagnostic]:
     rng = node.range
     if kw == "enum":
         options = err.validator_value
-        msg = f"{show(value)} is not one of {', '.join(_plain(o) for o in options)}"
+        msg = f"{show(value)} is not one of {', '.join(plain(o) for o in options)}"
         hint = did_you_mean(str(value), [str(o) for o in options]) if isinstance(value, str) else []
         return [diag(rng, msg, {"replace": hint} if hint else None)]
     if kw == "const":
-        return [diag(rng, f"{show(value)} must be {_plain(err.validator_value)}")]
+        return [diag(rng, f"{show(value)} must be {plain(err.validator_value)}")]
     if kw == "type":
         want = err.validator_value
         wants = want if isinstance(want, list) else [want]
@@ -137,14 +137,4 @@ def _one(path: str, err: ValidationError, root: Node) -> list[Diagnostic]:
         return [diag(rng, f"{show(value)} does not match the pattern {err.validator_value}")]
     if kw == "minLength" and err.validator_value == 1:
         return [diag(rng, "must not be empty")]
-    if node.kind == SCALAR or key is None:
-        return [diag(rng, err.message)]
     return [diag(rng, err.message)]
-
-
-def _plain(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return "null"
-    return str(v)

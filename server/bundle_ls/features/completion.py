@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
+from ..model import plain
 from ..positions import LineIndex
 from ..schemas import SchemaSet
 from . import placeholders
@@ -222,12 +223,12 @@ def _values(ws, schema, base, word, rng, quote, exclude, in_flow, csv=False) -> 
     seen: set[str] = set()
     for alt in alts:
         for v in alt.get("enum") or ():
-            label = nav.plain(v)
+            label = plain(v)
             if label not in seen:
                 seen.add(label)
                 add(label, ENUM, "enum value", None, "0" + label)
         if "const" in alt:
-            label = nav.plain(alt["const"])
+            label = plain(alt["const"])
             if label not in seen:
                 seen.add(label)
                 add(label, ENUM)
@@ -238,8 +239,8 @@ def _values(ws, schema, base, word, rng, quote, exclude, in_flow, csv=False) -> 
                 if label not in seen:
                     seen.add(label)
                     out.append(Completion(label, VALUE, rng, label, "boolean", None, "0" + label))
-        if "default" in alt and nav.plain(alt["default"]) not in seen and not alt.get("x-ref"):
-            label = nav.plain(alt["default"])
+        if "default" in alt and plain(alt["default"]) not in seen and not alt.get("x-ref"):
+            label = plain(alt["default"])
             seen.add(label)
             add(label, VALUE, "default", None, "1" + label)
     targets = nav.xref_targets(schema)

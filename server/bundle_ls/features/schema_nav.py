@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model import plain
 from ..schemas import Namespace, SchemaSet
 
 
@@ -150,9 +151,9 @@ def describe(schema: dict, title_fallback: str | None = None) -> str:
     if t:
         facts.append(f"Type: `{t}`")
     if isinstance(schema.get("enum"), list):
-        facts.append("Allowed: " + ", ".join(f"`{_plain(v)}`" for v in schema["enum"]))
+        facts.append("Allowed: " + ", ".join(f"`{plain(v)}`" for v in schema["enum"]))
     if "default" in schema:
-        facts.append(f"Default: `{_plain(schema['default'])}`")
+        facts.append(f"Default: `{plain(schema['default'])}`")
     targets = xref_targets(schema)
     if targets:
         facts.append("References a key of " + " or ".join(f"`{t}`" for t in targets))
@@ -163,14 +164,3 @@ def describe(schema: dict, title_fallback: str | None = None) -> str:
     if facts:
         parts.append("\n".join(f"- {f}" for f in facts))
     return "\n\n".join(parts)
-
-
-def _plain(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return "null"
-    return str(v)
-
-
-plain = _plain

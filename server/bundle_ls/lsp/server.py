@@ -544,11 +544,9 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     @_safe(None)
     def did_change(ls: BundleServer, params: lsp.DidChangeTextDocumentParams):
-        if ls.ws is None:
+        if not ls.holds(params.text_document.uri):
             return
         rel = ls.tracked(params.text_document.uri)
-        if rel is None or rel not in ls.ws.docs or not ls.ws.docs[rel].is_open:
-            return
         changes = []
         for c in params.content_changes:
             if isinstance(c, lsp.TextDocumentContentChangePartial):
