@@ -145,14 +145,7 @@ class _Walker:
     def mapping_path(self, i: int, col: int) -> list | None:
         """Path of the mapping holding a key at (`i`, `col`); [] for the top level."""
         found = self.parent(i, col, False)
-        if found is None:
-            return []
-        j, a = found
-        if a.kind == "dash":
-            seq = self.sequence_path(j, a.col)
-            return None if seq is None else [*seq, None]
-        outer = self.mapping_path(j, a.col)
-        return None if outer is None else [*outer, a.key]
+        return [] if found is None else self._path_to(*found)
 
     def sequence_path(self, i: int, col: int) -> list | None:
         """Path of the sequence holding the item whose `-` is at (`i`, `col`)."""
@@ -161,9 +154,10 @@ class _Walker:
             if hint is not None and hint[0] == i and hint[1] == col:
                 return [hint[2]]  # a namespace's item: no need to walk up its siblings
         found = self.parent(i, col, True)
-        if found is None:
-            return None
-        j, a = found
+        return None if found is None else self._path_to(*found)
+
+    def _path_to(self, j: int, a) -> list | None:
+        """Path of the value that the anchor `a` on line `j` (a `-` or a key) opens."""
         if a.kind == "dash":
             seq = self.sequence_path(j, a.col)
             return None if seq is None else [*seq, None]
