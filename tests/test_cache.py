@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bundle_ls.cache import FactsCache
-from bundle_ls.runner import check_directory
+from bundle_ls.batch.cache import FactsCache
+from bundle_ls.batch.runner import check_directory
 
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

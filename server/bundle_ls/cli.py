@@ -7,12 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
-from .initializer import layout as initializer_layout
-from .project import SETTINGS_FILE, ProjectError
-from .reporters import REPORTERS, Report
-from .runner import check_directory
-from .schemas import InvalidSchema
+from bundle_ls import __version__
+from bundle_ls.batch.reporters import REPORTERS, Report
+from bundle_ls.batch.runner import check_directory
+from bundle_ls.dialects.initializer import layout as initializer_layout
+from bundle_ls.dialects.module_schemas.schemas import InvalidSchema
+from bundle_ls.project.config import SETTINGS_FILE, ProjectError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.check is None:
-        from .lsp.server import serve
+        from bundle_ls.lsp.server import serve
 
         serve(extra_schemas=args.schemas)
         return 0

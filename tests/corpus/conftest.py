@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bundle_ls.runner import CheckResult, check_directory
+from bundle_ls.batch.runner import CheckResult, check_directory
 
 CORPUS_ENV = "BUNDLE_LS_CORPUS"
 

@@ -153,7 +153,7 @@ def test_timing_is_recorded(corpus_results) -> None:
 
 def test_the_language_server_workspace_sees_what_check_sees(corpus: Path, corpus_results) -> None:
     """The server's first indexing of a repository publishes exactly --check's findings."""
-    from bundle_ls.workspace import Workspace
+    from bundle_ls.editor.workspace import Workspace
 
     repo = "palladiumkenya__openmrs-config-kenyaemr"
     ws = Workspace(corpus / repo)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bundle_ls.runner import check_directory
+from bundle_ls.batch.runner import check_directory
 
 pytestmark = pytest.mark.corpus
 

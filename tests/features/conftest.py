@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bundle_ls.workspace import Workspace
+from bundle_ls.editor.workspace import Workspace
 
 CLINIC = Path(__file__).parent / "clinic"
 

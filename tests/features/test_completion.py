@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bundle_ls.features.completion import MAX_KEYS, _KeySearch, complete, yaml_scalar
-from bundle_ls.features.context import KEY, VALUE, csv_context, yaml_context
+from bundle_ls.documents.text_context import KEY, VALUE, csv_context, yaml_context
+from bundle_ls.editor.features.completion import MAX_KEYS, _KeySearch, complete, yaml_scalar
 
 from .conftest import open_doc, pos_of
 

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from bundle_ls.analysis import analyze
-from bundle_ls.index import ProjectIndex
+from bundle_ls.dialects.module_schemas.analysis import analyze
+from bundle_ls.index.project_index import ProjectIndex
 
 from .conftest import open_doc
 

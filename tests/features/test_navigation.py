@@ -6,13 +6,13 @@ import uuid
 
 import pytest
 
-from bundle_ls.features.code_actions import code_actions
-from bundle_ls.features.definition import definition
-from bundle_ls.features.hover import hover
-from bundle_ls.features.references import references
-from bundle_ls.features.rename import prepare_rename, rename
-from bundle_ls.features.symbols import document_symbols, workspace_symbols
-from bundle_ls.features.types import FeatureError
+from bundle_ls.documents.results import FeatureError
+from bundle_ls.editor.features.code_actions import code_actions
+from bundle_ls.editor.features.definition import definition
+from bundle_ls.editor.features.hover import hover
+from bundle_ls.editor.features.references import references
+from bundle_ls.editor.features.rename import prepare_rename, rename
+from bundle_ls.editor.features.symbols import document_symbols, workspace_symbols
 
 from .conftest import open_doc, pos_of
 

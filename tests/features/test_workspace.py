@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from bundle_ls.analysis import analyze
-from bundle_ls.features.completion import complete
-from bundle_ls.features.definition import definition
-from bundle_ls.features.hover import hover
-from bundle_ls.features.locate import locate
-from bundle_ls.index import ProjectIndex
-from bundle_ls.model import MAPPING, SEQUENCE, Node
-from bundle_ls.positions import LineIndex
-from bundle_ls.runner import check_directory
-from bundle_ls.workspace import Workspace
-from bundle_ls.yaml_doc import parse_yaml
+from bundle_ls.batch.runner import check_directory
+from bundle_ls.dialects.module_schemas.analysis import analyze
+from bundle_ls.documents.model import MAPPING, SEQUENCE, Node
+from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.yaml_doc import parse_yaml
+from bundle_ls.editor.features.completion import complete
+from bundle_ls.editor.features.definition import definition
+from bundle_ls.editor.features.hover import hover
+from bundle_ls.editor.features.locate import locate
+from bundle_ls.editor.workspace import Workspace
+from bundle_ls.index.project_index import ProjectIndex
 
 from .conftest import open_doc, pos_of
 
@@ -271,7 +271,7 @@ def test_initializer_files_are_followed_like_check(clinic: Path, clinic_schemas)
 
 
 def test_a_long_document_opened_unchanged_gets_its_tree_later(ws, monkeypatch):
-    monkeypatch.setattr("bundle_ls.workspace.INLINE_TREE_LINES", 0)
+    monkeypatch.setattr("bundle_ls.editor.workspace.INLINE_TREE_LINES", 0)
     text = open_doc(ws, EXTRA)
     seq, job_text = ws.tree_job(EXTRA)
     assert job_text == text
@@ -282,7 +282,7 @@ def test_a_long_document_opened_unchanged_gets_its_tree_later(ws, monkeypatch):
 
 
 def test_edits_before_the_tree_is_built_are_counted_from_the_opened_text(ws, monkeypatch):
-    monkeypatch.setattr("bundle_ls.workspace.INLINE_TREE_LINES", 0)
+    monkeypatch.setattr("bundle_ls.editor.workspace.INLINE_TREE_LINES", 0)
     text = open_doc(ws, EXTRA)
     seq, job_text = ws.tree_job(EXTRA)
     line, _ = pos_of(text, "Paracetamol")

@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bundle_ls.reporters.json_report import diagnostic_json
-from bundle_ls.runner import check_directory
-from bundle_ls.workspace import Workspace
+from bundle_ls.batch.reporters.json_report import diagnostic_json
+from bundle_ls.batch.runner import check_directory
+from bundle_ls.editor.workspace import Workspace
 
 from .edits import edit_sequences
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import zipfile
 
-from bundle_ls.initializer import placeholders as ph
+from bundle_ls.dialects.initializer import placeholders as ph
 
 U1 = "0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a"
 U2 = "5b8a2b0e-5c7e-4a53-9a43-3f3c1a1e2d10"
@@ -201,7 +201,7 @@ def test_duplicate_uuid_severity_is_configurable(repo) -> None:
     repo.write("bundle-ls.yaml", "initializer:\n  duplicate-uuid: loud\n")
     import pytest
 
-    from bundle_ls.project import ProjectError
+    from bundle_ls.project.config import ProjectError
 
     with pytest.raises(ProjectError, match="duplicate-uuid"):
         repo.check()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bundle_ls.initializer import features as F
+from bundle_ls.dialects.initializer import features as F
 
 U1 = "0ee1ed8c-1ba9-4c9e-a4c2-0e1e8c4f5f0a"
 U2 = "5b8a2b0e-5c7e-4a53-9a43-3f3c1a1e2d10"

@@ -3,8 +3,8 @@ namespace files."""
 
 from __future__ import annotations
 
-from bundle_ls.initializer import layout
-from bundle_ls.initializer.layout import locate
+from bundle_ls.dialects.initializer import layout
+from bundle_ls.dialects.initializer.layout import locate
 
 
 def test_locate_under_the_usual_folder_names() -> None:
@@ -125,8 +125,8 @@ def test_checking_configuration_itself_reads_the_constants_beside_it(repo) -> No
 
 
 def test_the_facts_cache_context_follows_the_initializer_layout(tmp_path) -> None:
-    from bundle_ls.cache import context_fingerprint
-    from bundle_ls.schemas import SchemaSet, builtin_schema_dir
+    from bundle_ls.batch.cache import context_fingerprint
+    from bundle_ls.dialects.module_schemas.schemas import SchemaSet, builtin_schema_dir
 
     schemas = SchemaSet.load([builtin_schema_dir()])
     try:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bundle_ls.analysis import analyze
-from bundle_ls.initializer.spec import domains
-from bundle_ls.positions import LineIndex, utf16_len
-from bundle_ls.schemas import SchemaSet, builtin_schema_dir
+from bundle_ls.dialects.initializer.spec import domains
+from bundle_ls.dialects.module_schemas.analysis import analyze
+from bundle_ls.dialects.module_schemas.schemas import SchemaSet, builtin_schema_dir
+from bundle_ls.documents.positions import LineIndex, utf16_len
 
 SCHEMAS = SchemaSet.load([builtin_schema_dir()])
 PATHS = [f"configuration/{d}/x.csv" for d in domains()] + [

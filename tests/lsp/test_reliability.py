@@ -25,8 +25,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from bundle_ls.reporters.json_report import diagnostic_json
-from bundle_ls.runner import check_directory
+from bundle_ls.batch.reporters.json_report import diagnostic_json
+from bundle_ls.batch.runner import check_directory
 from hostile.edits import SeededChoices, make_sequence
 from hostile.inputs import CASES, MARKER, Case
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from ..features import types as ft
-from ..model import Diagnostic
+from bundle_ls.documents import results as ft
+from bundle_ls.documents.model import Diagnostic
 
 SOURCE = "bundle-ls"
 

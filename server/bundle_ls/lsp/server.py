@@ -26,20 +26,20 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import JsonRPCNotification
 from pygls.uris import from_fs_path, to_fs_path
 
-from .. import __version__
-from ..features import code_actions as f_actions
-from ..features import completion as f_completion
-from ..features import definition as f_definition
-from ..features import hover as f_hover
-from ..features import references as f_references
-from ..features import rename as f_rename
-from ..features import symbols as f_symbols
-from ..features.types import FeatureError
-from ..project import SETTINGS_FILE, ProjectError
-from ..schemas import SCHEMA_SUFFIXES, InvalidSchema
-from ..workspace import Workspace
-from . import convert
-from .settings import SECTION, Settings, merge
+from bundle_ls import __version__
+from bundle_ls.dialects.module_schemas.schemas import SCHEMA_SUFFIXES, InvalidSchema
+from bundle_ls.documents.results import FeatureError
+from bundle_ls.editor.features import code_actions as f_actions
+from bundle_ls.editor.features import completion as f_completion
+from bundle_ls.editor.features import definition as f_definition
+from bundle_ls.editor.features import hover as f_hover
+from bundle_ls.editor.features import references as f_references
+from bundle_ls.editor.features import rename as f_rename
+from bundle_ls.editor.features import symbols as f_symbols
+from bundle_ls.editor.workspace import Workspace
+from bundle_ls.lsp import convert
+from bundle_ls.lsp.settings import SECTION, Settings, merge
+from bundle_ls.project.config import SETTINGS_FILE, ProjectError
 
 log = logging.getLogger("bundle_ls.server")
 _ANSWERED = "$/bundle-ls/answered"  # stands for a request already answered with an error

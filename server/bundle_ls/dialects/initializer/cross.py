@@ -1,0 +1,479 @@
+"""Cross-file findings for Initializer configuration, from the project index.
+
+- references between domains, resolved as Initializer resolves them (uuid or name, case
+  aside; concepts also by mapping and from OCL zips). Most references in real
+  repositories point outside the folder (core metadata, CIEL, a parent config), so an
+  unresolved reference is an error only when it is a near miss of a local name or of a
+  core value (a typo); otherwise nothing is said.
+- `${…}` placeholders without a constant (`unresolved-placeholder`)
+- the same uuid defined twice in one domain (`duplicate-uuid`, warning, both places)
+- a domain whose module content.properties / distro.properties does not list
+- a folder Initializer does not know (`unknown-domain`)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bundle_ls.dialects.initializer.layout import OTHER_CONSUMERS, locate, severity
+from bundle_ls.dialects.initializer.ocl import OclConcepts, concepts_under
+from bundle_ls.dialects.initializer.spec import (
+    CONSTANT_NS,
+    MODULE_NS,
+    PREFIX,
+    domains,
+    known_values,
+)
+from bundle_ls.documents.model import Diagnostic, Related
+from bundle_ls.documents.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from bundle_ls.dialects.module_schemas.analysis import FileFacts
+    from bundle_ls.index.project_index import ProjectIndex
+
+_UUIDISH = re.compile(r"^[0-9a-fA-F-]{32,36}$|^\d+A+$")
+_DIGITS = re.compile(r"\d")
+
+
+class _State:
+    """Per-index caches, rebuilt when the index changes (its generation moves)."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.lower: dict[str, set[str]] = {}
+        self.names: dict[str, list[str]] = {}
+        self.ocl: dict[str, OclConcepts] = {}
+        self.unknown_first: dict[str, str] | None = None
+        self.choices: dict[tuple[str, ...], dict[str, str]] = {}
+        self.created: dict[str, dict[str, set]] = {}
+
+
+def _state(index: ProjectIndex) -> _State:
+    gen = getattr(index, "generation", None)
+    st = getattr(index, "_iniz_state", None)
+    if st is None or gen is None or st.generation != gen:
+        st = _State(gen if gen is not None else -1)
+        index._iniz_state = st
+    return st
+
+
+def fold(text: str) -> str:
+    """Text as a MySQL `*_general_ci` collation compares it: no case, no accents, trimmed."""
+    text = text.strip().lower()
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _id_kind(kd) -> str | None:
+    return kd.value.get("id") if isinstance(kd.value, dict) else None
+
+
+def _lower_keys(index, st: _State, ns: str) -> set[str]:
+    """Folded identifiers of `ns` defined by rows (not those a reference creates)."""
+    got = st.lower.get(ns)
+    if got is None:
+        got = set()
+        created: dict[str, set] = {}
+        for k, defs in index.defs.get(ns, {}).items():
+            for p, kd in defs:
+                if _id_kind(kd) == "created":
+                    created.setdefault(fold(k), set()).add((p, kd.range))
+                else:
+                    got.add(fold(k))
+        st.lower[ns] = got
+        st.created[ns] = created
+    return got
+
+
+def _created_elsewhere(index, st: _State, ns: str, value: str, at: tuple) -> bool:
+    """Whether a column that creates missing entities (locations `Tags`) creates `value`
+    somewhere else than at `at` (the reference itself)."""
+    _lower_keys(index, st, ns)
+    places = st.created.get(ns, {}).get(fold(value))
+    return bool(places and places - {at})
+
+
+def _local_names(index, st: _State, ns: str) -> list[str]:
+    """Local identifiers that are names (not uuids, not mappings): near-miss candidates."""
+    got = st.names.get(ns)
+    if got is None:
+        got = []
+        for key, defs in index.defs.get(ns, {}).items():
+            kind = defs[0][1].value.get("id") if isinstance(defs[0][1].value, dict) else None
+            if kind not in ("uuid", "mapping"):
+                got.append(key)
+        st.names[ns] = got
+    return got
+
+
+def ocl_for(index, st: _State, iniz_root: str) -> OclConcepts:
+    got = st.ocl.get(iniz_root)
+    if got is None:
+        folder = os.path.join(index.real_root, iniz_root) if iniz_root else index.real_root
+        got = concepts_under(folder)
+        st.ocl[iniz_root] = got
+    return got
+
+
+def near_miss(value: str, candidates: list[str] | dict[str, str]) -> str | None:
+    """A candidate that `value` is a typo of: one or two edits inside one word of four or
+    more letters. Names that differ in a number or a short word (`Ward 1`/`Ward 2`,
+    `Vitamin A`/`Vitamin C`) are different things, not typos."""
+    v = fold(value)
+    if len(v) < 4 or not candidates:
+        return None
+    limit = 1 if len(v) <= 10 else 2
+    choices = candidates if isinstance(candidates, dict) else {c: fold(c) for c in candidates}
+    found = process.extract(
+        v,
+        choices,
+        scorer=OSA.distance,
+        score_cutoff=limit,
+        limit=5,
+    )
+    for low, dist, cand in sorted(found, key=lambda f: f[1]):
+        if dist == 0 or not _typo(v, low):
+            continue
+        return cand
+    return None
+
+
+def _typo(a: str, b: str) -> bool:
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        # a missing or extra space ("LoginLocation"): the letters are the same
+        return a.replace(" ", "") == b.replace(" ", "")
+    diff = [(x, y) for x, y in zip(wa, wb, strict=False) if x != y]
+    if len(diff) != 1:
+        return False
+    x, y = diff[0]
+    short = min(len(x), len(y))
+    if short < 3 or (short == 3 and len(x) == len(y)):
+        return False  # `A`/`C`, `II`/`III`, `Mr.`/`Dr.`: other words, not slips
+    return _DIGITS.sub("", x) != _DIGITS.sub("", y)
+
+
+def resolves(index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool = True) -> bool:
+    """Whether `value` names an entity of `ns` defined here, in core or (with `ocl`) in the
+    OCL zips of the Initializer folder `iniz_root`."""
+    v = value.strip()
+    if fold(v) in _lower_keys(index, st, ns):
+        return True
+    domain = ns[len(PREFIX) :]
+    if v.lower() in known_values(domain):
+        return True
+    if not ocl:
+        return False
+    if domain == "concepts":
+        return ocl_for(index, st, iniz_root).has(v)
+    if domain == "conceptclasses":
+        return v.lower() in ocl_for(index, st, iniz_root).classes
+    return False
+
+
+def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
+    loc = locate(facts.path)
+    if loc is None and not any(
+        r.namespaces and r.namespaces[0].startswith(PREFIX) for r in facts.refs
+    ):
+        return []
+    st = _state(index)
+    out: list[Diagnostic] = []
+    iniz_root = loc.root if loc is not None else ""
+    parent_configs = list(index.defs.get("iniz:dependency", {}).keys())
+    constants_known = bool(index.defs.get(CONSTANT_NS))
+    for ref in facts.refs:
+        ns = ref.namespaces[0]
+        if not ns.startswith(PREFIX):
+            continue
+        if ns == CONSTANT_NS:
+            if ref.key in index.defs.get(CONSTANT_NS, ()):
+                continue
+            if constants_known or parent_configs:
+                # without constants.* nor dependencies.yml the project does not use the
+                # packager, and `${…}` means something else (Bahmni's SQL parameters)
+                out.append(_placeholder(facts.path, ref, index, parent_configs))
+            continue
+        if "${" in ref.key:
+            continue
+        if any(resolves(index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
+            continue
+        at = (facts.path, ref.range)
+        if any(_created_elsewhere(index, st, n, ref.key, at) for n in ref.namespaces):
+            continue
+        if _UUIDISH.match(ref.key.strip()):
+            continue  # a uuid defined elsewhere
+        if ":" in ref.key and "iniz:concepts" in ref.namespaces:
+            continue  # a concept mapping SOURCE:CODE (privilege names hold colons too)
+        cands = st.choices.get(ref.namespaces)
+        if cands is None:
+            cands = {}
+            for n in ref.namespaces:
+                for c in (*_local_names(index, st, n), *_pretty_known(n[len(PREFIX) :])):
+                    cands[c] = fold(c)
+            st.choices[ref.namespaces] = cands
+        hit = near_miss(ref.key, cands)
+        if hit is None:
+            continue
+        # only now read the OCL zips (slow): a name they define is not a typo
+        if any(resolves(index, st, n, ref.key, iniz_root) for n in ref.namespaces):
+            continue
+        where = " or ".join(n[len(PREFIX) :] for n in ref.namespaces)
+        related = None
+        for n in ref.namespaces:
+            defs = index.defs.get(n, {}).get(hit)
+            if defs:
+                p, kd = defs[0]
+                related = [Related(p, kd.range, f"'{hit}' is defined here")]
+                break
+        out.append(
+            Diagnostic(
+                facts.path,
+                ref.range,
+                "error",
+                "unresolved-reference",
+                f"no {where} '{ref.key}' here or in OpenMRS core; did you mean '{hit}'?",
+                related,
+                {"replace": [hit]},
+            )
+        )
+    out.extend(_duplicate_uuids(index, facts))
+    out.extend(_repeated_global_properties(index, facts))
+    if loc is not None:
+        out.extend(_files(index, facts, parent_configs))
+    if loc is not None:
+        out.extend(_module_and_domain(index, st, facts, loc))
+    return out
+
+
+def domain_hint(name: str) -> list[str]:
+    """Domains a folder name is a typo of: a case or plural slip, or one or two edits."""
+    low = name.lower()
+    out = []
+    for d in domains():
+        if (
+            low == d
+            or low + "s" == d
+            or low.replace("_", "").replace("-", "") == d
+            or len(low) >= 6
+            and OSA.distance(low, d) <= (1 if len(low) <= 8 else 2)
+        ):
+            out.append(d)
+    return out
+
+
+def _pretty_known(domain: str) -> list[str]:
+    from bundle_ls.dialects.initializer.spec import known_display
+
+    return known_display(domain)
+
+
+def _placeholder(path, ref, index, parents) -> Diagnostic:
+    hint = did_you_mean(ref.key, list(index.defs.get(CONSTANT_NS, {}).keys()))
+    data = {"replace": hint} if hint else None
+    if parents:
+        return Diagnostic(
+            path,
+            ref.range,
+            "hint",
+            "unresolved-placeholder",
+            f"'${{{ref.key}}}' is not in this repository's constants; it may come from "
+            f"{', '.join(parents)} (dependencies.yml)"
+            + (f"; did you mean '{hint[0]}'?" if hint else ""),
+            None,
+            data,
+        )
+    msg = f"no constant '{ref.key}' in constants.yml / constants.properties; the packager leaves '${{{ref.key}}}' as it is"
+    if hint:
+        msg += f"; did you mean '{hint[0]}'?"
+    return Diagnostic(path, ref.range, "warning", "unresolved-placeholder", msg, None, data)
+
+
+def _duplicate_uuids(index, facts) -> list[Diagnostic]:
+    out = []
+    sev = severity("duplicate-uuid", "warning")
+    if sev == "off":
+        return out
+    for kd in facts.keys:
+        if not kd.namespace.startswith(PREFIX) or not isinstance(kd.value, dict):
+            continue
+        if kd.value.get("id") != "uuid":
+            continue
+        defs = [
+            d
+            for d in index.defs.get(kd.namespace, {}).get(kd.key, ())
+            if isinstance(d[1].value, dict) and d[1].value.get("id") == "uuid"
+        ]
+        if len(defs) < 2:
+            continue
+        others = [(p, d) for p, d in defs if not (p == facts.path and d.range == kd.range)]
+        domain = kd.namespace[len(PREFIX) :]
+        where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in others[:3])
+        renamed = _renamed(domain, kd, others)
+        if renamed is not None:
+            p, d = renamed
+            out.append(
+                Diagnostic(
+                    facts.path,
+                    kd.range,
+                    "error",
+                    "duplicate-uuid",
+                    f"{domain} uuid '{kd.key}' is also defined at {p}:{d.range[0] + 1} as "
+                    f"'{d.value.get('name')}', not '{kd.value.get('name')}'; Initializer cannot "
+                    f"rename a {domain[:-1]}, so the row loaded second fails",
+                    [Related(p, d.range, "also defined here")],
+                )
+            )
+            continue
+        out.append(
+            Diagnostic(
+                facts.path,
+                kd.range,
+                sev,
+                "duplicate-uuid",
+                f"{domain} uuid '{kd.key}' is also defined at {where}; Initializer loads both and "
+                "the last one loaded wins",
+                [Related(p, d.range, "also defined here") for p, d in others[:10]],
+            )
+        )
+    return out
+
+
+def _renamed(domain: str, kd, others):
+    """For privileges and roles, another definition of the uuid under another name: the
+    parser throws when a uuid it finds carries a different name (names are immutable)."""
+    if domain not in ("privileges", "roles"):
+        return None
+    name = kd.value.get("name")
+    for p, d in others:
+        other = d.value.get("name")
+        if name and other and other != name:
+            return p, d
+    return None
+
+
+def _module_and_domain(index, st: _State, facts, loc) -> list[Diagnostic]:
+    out = []
+    if loc.known:
+        domain = domains()[loc.domain]
+        modules = index.defs.get(MODULE_NS)
+        if domain.module and modules and domain.module not in modules and facts.kind == "csv":
+            rng = facts.namespaces.get(domain.namespace, (0, 0, 0, 0))
+            src = sorted({p for defs in modules.values() for p, _ in defs})
+            out.append(
+                Diagnostic(
+                    facts.path,
+                    rng,
+                    "information",
+                    "module-not-installed",
+                    f"Initializer reads '{loc.domain}' only when the '{domain.module}' module is "
+                    f"installed, and {', '.join(src)} does not list omod.{domain.module}; this "
+                    "folder will be skipped",
+                )
+            )
+        return out
+    if loc.domain in OTHER_CONSUMERS:
+        return out
+    if st.unknown_first is None:
+        first: dict[str, str] = {}
+        for p in index.files:
+            lp = locate(p)
+            if lp is not None and not lp.known:
+                dp = lp.domain_path
+                if dp not in first or p < first[dp]:
+                    first[dp] = p
+        st.unknown_first = first
+    if st.unknown_first.get(loc.domain_path) != facts.path:
+        return out
+    hint = domain_hint(loc.domain)
+    if hint:
+        out.append(
+            Diagnostic(
+                facts.path,
+                (0, 0, 0, 0),
+                "warning",
+                "unknown-domain",
+                f"Initializer has no domain '{loc.domain}', so it never reads {loc.domain_path}/; "
+                f"did you mean '{hint[0]}'?",
+                None,
+                {"rename-folder": hint},
+            )
+        )
+    else:
+        out.append(
+            Diagnostic(
+                facts.path,
+                (0, 0, 0, 0),
+                "information",
+                "unknown-domain",
+                f"Initializer has no domain '{loc.domain}' and does not read {loc.domain_path}/ "
+                "(another module may)",
+            )
+        )
+    return out
+
+
+def _files(index, facts, parents) -> list[Diagnostic]:
+    """Paths named by report descriptors (relative to the descriptor's folder). With a parent
+    config declared, a missing file may come from it (files are layered by name), so
+    that is only a hint."""
+    from bundle_ls.dialects.module_schemas.files import resolve
+
+    out = []
+    for fr in facts.file_refs:
+        _real, why = resolve(index, fr.target)
+        if not why:
+            continue
+        if parents:
+            out.append(
+                Diagnostic(
+                    facts.path,
+                    fr.range,
+                    "hint",
+                    "missing-file",
+                    f"{why}; it may come from {', '.join(parents)} (dependencies.yml), whose files "
+                    "are layered under this one's",
+                )
+            )
+        else:
+            out.append(Diagnostic(facts.path, fr.range, "error", "missing-file", why))
+    return out
+
+
+def _repeated_global_properties(index, facts) -> list[Diagnostic]:
+    """A global property set in two places: the file Initializer loads last wins."""
+    out = []
+    for kd in facts.keys:
+        if kd.namespace != "iniz:globalproperties":
+            continue
+        defs = index.defs.get(kd.namespace, {}).get(kd.key, ())
+        others = [(p, d) for p, d in defs if not (p == facts.path and d.range == kd.range)]
+        if not others:
+            continue
+        mine = kd.value.get("value") if isinstance(kd.value, dict) else None
+        differ = [
+            (p, d)
+            for p, d in others
+            if (d.value.get("value") if isinstance(d.value, dict) else None) != mine
+        ]
+        where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in others[:3])
+        what = "to another value" if differ else "to the same value"
+        out.append(
+            Diagnostic(
+                facts.path,
+                kd.range,
+                "warning",
+                "duplicate-key",
+                f"global property '{kd.key}' is also set {what} at {where}; the file Initializer "
+                "loads last wins",
+                [Related(p, d.range, "also set here") for p, d in others[:10]],
+            )
+        )
+    return out

@@ -1,0 +1,373 @@
+"""One CSV file of an Initializer domain: header, cells, identifiers and references.
+
+Follows Initializer's code: headers are matched after `trim().toLowerCase()`; cells are
+trimmed, empty means absent; rows longer than the header are tolerated; metadata headers
+(`_order:N`, `_version:N`, any `_…`) are never read as data. Findings are only what
+Initializer silently gets wrong.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bundle_ls.dialects.initializer.layout import Location
+from bundle_ls.dialects.initializer.placeholders import PLACEHOLDER, find_placeholders
+from bundle_ls.dialects.initializer.spec import CONSTANT_NS, Column, Domain, pretty
+from bundle_ls.dialects.module_schemas.analysis import Document, FileFacts, KeyDef, Reference
+from bundle_ls.documents.csv_doc import Cell, parse_csv, split_list, table_to_nodes
+from bundle_ls.documents.model import Diagnostic, Range, Related
+from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.suggest import did_you_mean
+
+# CsvLine.getUuid: 36 characters, or one of two legacy 32-character CIEL ids.
+LEGACY_UUIDS = frozenset(("5089" + "A" * 28, "5090" + "A" * 28))
+_TRUE = frozenset(("true", "yes", "on", "y", "t"))
+_JAVA_INT = re.compile(r"^[+-]?\d+$")
+_JAVA_DOUBLE = re.compile(r"^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[fFdD]?)$")
+
+
+def is_true(text: str) -> bool:
+    """commons-lang3 BooleanUtils.toBoolean: true/yes/on/y/t in any case."""
+    return text.strip().lower() in _TRUE
+
+
+def valid_uuid(text: str) -> bool:
+    return len(text) == 36 or text in LEGACY_UUIDS
+
+
+def _diag(path, rng, severity, code, message, related=None, data=None) -> Diagnostic:
+    return Diagnostic(path, rng, severity, code, message, related, data)
+
+
+def analyze_domain_csv(
+    path: str, text: str, lines: LineIndex, domain: Domain, loc: Location
+) -> tuple[Document, FileFacts]:
+    facts = FileFacts(path, "csv")
+    table = parse_csv(text, lines, ",")
+    diags = facts.diagnostics
+    for rng, msg in table.problems:
+        diags.append(_diag(path, rng, "error", "csv-syntax", msg))
+    doc = Document(path, "csv", text, lines, None, table, None)
+    if not table.header:
+        return doc, facts
+    ns = domain.namespace
+    facts.namespaces[ns] = table.header[0].range
+    names = [c.text.strip().lower() for c in table.header]
+
+    # ---- the header ------------------------------------------------------------------
+    columns: list[tuple[Column | None, str | None]] = []
+    seen: dict[str, Cell] = {}
+    known = domain.known_headers()
+    metadata: dict[str, Cell] = {}
+    for i, (cell, name) in enumerate(zip(table.header, names, strict=False)):
+        col, ref = domain.column_for(name) if name else (None, None)
+        columns.append((col, ref))
+        first = seen.get(name)
+        if first is not None and not name and names.index("", names.index("") + 1) != i:
+            pass  # several empty headers: reported once, on the second one
+        elif first is not None:
+            what = (
+                f"column '{cell.text}' repeats '{first.text}'"
+                if name
+                else f"{names.count('')} columns, from column {names.index('') + 1}, have an empty header"
+            )
+            diags.append(
+                _diag(
+                    path,
+                    cell.range,
+                    "error",
+                    "duplicate-header",
+                    f"{what}; Initializer compares headers trimmed and in lower case and its "
+                    "header index rejects a repeated name, so every column look-up fails and "
+                    "the rows of this file do not load",
+                    [Related(path, first.range, "first column of that name")],
+                )
+            )
+        else:
+            seen[name] = cell
+        for lhs in ("_order:", "_version:"):
+            if cell.text.startswith(lhs):
+                if lhs in metadata:
+                    diags.append(
+                        _diag(
+                            path,
+                            cell.range,
+                            "error",
+                            "duplicate-header",
+                            f"a second '{lhs}' header; Initializer reads one and rejects the file",
+                            [Related(path, metadata[lhs].range, f"first '{lhs}' header")],
+                        )
+                    )
+                metadata.setdefault(lhs, cell)
+        if not name:
+            continue
+        if col is None:
+            diags.append(_unknown_header(path, cell, name, domain, known))
+        elif col.meta == "order":
+            _check_order(path, cell, diags)
+        if ref is not None and col is not None and col.header_ref:
+            rng = _tail_range(cell, len(ref), lines)
+            facts.refs.append(Reference((_ns(col.header_ref),), _orig_tail(cell, len(ref)), rng))
+        for ph in (
+            find_placeholders(cell.text, cell.range[0], cell.start_col or 0, lines)
+            if cell.start_col is not None
+            else ()
+        ):
+            facts.refs.append(Reference((CONSTANT_NS,), ph.key, ph.key_range))
+
+    if table.rows:
+        present = set(names)
+        for req in domain.required:
+            if req not in present:
+                diags.append(
+                    _diag(
+                        path,
+                        table.header[0].range,
+                        "error",
+                        "schema",
+                        f"the header has no '{pretty(req)}' column, which Initializer's "
+                        f"{domain.name} loader requires; every row fails",
+                        None,
+                        {"add": [pretty(req)]},
+                    )
+                )
+        for rx in domain.required_patterns:
+            if not any(rx.match(n) for n in names):
+                diags.append(
+                    _diag(
+                        path,
+                        table.header[0].range,
+                        "error",
+                        "schema",
+                        f"the header has no '{pretty(rx.pattern.lstrip('^'))}<locale>' column; "
+                        f"a {domain.name} row needs at least one",
+                    )
+                )
+
+    # ---- the rows --------------------------------------------------------------------
+    width = len(names)
+    id_cols = _id_columns(domain, names)
+    for line, cells in table.rows:
+        for idx, cell in enumerate(cells):
+            if not cell.text:
+                continue
+            if "${" in cell.text and cell.start_col is not None:
+                for ph in find_placeholders(cell.text, cell.range[0], cell.start_col, lines):
+                    facts.refs.append(Reference((CONSTANT_NS,), ph.key, ph.key_range))
+            elif "${" in cell.text:
+                for m in PLACEHOLDER.finditer(cell.text):
+                    facts.refs.append(Reference((CONSTANT_NS,), m.group(1), cell.range))
+            if idx >= width:
+                diags.append(
+                    _diag(
+                        path,
+                        cell.range,
+                        "warning",
+                        "extra-cells",
+                        f"this cell is beyond the header's {width} columns; Initializer ignores it",
+                    )
+                )
+                break
+            col, _ref = columns[idx]
+            if col is None or col.meta:
+                continue
+            _check_cell(path, cell, col, names[idx], facts, lines)
+        _row_ids(path, domain, line, cells, id_cols, facts)
+
+    kinds = {}
+    for name, (col, _r) in zip(names, columns, strict=False):
+        if col is not None and col.list_sep:
+            kinds[name] = ("array", "string")
+    doc.root = table_to_nodes(table, kinds, ";", lines, names)
+    return doc, facts
+
+
+def _ns(domain: str) -> str:
+    return "iniz:" + domain
+
+
+def _orig_tail(cell: Cell, n: int) -> str:
+    return cell.text.strip()[-n:] if n else ""
+
+
+def _tail_range(cell: Cell, n: int, lines: LineIndex) -> Range:
+    """The range of the last `n` characters of a header cell (the name after `Tag|`)."""
+    if cell.start_col is None:
+        return cell.range
+    line = cell.range[0]
+    end = cell.start_col + len(cell.text)
+    start = end - n
+    return (line, lines.to_utf16(line, start), line, lines.to_utf16(line, end))
+
+
+def _unknown_header(path, cell: Cell, name: str, domain: Domain, known: list[str]) -> Diagnostic:
+    extra = []
+    if domain.name == "concepts":
+        extra = ["Fully specified name:en", "Short name:en", "Description:en", "Same as mappings"]
+    if domain.name == "locations":
+        extra = ["Tag|<tag name>", "Attribute|<attribute type>"]
+    hint = did_you_mean(cell.text, [*known, *extra])
+    if not hint:
+        hint = [
+            h for h in known if h.lower().startswith(name + " ") or name.startswith(h.lower() + " ")
+        ]
+    if not hint and ":" in name:
+        base = name.split(":", 1)[0]
+        hint = [h for h in known if h.lower() == base]
+    if hint:
+        return _diag(
+            path,
+            cell.range,
+            "error",
+            "unknown-header",
+            f"Initializer's {domain.name} loader has no column '{cell.text}' and silently ignores "
+            f"it; did you mean '{hint[0]}'?",
+            None,
+            {"replace": hint},
+        )
+    return _diag(
+        path,
+        cell.range,
+        "information",
+        "unknown-header",
+        f"Initializer's {domain.name} loader has no column '{cell.text}'; its values are never read",
+    )
+
+
+def _check_order(path, cell: Cell, diags) -> None:
+    text = cell.text.strip()
+    if ":" not in text:
+        return  # a bare `_order` is read as "no order"
+    value = text.split(":", 1)[1].strip()
+    if not _JAVA_INT.match(value):
+        diags.append(
+            _diag(
+                path,
+                cell.range,
+                "error",
+                "schema",
+                f"'_order:{value}' is not a whole number; Initializer cannot order this file",
+            )
+        )
+
+
+def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, lines) -> None:
+    text = cell.text
+    if "${" in text:
+        return  # filled in at build time
+    diags = facts.diagnostics
+    if col.is_uuid:
+        if not valid_uuid(text):
+            diags.append(
+                _diag(
+                    path,
+                    cell.range,
+                    "error",
+                    "schema",
+                    f"'{text}' is {len(text)} characters long; Initializer takes a uuid of 36 "
+                    "characters (or a legacy 5089AAAA…/5090AAAA… CIEL id) and rejects this row",
+                )
+            )
+        return
+    if col.type in ("integer", "number"):
+        ok = _JAVA_INT.match(text) if col.type == "integer" else _JAVA_DOUBLE.match(text)
+        if not ok:
+            want = "a whole number" if col.type == "integer" else "a number"
+            diags.append(
+                _diag(
+                    path,
+                    cell.range,
+                    "error",
+                    "schema",
+                    f"'{pretty(name)}' must be {want}, got '{text}'",
+                )
+            )
+        return
+    if col.enum is not None:
+        options = col.enum
+        ok = text.lower() in {o.lower() for o in options} if col.enum_ci else text in options
+        if not ok:
+            hint = did_you_mean(text, options)
+            msg = f"'{text}' is not one of {', '.join(options)}"
+            if hint:
+                msg += f"; did you mean '{hint[0]}'?"
+            diags.append(
+                _diag(
+                    path,
+                    cell.range,
+                    "error",
+                    "schema",
+                    msg,
+                    None,
+                    {"replace": hint} if hint else None,
+                )
+            )
+        return
+    if col.pattern is not None and not col.pattern.match(text):
+        diags.append(
+            _diag(
+                path,
+                cell.range,
+                "error",
+                "schema",
+                f"'{text}' does not match the expected form {col.pattern.pattern}",
+            )
+        )
+        return
+    if col.ref:
+        targets = tuple(_ns(t) for t in col.ref)
+        parts = split_list(cell, col.list_sep, lines) if col.list_sep else [(text, cell.range)]
+        for value, rng in parts:
+            facts.refs.append(Reference(targets, value, rng, cell.quoted))
+            if col.creates:  # Initializer creates a missing one (locations `Tags`)
+                facts.keys.append(
+                    KeyDef(targets[0], value, rng, {"id": "created", "line": cell.range[0]})
+                )
+
+
+def _id_columns(domain: Domain, names: list[str]) -> list[tuple[int, str]]:
+    """(column index, identifier kind) of the columns that identify a row's entity."""
+    out = []
+    for i, n in enumerate(names):
+        if n in domain.ids:
+            out.append((i, n))
+        elif "fsn" in domain.ids and n.startswith("fully specified name:") and n.count(":") == 1:
+            out.append((i, "fsn"))
+        elif "mapping" in domain.ids and (
+            n == "same as mappings" or n.startswith(("mappings|", "mapping|"))
+        ):
+            out.append((i, n))
+    return out
+
+
+def _row_ids(path, domain: Domain, line: int, cells: list[Cell], id_cols, facts: FileFacts):
+    if not id_cols:
+        return
+    ns = domain.namespace
+    row = {"line": line}
+    for idx, kind in id_cols:
+        # the row's name, kept beside its uuid (privilege and role names cannot change)
+        if kind in ("name", "privilege name", "role name") and idx < len(cells) and cells[idx].text:
+            row["name"] = cells[idx].text
+    for idx, kind in id_cols:
+        if idx >= len(cells):
+            continue
+        cell = cells[idx]
+        text = cell.text
+        if not text:
+            continue
+        if kind == "uuid":
+            if "${" in text or not valid_uuid(text):
+                continue
+            facts.keys.append(KeyDef(ns, text, cell.range, {"id": "uuid", **row}))
+        elif kind == "same as mappings" or kind.startswith(("mappings|", "mapping|")):
+            parts = kind.split("|")
+            source = parts[2] if len(parts) >= 3 else None
+            for item in text.split(";"):
+                item = item.strip()
+                if not item:
+                    continue
+                code = f"{source}:{item}" if source and ":" not in item else item
+                facts.keys.append(KeyDef(ns, code, cell.range, {"id": "mapping", **row}))
+        else:
+            facts.keys.append(KeyDef(ns, text, cell.range, {"id": kind, **row}))

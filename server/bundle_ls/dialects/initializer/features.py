@@ -1,0 +1,219 @@
+"""Core functions the language server calls for Initializer files (no LSP types here).
+
+- `domain_of(path)`                     the Domain of a file, or None
+- `header_candidates(path, present, index)`   CSV header names to offer, required first
+- `header_info(path, header)`                 what a header means (hover)
+- `value_candidates(index, path, header)`     values to offer in a column's cells
+- `reference_at(index, path, line, character)`  the Reference under a position
+- `definitions(index, ref_or_value, namespaces)`  where a referenced entity is defined
+- `references_to(index, namespace, identifiers)`  every reference to one entity
+- `entity_identifiers(index, path, line)`   the identifiers (uuid, names) of a row's entity
+
+Placeholders: see `placeholders.placeholder_at`, `typing_placeholder`,
+`complete_placeholders`, `hover_placeholder`, `definition_of_placeholder`, `constants_in`.
+Initializer entities are in the project index under the namespace `iniz:<domain>`, keyed
+by each identifier (uuid and name), so the generic definition/references features work
+on them as on contract keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bundle_ls.dialects.initializer.cross import fold
+from bundle_ls.dialects.initializer.layout import locate
+from bundle_ls.dialects.initializer.spec import PREFIX, Domain, domains, known_display, pretty
+
+if TYPE_CHECKING:
+    from bundle_ls.dialects.module_schemas.analysis import Reference
+    from bundle_ls.documents.model import Range
+    from bundle_ls.index.project_index import ProjectIndex
+
+
+@dataclass(slots=True)
+class Candidate:
+    label: str
+    detail: str = ""
+    documentation: str = ""
+    required: bool = False
+
+
+def domain_of(path: str) -> Domain | None:
+    loc = locate(path)
+    if loc is None or not loc.known:
+        return None
+    d = domains()[loc.domain]
+    return d if d.format == "csv" and path.lower().endswith(".csv") else None
+
+
+def header_candidates(
+    path: str, present: list[str], index: ProjectIndex | None = None
+) -> list[Candidate]:
+    """Header names for a domain CSV that the header does not have yet (required first).
+    Header patterns are offered with a placeholder (`Display:en`, `Tag|<tag>`), and, given
+    the index, once per local entity they can name (`Tag|Login Location`)."""
+    d = domain_of(path)
+    if d is None:
+        return []
+    have = {h.strip().lower() for h in present}
+    out: list[Candidate] = []
+    for name, col in d.columns.items():
+        if name in have:
+            continue
+        detail = (
+            "required"
+            if name in d.required
+            else (f"→ {', '.join(col.ref)}" if col.ref else col.type)
+        )
+        out.append(Candidate(pretty(name), detail, col.description, name in d.required))
+    templates = ["Display:en", "_order:1000"]
+    if d.name == "concepts":
+        templates = [
+            "Fully specified name:en",
+            "Short name:en",
+            "Description:en",
+            "Synonym 1:en",
+            "Mappings|SAME-AS|CIEL",
+            "Same as mappings",
+            *templates,
+        ]
+    for rx, col in d.patterns:
+        if col.header_ref and index is not None:
+            stem = rx.pattern.lstrip("^").split("\\|")[0]
+            for key in _names(index, PREFIX + col.header_ref)[:200]:
+                label = f"{pretty(stem)}|{key}" if stem and stem != "(.+)$" else key
+                if label.lower() not in have:
+                    out.append(Candidate(label, f"→ {col.header_ref}", col.description))
+    if d.additional is not None and index is not None:
+        for key in _names(index, PREFIX + (d.additional.header_ref or "")):
+            if key.lower() not in have:
+                out.append(Candidate(key, f"→ {d.additional.header_ref}", d.additional.description))
+    for t in templates:
+        if t.lower() not in have:
+            out.append(Candidate(t, "header pattern"))
+    out.sort(key=lambda c: (not c.required,))
+    return out
+
+
+def _names(index: ProjectIndex, ns: str) -> list[str]:
+    out = []
+    for key, defs in index.defs.get(ns, {}).items():
+        v = defs[0][1].value
+        if isinstance(v, dict) and v.get("id") in ("uuid", "mapping"):
+            continue
+        out.append(key)
+    return sorted(out)
+
+
+def header_info(path: str, header: str) -> Candidate | None:
+    """What a header cell means, for hover: the column's name, type or target, whether the
+    loader requires it, its description; None for a header Initializer ignores."""
+    d = domain_of(path)
+    if d is None:
+        return None
+    name = header.strip().lower()
+    col, ref = d.column_for(name)
+    if col is None:
+        return None
+    if ref is not None and col.header_ref:
+        detail = f"names {col.header_ref} '{ref}'; cells are {col.type}"
+    elif col.ref:
+        detail = f"→ {', '.join(col.ref)}" + (f" (a '{col.list_sep}' list)" if col.list_sep else "")
+    elif col.enum:
+        detail = "one of " + ", ".join(col.enum)
+    elif col.meta:
+        detail = "metadata header: its column is never read"
+    else:
+        detail = col.type
+    return Candidate(header.strip(), detail, col.description, name in d.required)
+
+
+def value_candidates(index: ProjectIndex, path: str, header: str) -> list[Candidate]:
+    """Values for a cell under `header`: local names of the referenced domain, core values,
+    enum values, or booleans."""
+    d = domain_of(path)
+    if d is None:
+        return []
+    col, _ref = d.column_for(header.strip().lower())
+    if col is None:
+        return []
+    if col.enum:
+        return [Candidate(e, "enum") for e in col.enum]
+    if col.type == "boolean":
+        return [Candidate("TRUE", "boolean"), Candidate("FALSE", "boolean")]
+    out: list[Candidate] = []
+    for target in col.ref:
+        for key in _names(index, PREFIX + target):
+            out.append(Candidate(key, f"{target} (defined here)"))
+        for key in known_display(target):
+            out.append(Candidate(key, f"{target} (OpenMRS core)"))
+    return out
+
+
+def reference_at(index: ProjectIndex, path: str, line: int, character: int) -> Reference | None:
+    """The Initializer reference (or placeholder) whose range holds the position."""
+    facts = index.files.get(path)
+    if facts is None:
+        return None
+    for ref in facts.refs:
+        if not ref.namespaces or not ref.namespaces[0].startswith(PREFIX):
+            continue
+        sl, sc, el, ec = ref.range
+        if (sl, sc) <= (line, character) <= (el, ec):
+            return ref
+    return None
+
+
+def definitions(
+    index: ProjectIndex, value: str, namespaces: tuple[str, ...]
+) -> list[tuple[str, Range]]:
+    """(path, range) of every local definition of `value` in the namespaces, compared as
+    Initializer's database does (no case, no accents)."""
+    want = fold(value)
+    out = []
+    for ns in namespaces:
+        bucket = index.defs.get(ns, {})
+        exact = bucket.get(value)
+        if exact:
+            out.extend((p, kd.range) for p, kd in exact)
+            continue
+        for key, defs in bucket.items():
+            if fold(key) == want:
+                out.extend((p, kd.range) for p, kd in defs)
+    return out
+
+
+def entity_identifiers(index: ProjectIndex, path: str, line: int) -> tuple[str, list[str]] | None:
+    """(namespace, identifiers) of the entity defined by the row at `line` of a domain CSV."""
+    facts = index.files.get(path)
+    if facts is None:
+        return None
+    ns = None
+    ids = []
+    for kd in facts.keys:
+        if (
+            isinstance(kd.value, dict)
+            and kd.value.get("line") == line
+            and kd.value.get("id") != "created"
+            and kd.namespace.startswith(PREFIX)
+        ):
+            ns = kd.namespace
+            ids.append(kd.key)
+    return (ns, ids) if ns else None
+
+
+def references_to(
+    index: ProjectIndex, namespace: str, identifiers: list[str]
+) -> list[tuple[str, Range]]:
+    """(path, range) of every reference, in any file, to the entity known by `identifiers`."""
+    want = {fold(i) for i in identifiers}
+    out = []
+    for path in sorted(index.referrers.get(namespace, ())):
+        facts = index.files.get(path)
+        if facts is None:
+            continue
+        for ref in facts.refs:
+            if namespace in ref.namespaces and fold(ref.key) in want:
+                out.append((path, ref.range))
+    return out

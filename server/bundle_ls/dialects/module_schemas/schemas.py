@@ -1,0 +1,366 @@
+"""Module schemas: loading, the x- vocabulary, and "what is allowed at this path".
+
+A module schema is a JSON Schema (2020-12) whose top-level `properties` are the namespaces
+the module owns. Schemas are read from the built-in folder and any extra folders; nothing
+is ever fetched: a `$ref` must point inside the loaded schema set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import DRAFT202012
+from ruamel.yaml import YAML
+
+from bundle_ls.dialects.module_schemas.fastvalid import PrefilteredValidator, build_fast
+
+SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml", ".schema.json")
+_URN = "urn:bundle-ls:module:"
+
+
+class InvalidSchema(Exception):
+    """A module schema or the schema set cannot be used; the message names the file."""
+
+
+def builtin_schema_dir() -> Path:
+    package = Path(__file__).resolve().parents[2]  # bundle_ls/
+    packaged = package / "_schemas"
+    if packaged.is_dir():
+        return packaged
+    return package.parents[1] / "schemas"  # source checkout: <repo>/server/bundle_ls
+
+
+@dataclass(slots=True)
+class Module:
+    id: str
+    path: Path
+    document: dict
+    uri: str
+
+
+@dataclass(slots=True)
+class Namespace:
+    name: str
+    module: Module
+    schema: dict  # the namespace's schema, `$ref`s resolved at the top
+    item_schema: dict | None  # for an array namespace: its items, resolved
+    files: list[str]
+    separator: str
+    uri: str  # where the namespace's schema lives, for validation
+    columns: dict[str, object] = field(default_factory=dict)  # CSV property kinds
+
+    @property
+    def is_array(self) -> bool:
+        return self.item_schema is not None
+
+
+def _load_document(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return json.loads(text)
+    yaml = YAML(typ="safe")  # C loader, plain data only: no tags are constructed
+    return yaml.load(text)
+
+
+def _refuse_fetch(uri: str):
+    raise NoSuchResource(ref=uri)
+
+
+class SchemaSet:
+    def __init__(self, modules: list[Module]) -> None:
+        self.modules = {m.id: m for m in modules}
+        self.namespaces: dict[str, Namespace] = {}
+        resources = []
+        self._by_uri: dict[str, dict] = {}
+        for m in modules:
+            resources.append((m.uri, Resource.from_contents(m.document, DRAFT202012)))
+            self._by_uri[m.uri] = m.document
+            if isinstance(m.document.get("$id"), str):
+                self._by_uri[m.document["$id"].rstrip("#")] = m.document
+        self.registry = Registry(retrieve=_refuse_fetch).with_resources(resources)
+        owners: dict[str, Module] = {}
+        for m in modules:
+            for ns, sub in (m.document.get("properties") or {}).items():
+                if ns in owners:
+                    raise InvalidSchema(
+                        f"{m.path}: namespace '{ns}' is already declared by module "
+                        f"'{owners[ns].id}' ({owners[ns].path})"
+                    )
+                owners[ns] = m
+                self.namespaces[ns] = self._namespace(m, ns, sub)
+        self._validators: dict[str, Draft202012Validator] = {}
+        for m in modules:
+            self._check_vocabulary(m)
+
+    # ---- loading -------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, folders: list[Path]) -> SchemaSet:
+        modules: list[Module] = []
+        seen: set[Path] = set()
+        for folder in folders:
+            if not folder.is_dir():
+                raise InvalidSchema(f"{folder}: schema folder does not exist")
+            for path in sorted(folder.iterdir()):
+                if not path.name.endswith(SCHEMA_SUFFIXES) or path.resolve() in seen:
+                    continue
+                seen.add(path.resolve())
+                modules.append(cls._load_module(path))
+        ids: dict[str, Path] = {}
+        for m in modules:
+            if m.id in ids:
+                raise InvalidSchema(f"{m.path}: module '{m.id}' is already defined in {ids[m.id]}")
+            ids[m.id] = m.path
+        return cls(modules)
+
+    @staticmethod
+    def _load_module(path: Path) -> Module:
+        try:
+            doc = _load_document(path)
+        except Exception as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InvalidSchema(f"{path}: not readable as YAML/JSON: {reason}") from None
+        if not isinstance(doc, dict):
+            raise InvalidSchema(f"{path}: a module schema must be a mapping")
+        try:
+            Draft202012Validator.check_schema(doc)
+        except SchemaError as exc:
+            where = "/".join(str(p) for p in exc.path)
+            raise InvalidSchema(
+                f"{path}: not a valid JSON Schema: {exc.message}"
+                + (f" (at {where})" if where else "")
+            ) from None
+        name = path.name
+        for suffix in SCHEMA_SUFFIXES:
+            if name.endswith(suffix):
+                name = name[: -len(suffix)]
+        mid = doc.get("x-module", name)
+        if not isinstance(mid, str) or not mid:
+            raise InvalidSchema(f"{path}: x-module must be a non-empty string")
+        uri = _URN + mid
+        return Module(mid, path, doc, uri)
+
+    def _namespace(self, m: Module, ns: str, sub: Any) -> Namespace:
+        if not isinstance(sub, dict):
+            sub = {}
+        resolved = self.resolve(sub, m.uri)
+        item = None
+        items = resolved.get("items")
+        if resolved.get("type") == "array" or isinstance(items, dict):
+            item = self.resolve(items, m.uri) if isinstance(items, dict) else {}
+        files = sub.get("x-files", [f"**/{ns}.csv"])
+        if isinstance(files, str):
+            files = [files]
+        sep = sub.get("x-csv-separator", ";")
+        namespace = Namespace(
+            ns, m, resolved, item, list(files), sep, f"{m.uri}#/properties/{_escape(ns)}"
+        )
+        if item is not None:
+            namespace.columns = {
+                name: self.column_kind(p, m.uri)
+                for name, p in (item.get("properties") or {}).items()
+                if isinstance(p, dict)
+            }
+        return namespace
+
+    # ---- $ref resolution inside the set -------------------------------------------------
+
+    def lookup(self, ref: str, base: str) -> tuple[dict, str] | None:
+        """The schema a `$ref` names, and the URI of the document it lives in."""
+        if ref.startswith("#"):
+            doc_uri, pointer = base, ref[1:]
+        else:
+            doc_uri, _, pointer = ref.partition("#")
+        doc = self._by_uri.get(doc_uri)
+        if doc is None:
+            return None
+        node: Any = doc
+        for part in [p for p in pointer.split("/") if p]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return None
+        if not isinstance(node, dict):
+            return None
+        return node, (self._module_uri(doc) or doc_uri)
+
+    def _module_uri(self, doc: dict) -> str | None:
+        for m in self.modules.values():
+            if m.document is doc:
+                return m.uri
+        return None
+
+    def resolve(self, schema: Any, base: str) -> dict:
+        """`schema` with `$ref`s followed and `allOf` parts merged, for walking (not validation)."""
+        if not isinstance(schema, dict):
+            return {}
+        seen = 0
+        while "$ref" in schema and seen < 32:
+            seen += 1
+            found = self.lookup(schema["$ref"], base)
+            if found is None:
+                break
+            target, base = found
+            rest = {k: v for k, v in schema.items() if k != "$ref"}
+            merged = {**target, **rest}
+            # Keywords beside a `$ref` add to the target (2020-12); properties combine.
+            if isinstance(target.get("properties"), dict) and isinstance(
+                rest.get("properties"), dict
+            ):
+                merged["properties"] = {**target["properties"], **rest["properties"]}
+            schema = merged
+        if "allOf" in schema and isinstance(schema["allOf"], list):
+            merged = {k: v for k, v in schema.items() if k != "allOf"}
+            props = dict(merged.get("properties") or {})
+            for part in schema["allOf"]:
+                part = self.resolve(part, base)
+                props.update(part.get("properties") or {})
+                for k, v in part.items():
+                    merged.setdefault(k, v)
+            if props:
+                merged["properties"] = props
+            schema = merged
+        return schema
+
+    def column_kind(self, prop: dict, base: str) -> object:
+        prop = self.resolve(prop, base)
+        t = prop.get("type")
+        if isinstance(t, list):
+            t = next((x for x in t if x != "null"), "string")
+        if t == "array":
+            items = self.resolve(prop.get("items") or {}, base)
+            it = items.get("type")
+            if isinstance(it, list):
+                it = next((x for x in it if x != "null"), "string")
+            return ("array", it if it in ("number", "integer", "boolean") else "string")
+        if t in ("number", "integer", "boolean"):
+            return t
+        return "string"
+
+    # ---- vocabulary ----------------------------------------------------------------------
+
+    def _check_vocabulary(self, m: Module) -> None:
+        def visit(node: Any, where: str) -> None:
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and self.lookup(ref, m.uri) is None:
+                    if re.match(r"^[a-z][a-z0-9+.-]*:", ref):
+                        raise InvalidSchema(
+                            f"{m.path}: $ref '{ref}' at {where or '/'} points outside the schema "
+                            "set; schemas are never fetched from the network"
+                        )
+                    raise InvalidSchema(
+                        f"{m.path}: $ref '{ref}' at {where or '/'} resolves to nothing"
+                    )
+                xref = node.get("x-ref")
+                if xref is not None:
+                    targets = [xref] if isinstance(xref, str) else xref
+                    if not isinstance(targets, list) or not all(
+                        isinstance(t, str) for t in targets
+                    ):
+                        raise InvalidSchema(
+                            f"{m.path}: x-ref at {where} must be a namespace or a list"
+                        )
+                    for t in targets:
+                        if t not in self.namespaces:
+                            raise InvalidSchema(
+                                f"{m.path}: x-ref at {where} names '{t}', which no module declares"
+                            )
+                xkey = node.get("x-key")
+                if xkey is not None and not isinstance(xkey, (bool, str)):
+                    raise InvalidSchema(
+                        f"{m.path}: x-key at {where} must be true or a namespace name"
+                    )
+                if isinstance(xkey, str) and xkey not in self.namespaces:
+                    raise InvalidSchema(
+                        f"{m.path}: x-key at {where} names '{xkey}', which no module declares"
+                    )
+                for k, v in node.items():
+                    if k not in ("enum", "const", "default", "examples"):
+                        visit(v, f"{where}/{k}")
+            elif isinstance(node, list):
+                for i, v in enumerate(node):
+                    visit(v, f"{where}/{i}")
+
+        visit(m.document, "")
+        for ns, sub in (m.document.get("properties") or {}).items():
+            if not isinstance(sub, dict):
+                continue
+            files = sub.get("x-files")
+            if files is not None and not (
+                isinstance(files, str)
+                or (isinstance(files, list) and all(isinstance(f, str) for f in files))
+            ):
+                raise InvalidSchema(f"{m.path}: x-files of '{ns}' must be a list of globs")
+            sep = sub.get("x-csv-separator")
+            if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
+                raise InvalidSchema(f"{m.path}: x-csv-separator of '{ns}' must be one character")
+
+    # ---- validation ----------------------------------------------------------------------
+
+    def validator(self, ns: str, item: bool) -> Draft202012Validator:
+        """Validator for a whole namespace value, or for one item of an array namespace."""
+        key = f"{ns}#item" if item else ns
+        v = self._validators.get(key)
+        if v is None:
+            namespace = self.namespaces[ns]
+            uri = namespace.uri + ("/items" if item else "")
+            v = Draft202012Validator({"$ref": uri}, registry=self.registry)
+            # A fast validity pre-check in front; the diagnostics still come from `v`.
+            docs = [(m.uri, m.document) for m in self.modules.values()]
+            v = PrefilteredValidator(v, build_fast(docs, uri))
+            self._validators[key] = v
+        return v
+
+    def namespace_for_csv(self, rel_path: str) -> Namespace | None:
+        for ns in self.namespaces.values():
+            for pattern in ns.files:
+                if glob_match(pattern, rel_path):
+                    return ns
+        return None
+
+
+def _escape(part: str) -> str:
+    return part.replace("~", "~0").replace("/", "~1")
+
+
+_GLOB_CACHE: dict[str, re.Pattern] = {}
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Match a `/`-separated path against a glob where `**/` spans folders and `*` does not."""
+    rx = _GLOB_CACHE.get(pattern)
+    if rx is None:
+        out = []
+        i = 0
+        while i < len(pattern):
+            c = pattern[i]
+            if pattern.startswith("**/", i):
+                out.append("(?:.*/)?")
+                i += 3
+                continue
+            if pattern.startswith("**", i):
+                out.append(".*")
+                i += 2
+                continue
+            if c == "*":
+                out.append("[^/]*")
+            elif c == "?":
+                out.append("[^/]")
+            else:
+                out.append(re.escape(c))
+            i += 1
+        rx = re.compile("".join(out) + r"\Z")
+        _GLOB_CACHE[pattern] = rx
+    return rx.match(path) is not None

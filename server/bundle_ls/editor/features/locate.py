@@ -1,0 +1,137 @@
+"""The node at a position of a parsed document, with its path in the config tree, and the
+key definition / reference / file path the project index knows at that position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bundle_ls.dialects.module_schemas.analysis import FileRef, KeyDef, Reference
+from bundle_ls.documents.model import MAPPING, SEQUENCE, Node, Range, key_text
+
+
+@dataclass(slots=True)
+class Hit:
+    path: list  # keys and indexes from the top of the config tree
+    node: Node  # the value node (for a key: the value it names)
+    key: Node | None  # the key node, when the position is on a key
+    on_key: bool
+
+
+def contains(r: Range, line: int, ch: int) -> bool:
+    return (r[0], r[1]) <= (line, ch) <= (r[2], r[3])
+
+
+def _inside(r: Range, line: int, ch: int) -> bool:
+    return (r[0], r[1]) <= (line, ch) < (r[2], r[3])
+
+
+def locate(root: Node | None, prefix: list, line: int, ch: int) -> Hit | None:
+    if root is None:
+        return None
+    node, path = root, list(prefix)
+    while True:
+        if node.kind == MAPPING:
+            nxt = None
+            for k, v in node.items:
+                if contains(k.range, line, ch):
+                    return Hit([*path, key_text(k)], v, k, True)
+                if (v.kind != MAPPING and v.kind != SEQUENCE and contains(v.range, line, ch)) or (
+                    v.kind in (MAPPING, SEQUENCE) and _inside(v.range, line, ch)
+                ):
+                    nxt = (key_text(k), v)
+            if nxt is None:
+                return Hit(path, node, None, False) if path else None
+            path.append(nxt[0])
+            node = nxt[1]
+            continue
+        if node.kind == SEQUENCE:
+            nxt = None
+            for i, c in enumerate(node.items):
+                if (c.kind in (MAPPING, SEQUENCE) and _inside(c.range, line, ch)) or (
+                    c.kind not in (MAPPING, SEQUENCE) and contains(c.range, line, ch)
+                ):
+                    nxt = (i, c)
+                    break
+            if nxt is None:
+                return Hit(path, node, None, False)
+            path.append(nxt[0])
+            node = nxt[1]
+            continue
+        return Hit(path, node, None, False)
+
+
+def at(items, line: int, ch: int):
+    """The first fact (KeyDef, Reference, FileRef) whose range holds the position."""
+    for x in items:
+        r = x.range
+        if r[0] > line:
+            continue
+        if contains(r, line, ch):
+            return x
+    return None
+
+
+@dataclass(slots=True)
+class Symbolic:
+    """What the position names for navigation: a key of a namespace, or a file path."""
+
+    namespaces: tuple[str, ...]
+    key: str | None
+    range: Range
+    definition: KeyDef | None = None
+    reference: Reference | None = None
+    file_ref: FileRef | None = None
+
+
+def symbolic_at(ws, rel: str, line: int, ch: int) -> Symbolic | None:
+    if ws.is_dirty(rel):
+        ws.flush(rel)
+    facts = ws.facts(rel)
+    if facts is None:
+        return None
+    kd = at(facts.keys, line, ch)
+    if kd is not None:
+        return Symbolic((kd.namespace,), kd.key, kd.range, definition=kd)
+    ref = at(facts.refs, line, ch)
+    if ref is not None:
+        return Symbolic(ref.namespaces, ref.key, ref.range, reference=ref)
+    fr = at(facts.file_refs, line, ch)
+    if fr is not None:
+        return Symbolic((), None, fr.range, file_ref=fr)
+    return None
+
+
+def hit_at(ws, rel: str, line: int, ch: int) -> Hit | None:
+    """Locate in the document's tree (the item's own parse after line-moving edits)."""
+    root, prefix = ws.tree_at(rel, line)
+    doc = ws.document(rel)
+    if doc is not None and doc.kind == "csv":
+        if not doc.namespace:
+            return None
+        if doc.table is not None:
+            for cell in doc.table.header:
+                if contains(cell.range, line, ch) and cell.text:
+                    key = Node("scalar", cell.range, cell.text)
+                    return Hit([doc.namespace, None, cell.text], key, key, True)
+        prefix = [doc.namespace]
+    return locate(root, prefix, line, ch)
+
+
+INITIALIZER_PREFIX = "iniz:"  # namespaces of Initializer entities in the project index
+
+
+def definitions_of(ws, namespaces: tuple[str, ...], key: str) -> list[tuple[str, str, Range]]:
+    """(namespace, path, range) of every definition of `key`: exact, or for Initializer
+    entities as its database compares names (no case, no accents)."""
+    out = []
+    for ns in namespaces:
+        exact = ws.index.keys_of(ns).get(key)
+        if exact:
+            out.extend((ns, p, kd.range) for p, kd in exact)
+        elif ns.startswith(INITIALIZER_PREFIX):
+            try:
+                from bundle_ls.dialects.initializer.features import definitions
+            except ImportError:  # pragma: no cover
+                continue
+            out.extend((ns, p, r) for p, r in definitions(ws.index, key, (ns,)))
+    return out

@@ -1,0 +1,311 @@
+"""The project index: one config tree built from every file's facts, updated per file.
+
+It holds, across files: the definitions of every key per namespace, which files reference
+which namespaces, and every entry of the merged mapping namespaces. Replacing one file's
+facts touches only that file's part and returns the other files whose cross-file
+diagnostics may have changed, so an editor re-publishes exactly those.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_left
+from collections import defaultdict, deque
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from bundle_ls.dialects.initializer import cross as initializer_check
+from bundle_ls.dialects.module_schemas import files as files_check
+from bundle_ls.dialects.module_schemas import keys as keys_check
+from bundle_ls.dialects.module_schemas import references as references_check
+from bundle_ls.dialects.module_schemas.analysis import Entry, FileFacts, KeyDef
+from bundle_ls.documents.model import Diagnostic
+from bundle_ls.documents.suggest import KeyHints
+
+# How many key-set changes per namespace the index remembers (for KeyHints).
+KEY_LOG_LIMIT = 256
+
+
+class ProjectIndex:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.files: dict[str, FileFacts] = {}
+        # namespace → key → [(path, definition)]
+        self.defs: dict[str, dict[str, list[tuple[str, KeyDef]]]] = defaultdict(dict)
+        # namespace → files holding a reference into it
+        self.referrers: dict[str, set[str]] = defaultdict(set)
+        # (namespace, entry path) → [(path, entry)]
+        self.entries: dict[tuple[str, tuple[str, ...]], list[tuple[str, Entry]]] = defaultdict(list)
+        # Moves on every change, so checks can cache what they derive from the index.
+        self.generation = 0
+        # namespace → (generation, keys added, keys removed) of its latest key-set changes
+        self.key_log: dict[str, deque[tuple[int, frozenset[str], frozenset[str]]]] = {}
+        self.hints = KeyHints(self)
+        # path → its keys and references checks, until a change affects it (see `_affected_by`)
+        self._cross: dict[str, list[Diagnostic]] = {}
+        # What features derive from the index (each checks the key log before reuse).
+        self.derived: dict[str, dict] = {}
+
+    # ---- updates -------------------------------------------------------------------------
+
+    def update(self, facts: FileFacts) -> set[str]:
+        """Replace one file's facts; return every file whose diagnostics may have changed."""
+        old = self.files.get(facts.path)
+        affected = {facts.path}
+        self.generation += 1
+        if old is None:
+            self._add(facts)
+            self._log_keys((), facts.keys)
+            affected |= self._affected_by(facts)
+        else:
+            # Only definitions that changed (value or place) concern the files holding the
+            # same keys; only a namespace that gained or lost keys concerns its referrers.
+            keys = _changed(old.keys, facts.keys, lambda k: (k.namespace, k.key))
+            entries = _changed(old.entries, facts.entries, lambda e: (e.namespace, e.path))
+            affected |= self._holders(keys, entries)
+            self._remove(old)
+            self._add(facts)
+            for ns in self._log_keys(old.keys, facts.keys):
+                affected |= self.referrers.get(ns, set())
+            affected |= self._holders(keys, entries)
+        self._forget_cross(affected)
+        return affected
+
+    def update_part(
+        self,
+        path: str,
+        old_keys,
+        old_refs,
+        new_keys,
+        new_refs,
+        span: tuple[int, int, int] | None = None,
+    ) -> set[str]:
+        """Replace one part of a file's facts (an edited item): its key definitions and
+        references. The file's FileFacts object has already been updated by the caller.
+        `span` (start, end, delta): the part was on lines [start, end) and later lines moved
+        by delta. Returns every file whose diagnostics may have changed."""
+        affected = {path}
+        self.generation += 1
+        keys_changed = self._log_keys(old_keys, new_keys)
+        defs = self.defs
+        for kd in old_keys:
+            bucket = defs[kd.namespace]
+            lst = bucket.get(kd.key)
+            if lst:
+                lst[:] = [d for d in lst if d[1] is not kd]
+                if not lst:
+                    del bucket[kd.key]
+        for kd in new_keys:
+            defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
+        affected |= self._holders({(k.namespace, k.key) for k in (*old_keys, *new_keys)}, set())
+        for ns in keys_changed:
+            affected |= self.referrers.get(ns, set())
+        # A namespace this file no longer references stays listed: that only costs a re-check.
+        for ref in new_refs:
+            for ns in ref.namespaces:
+                self.referrers[ns].add(path)
+        if span is not None and span[2]:
+            # Other files' messages name this file's lines ("first in a.yaml:12").
+            keys = self.files[path].keys
+            for kd in keys[bisect_left(keys, span[1] + span[2], key=_line) :]:
+                lst = defs[kd.namespace].get(kd.key)
+                if lst and len(lst) > 1:
+                    affected.update(p for p, _ in lst)
+        self._forget_cross(affected - {path})
+        if span is None or keys_changed or not self._patch_cross(path, new_keys, new_refs, span):
+            self._cross.pop(path, None)
+        return affected
+
+    def remove(self, path: str) -> set[str]:
+        old = self.files.get(path)
+        if old is None:
+            return set()
+        self.generation += 1
+        affected = self._affected_by(old)
+        self._remove(old)
+        self._log_keys(old.keys, ())
+        affected.discard(path)
+        self._forget_cross(affected | {path})
+        return affected
+
+    def _add(self, facts: FileFacts) -> None:
+        path = facts.path
+        self.files[path] = facts
+        defs = self.defs
+        for kd in facts.keys:
+            defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
+        for ref in facts.refs:
+            for ns in ref.namespaces:
+                self.referrers[ns].add(path)
+        for e in facts.entries:
+            self.entries[(e.namespace, e.path)].append((path, e))
+
+    def _remove(self, facts: FileFacts) -> None:
+        path = facts.path
+        del self.files[path]
+        for kd in facts.keys:
+            bucket = self.defs[kd.namespace]
+            lst = bucket.get(kd.key)
+            if lst:
+                lst[:] = [d for d in lst if d[0] != path]
+                if not lst:
+                    del bucket[kd.key]
+        for ref in facts.refs:
+            for ns in ref.namespaces:
+                self.referrers[ns].discard(path)
+        for e in facts.entries:
+            k = (e.namespace, e.path)
+            lst = self.entries.get(k)
+            if lst:
+                lst[:] = [d for d in lst if d[0] != path]
+                if not lst:
+                    del self.entries[k]
+
+    def _affected_by(self, facts: FileFacts) -> set[str]:
+        """Files whose cross-file diagnostics depend on what `facts` defines (a file that is
+        added or removed): those holding its keys or entries, and those referring into the
+        namespaces of its keys."""
+        keys = {(k.namespace, k.key) for k in facts.keys}
+        out = self._holders(keys, {(e.namespace, e.path) for e in facts.entries})
+        for ns in {ns for ns, _ in keys}:
+            out |= self.referrers.get(ns, set())
+        return out
+
+    def _holders(self, keys: set[tuple[str, str]], entries: set[tuple[str, tuple]]) -> set[str]:
+        """Files that define one of these keys or set one of these entries."""
+        out: set[str] = set()
+        for ns, key in keys:
+            out.update(p for p, _ in self.defs.get(ns, {}).get(key, ()))
+        for k in entries:
+            out.update(p for p, _ in self.entries.get(k, ()))
+        return out
+
+    def _log_keys(self, old_keys, new_keys) -> set[str]:
+        """Record which keys one change added and removed, per namespace; returns the
+        namespaces whose keys changed. A key still defined in another file counts as removed
+        too: the log only has to over-report."""
+        old: dict[str, set[str]] = defaultdict(set)
+        new: dict[str, set[str]] = defaultdict(set)
+        for kd in old_keys:
+            old[kd.namespace].add(kd.key)
+        for kd in new_keys:
+            new[kd.namespace].add(kd.key)
+        changed: set[str] = set()
+        for ns in old.keys() | new.keys():
+            o, n = old.get(ns, set()), new.get(ns, set())
+            if o != n:
+                log = self.key_log.get(ns)
+                if log is None:
+                    log = self.key_log[ns] = deque(maxlen=KEY_LOG_LIMIT)
+                log.append((self.generation, frozenset(n - o), frozenset(o - n)))
+                changed.add(ns)
+        return changed
+
+    def key_changes_since(
+        self, namespace: str, generation: int
+    ) -> list[tuple[frozenset[str], frozenset[str]]] | None:
+        """(added, removed) keys of each change to `namespace` after `generation`; None when
+        the log no longer reaches back that far."""
+        log = self.key_log.get(namespace)
+        if not log:
+            return []
+        if len(log) == log.maxlen and log[0][0] > generation:
+            return None
+        changes = []
+        for g, added, removed in reversed(log):
+            if g <= generation:
+                break
+            changes.append((added, removed))
+        return changes
+
+    def _forget_cross(self, paths: set[str]) -> None:
+        for p in paths:
+            self._cross.pop(p, None)
+
+    def _patch_cross(self, path: str, new_keys, new_refs, span: tuple[int, int, int]) -> bool:
+        """Bring `path`'s kept checks up to date after an edit of one part that added or
+        removed no key: drop the part's old results, move later ones, check the new part.
+        False when other parts of the file depend on this one (a key defined in both)."""
+        cached = self._cross.get(path)
+        if cached is None:
+            return False
+        start, end, delta = span
+        for kd in new_keys:
+            for p, other in self.defs[kd.namespace].get(kd.key, ()):
+                if p == path and not any(other is k for k in new_keys):
+                    return False
+        kept = []
+        for d in cached:
+            line = d.range[0]
+            if line < start:
+                kept.append(d)
+            elif line >= end:
+                if delta:
+                    if d.related:
+                        return False  # its message may name a line of this file
+                    d = replace(d, range=(line + delta, d.range[1], d.range[2] + delta, d.range[3]))
+                kept.append(d)
+        part = _Part(path, new_keys, new_refs)
+        kept.extend(keys_check.check(self, part))
+        kept.extend(references_check.check(self, part))
+        self._cross[path] = kept
+        return True
+
+    # ---- queries -------------------------------------------------------------------------
+
+    def keys_of(self, namespace: str) -> dict[str, list[tuple[str, KeyDef]]]:
+        return self.defs.get(namespace, {})
+
+    def is_defined(self, namespaces: tuple[str, ...], key: str) -> bool:
+        return any(key in self.defs.get(ns, ()) for ns in namespaces)
+
+    def cross_diagnostics(self, path: str) -> list[Diagnostic]:
+        facts = self.files.get(path)
+        if facts is None:
+            return []
+        cached = self._cross.get(path)
+        if cached is None:
+            cached = self._cross[path] = [
+                *keys_check.check(self, facts),
+                *references_check.check(self, facts),
+            ]
+        out = list(cached)
+        # Not kept: these depend on files on disk and on Initializer's own resolution.
+        out.extend(files_check.check(self, facts))
+        out.extend(initializer_check.check(self, facts))
+        return out
+
+    def diagnostics(self, path: str) -> list[Diagnostic]:
+        facts = self.files.get(path)
+        if facts is None:
+            return []
+        out = [*facts.diagnostics, *self.cross_diagnostics(path)]
+        out.sort(key=Diagnostic.sort_key)
+        return out
+
+
+@dataclass(slots=True)
+class _Part:
+    """The facts of one edited part of a file, as the checks read them."""
+
+    path: str
+    keys: list[KeyDef]
+    refs: list
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _line(x) -> int:
+    return x.range[0]
+
+
+def _changed(old: list, new: list, ident) -> set:
+    """The identities (namespace and key, or entry path) whose definitions differ between
+    two lists: added, removed, moved or with another value."""
+    before: dict = defaultdict(list)
+    after: dict = defaultdict(list)
+    for x in old:
+        before[ident(x)].append((x.range, x.value))
+    for x in new:
+        after[ident(x)].append((x.range, x.value))
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
