@@ -10,9 +10,8 @@ from pathlib import Path
 from bundle_ls import __version__
 from bundle_ls.batch.reporters import REPORTERS, Report
 from bundle_ls.batch.runner import check_directory
-from bundle_ls.dialects.initializer import layout as initializer_layout
-from bundle_ls.dialects.module_schemas.schemas import InvalidSchema
-from bundle_ls.project.config import SETTINGS_FILE, ProjectError
+from bundle_ls.project.config import ProjectError
+from bundle_ls.project.discovery import project_of
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,21 +66,6 @@ def main(argv: list[str] | None = None) -> int:
     )
 
 
-def _config_root(path: Path) -> tuple[Path, str | None]:
-    """A directory checks itself; a file checks its Config Directory and reports on itself."""
-    if path.is_dir():
-        return path, None
-    start = path.resolve().parent
-    for folder in (start, *start.parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder, path.resolve().relative_to(folder).as_posix()
-    # a file of an Initializer folder: check its whole repository, so references resolve
-    repo = initializer_layout.repository_of(path.resolve())
-    if repo is not None:
-        return repo, path.resolve().relative_to(repo).as_posix()
-    return start, path.name
-
-
 def run_check(
     paths: list[str],
     extra_schemas: list[Path],
@@ -101,10 +85,10 @@ def run_check(
             if not folder.is_dir():
                 sys.stderr.write(f"bundle-ls: --schemas {folder}: not a folder\n")
                 return 2
-        root, only = _config_root(path)
+        root, only = project_of(path)
         try:
             result = check_directory(root, extra_schemas, jobs, _progress_bar(), cache=cache)
-        except (InvalidSchema, ProjectError) as exc:
+        except ProjectError as exc:
             sys.stderr.write(f"bundle-ls: {exc}\n")
             return 2
         diags = result.diagnostics

@@ -156,7 +156,7 @@ def test_the_language_server_workspace_sees_what_check_sees(corpus: Path, corpus
     from bundle_ls.editor.workspace import Workspace
 
     repo = "palladiumkenya__openmrs-config-kenyaemr"
-    ws = Workspace(corpus / repo)
+    ws = Workspace.load(corpus / repo)
     rels = ws.discover()
     ws.index_files(rels)
     got = sorted((d.path, d.range, d.code, d.message) for r in rels for d in ws.diagnostics(r))

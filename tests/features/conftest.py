@@ -4,11 +4,13 @@ locations one) and a `Workspace` over it, indexed as the server indexes at start
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bundle_ls.editor.workspace import Workspace
+from bundle_ls.project.context import AnalysisContext, load_context
 
 CLINIC = Path(__file__).parent / "clinic"
 
@@ -20,14 +22,19 @@ def clinic(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def clinic_schemas():
-    """The clinic's schema set, loaded once (it is only read)."""
-    return Workspace(CLINIC / "config").schemas
+def clinic_context() -> AnalysisContext:
+    """The clinic's analysis context, configured once (it is only read)."""
+    return load_context(CLINIC / "config")
+
+
+def context_at(ctx: AnalysisContext, root: Path) -> AnalysisContext:
+    """The same dialects over a copy of the directory at `root`."""
+    return replace(ctx, config=replace(ctx.config, root=root))
 
 
 @pytest.fixture
-def ws(clinic: Path, clinic_schemas) -> Workspace:
-    w = Workspace(clinic, schemas=clinic_schemas)
+def ws(clinic: Path, clinic_context) -> Workspace:
+    w = Workspace(context_at(clinic_context, clinic))
     w.index_files(w.discover())
     return w
 

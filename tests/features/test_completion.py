@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bundle_ls.documents.quoting import yaml_scalar
 from bundle_ls.documents.text_context import KEY, VALUE, csv_context, yaml_context
-from bundle_ls.editor.features.completion import MAX_KEYS, _KeySearch, complete, yaml_scalar
+from bundle_ls.editor.features.completion import complete
+from bundle_ls.editor.view import ProjectView
+from bundle_ls.index.key_search import MAX_KEYS, KeySearch
 
 from .conftest import open_doc, pos_of
 
@@ -13,7 +16,7 @@ from .conftest import open_doc, pos_of
 def at(ws, rel, text, needle, offset):
     open_doc(ws, rel, text)
     line, ch = pos_of(text, needle, offset)
-    return complete(ws, rel, line, ch)
+    return complete(ProjectView(ws), rel, line, ch)
 
 
 def labels(items):
@@ -90,7 +93,7 @@ def test_the_workspace_hints_follow_pending_edits(ws):
     text = open_doc(ws, rel)
     line, _ = pos_of(text, "  - key: ACT_TAB")
     ws.change(rel, [((1, 0, 1, 0), "\n\n")], 2)  # two lines above, not yet analysed
-    top, item = ws.context_hints(rel)
+    top, item = ProjectView(ws).context_hints(rel)
     assert item(line + 2) == (line + 2, 2, "drugs")
     assert item(line) is None
     assert top(line + 2) == 0
@@ -182,6 +185,6 @@ def test_a_large_namespace_offers_the_keys_matching_the_word_and_says_there_are_
     ws.index_files(["more_rooms.yaml"])
     items = at(ws, "settings.yaml", "dispensing:\n  defaultRoom: ROOM_015", "ROOM_015", 8)
     assert "ROOM_01599X" not in labels(items) and labels(items)[:2] == ["ROOM_0150", "Room_0150"]
-    kept = _KeySearch.of(ws.index, "stockRooms")
-    fresh = _KeySearch(ws.index.keys_of("stockRooms"))
+    kept = KeySearch.of(ws.index, "stockRooms")
+    fresh = KeySearch(ws.index.keys_of("stockRooms"))
     assert (kept.keys, kept.lowered) == (fresh.keys, fresh.lowered)

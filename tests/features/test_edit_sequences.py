@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from bundle_ls.dialects.module_schemas.analysis import analyze
 from bundle_ls.index.project_index import ProjectIndex
+from bundle_ls.project.analysis import analyze
 
 from .conftest import open_doc
 
@@ -35,10 +35,10 @@ def _sig(diags):
 
 
 def assert_fresh(ws):
-    index = ProjectIndex(ws.root)
+    index = ProjectIndex(ws.root, ws.ctx.cross_checks)
     for path, st in ws.docs.items():
         if st.lines is not None:
-            _doc, facts = analyze(path, st.text, ws.schemas, ws.cfg.modules)
+            _doc, facts = analyze(ws.ctx, path, st.text)
         else:
             facts = ws.index.files[path]
         index.update(facts)

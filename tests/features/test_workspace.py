@@ -9,18 +9,19 @@ from pathlib import Path
 import pytest
 
 from bundle_ls.batch.runner import check_directory
-from bundle_ls.dialects.module_schemas.analysis import analyze
+from bundle_ls.dialects.editing import locate
 from bundle_ls.documents.model import MAPPING, SEQUENCE, Node
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.yaml_doc import parse_yaml
 from bundle_ls.editor.features.completion import complete
 from bundle_ls.editor.features.definition import definition
 from bundle_ls.editor.features.hover import hover
-from bundle_ls.editor.features.locate import locate
+from bundle_ls.editor.view import ProjectView
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.index.project_index import ProjectIndex
+from bundle_ls.project.analysis import analyze
 
-from .conftest import open_doc, pos_of
+from .conftest import context_at, open_doc, pos_of
 
 
 def _sig(diags):
@@ -40,10 +41,10 @@ def _sig(diags):
 
 def fresh_diagnostics(ws: Workspace, rel: str) -> list:
     """What a from-scratch analysis of every current text says about `rel`."""
-    index = ProjectIndex(ws.root)
+    index = ProjectIndex(ws.root, ws.ctx.cross_checks)
     for path, st in ws.docs.items():
         if st.lines is not None:
-            _doc, facts = analyze(path, st.text, ws.schemas, ws.cfg.modules)
+            _doc, facts = analyze(ws.ctx, path, st.text)
         else:
             facts = ws.index.files[path]
         index.update(facts)
@@ -216,7 +217,7 @@ def test_csv_row_edits_are_incremental_and_exact(ws, needle, offset, length, new
     assert result.incremental
     assert _sig(ws.diagnostics(rel)) == fresh_diagnostics(ws, rel)
     st = ws.docs[rel]
-    doc, _facts = analyze(rel, st.text, ws.schemas, ws.cfg.modules)
+    doc, _facts = analyze(ws.ctx, rel, st.text)
     # hover and friends find the cells where a fresh parse puts them
     for row in doc.root.items:
         for key, value in row.items:
@@ -238,7 +239,7 @@ def test_csv_edit_in_the_header_is_a_full_analysis(ws):
 U1, U2 = "8d6c993e-c2cc-11de-8d13-0010c6dffd0f", "1a2b3c4d-0000-4000-8000-000000000002"
 
 
-def test_initializer_files_are_followed_like_check(clinic: Path, clinic_schemas):
+def test_initializer_files_are_followed_like_check(clinic: Path, clinic_context):
     (clinic / "configuration" / "privileges").mkdir(parents=True)
     (clinic / "configuration" / "roles").mkdir()
     (clinic / "configuration/privileges/p.csv").write_text(
@@ -246,7 +247,7 @@ def test_initializer_files_are_followed_like_check(clinic: Path, clinic_schemas)
     )
     roles = f"Uuid,Role name,Privileges\n{U2},Clerk,Task: Register patient\n"
     (clinic / "configuration/roles/r.csv").write_text(roles)
-    ws = Workspace(clinic, schemas=clinic_schemas)
+    ws = Workspace(context_at(clinic_context, clinic))
     ws.index_files(ws.discover())
     rel = "configuration/roles/r.csv"
     assert ws.is_config_file(rel) and ws.is_config_file("configuration/roles/new.csv")
@@ -255,18 +256,18 @@ def test_initializer_files_are_followed_like_check(clinic: Path, clinic_schemas)
     assert [d.code for d in ws.diagnostics(rel)] == ["unresolved-reference"]
     # the editor features know the domain's columns and its references
     open_doc(ws, rel, roles)
-    header = [c.label for c in complete(ws, rel, 0, len("Uuid,Role name,Privileges"))]
+    header = [c.label for c in complete(ProjectView(ws), rel, 0, len("Uuid,Role name,Privileges"))]
     assert "Inherited roles" in header and "Privileges" in header
     line, ch = pos_of(roles, "Task")
-    assert [c.label for c in complete(ws, rel, line, ch)] == ["Task: Register patients"]
-    assert "→ privileges" in hover(ws, rel, 0, len("Uuid,Role name,Priv")).markdown
-    assert definition(ws, rel, line, ch) == []  # a near miss defines nothing
+    assert [c.label for c in complete(ProjectView(ws), rel, line, ch)] == ["Task: Register patients"]
+    assert "→ privileges" in hover(ProjectView(ws), rel, 0, len("Uuid,Role name,Priv")).markdown
+    assert definition(ProjectView(ws), rel, line, ch) == []  # a near miss defines nothing
     # typing the missing "s" in the editor resolves it
     line, ch = pos_of(roles, "patient\n", 7)
     ws.change(rel, [((line, ch, line, ch), "s")], 2)
     ws.flush(rel)
     assert ws.diagnostics(rel) == []
-    (found,) = definition(ws, rel, line, ch)
+    (found,) = definition(ProjectView(ws), rel, line, ch)
     assert (found.path, found.range[0]) == ("configuration/privileges/p.csv", 1)
 
 
@@ -291,11 +292,11 @@ def test_edits_before_the_tree_is_built_are_counted_from_the_opened_text(ws, mon
     assert ws.flush(EXTRA).incremental
     assert _sig(ws.diagnostics(EXTRA)) == fresh_diagnostics(ws, EXTRA)
     qline, ch = pos_of(text, "QUIN")
-    assert "Key `QUIN` of `drugs`" in hover(ws, EXTRA, qline + 1, ch).markdown
+    assert "Key `QUIN` of `drugs`" in hover(ProjectView(ws), EXTRA, qline + 1, ch).markdown
     # a request before the tree arrives builds it at once
     open_doc(ws, "rooms.yaml")
     rtext = (ws.root / "rooms.yaml").read_text()
-    assert "Stock rooms" in hover(ws, "rooms.yaml", *pos_of(rtext, "stockRooms")).markdown
+    assert "Stock rooms" in hover(ProjectView(ws), "rooms.yaml", *pos_of(rtext, "stockRooms")).markdown
     assert ws.tree_job("rooms.yaml") is None
 
 
@@ -328,27 +329,27 @@ def test_placeholders_complete_hover_and_lead_to_their_constant(tmp_path: Path):
     rel = "configuration/encountertypes/e.csv"
     text = "Uuid,Name\n${encounterType.checkIn.uuid},Check-in\n${enc\n"
     (tmp_path / rel).write_text(text)
-    ws = Workspace(tmp_path)
+    ws = Workspace.load(tmp_path)
     ws.index_files(ws.discover())
     open_doc(ws, rel, text)
     # typing `${enc`: every constant under it, completed with the closing brace
-    items = complete(ws, rel, 2, len("${enc"))
+    items = complete(ProjectView(ws), rel, 2, len("${enc"))
     assert [(i.label, i.new_text, i.detail) for i in items] == [
         ("encounterType.checkIn.uuid", "encounterType.checkIn.uuid}", U1),
         ("encounterType.visitNote.uuid", "encounterType.visitNote.uuid}", U2),
     ]
     assert items[0].range == (2, 2, 2, 5)
     # inside a closed one, the key is replaced and the brace kept
-    items = complete(ws, rel, 1, len("${encounterType.ch"))
+    items = complete(ProjectView(ws), rel, 1, len("${encounterType.ch"))
     assert items[0].new_text == "encounterType.checkIn.uuid" and items[0].range == (1, 2, 1, 28)
-    h = hover(ws, rel, 1, 10)
+    h = hover(ProjectView(ws), rel, 1, 10)
     assert U1 in h.markdown and h.range == (1, 2, 1, 28)
-    (found,) = definition(ws, rel, 1, 10)
+    (found,) = definition(ProjectView(ws), rel, 1, 10)
     assert (found.path, found.range) == ("constants.yml", (2, 4, 2, 8))
 
 
 def test_a_large_initializer_domain_offers_the_names_matching_the_word(
-    clinic: Path, clinic_schemas
+    clinic: Path, clinic_context
 ):
     (clinic / "configuration" / "privileges").mkdir(parents=True)
     (clinic / "configuration" / "roles").mkdir()
@@ -356,15 +357,15 @@ def test_a_large_initializer_domain_offers_the_names_matching_the_word(
     (clinic / "configuration/privileges/p.csv").write_text("Uuid,Privilege name\n" + rows)
     roles = f"Uuid,Role name,Privileges\n{U2},Clerk,privilege 012\n"
     (clinic / "configuration/roles/r.csv").write_text(roles)
-    ws = Workspace(clinic, schemas=clinic_schemas)
+    ws = Workspace(context_at(clinic_context, clinic))
     ws.index_files(ws.discover())
     rel = "configuration/roles/r.csv"
     open_doc(ws, rel, roles)
     line, ch = pos_of(roles, "privilege 012", len("privilege 012"))
-    items = complete(ws, rel, line, ch)
+    items = complete(ProjectView(ws), rel, line, ch)
     # the ten names holding the word, out of a thousand; none left out
     assert [i.label for i in items] == [f"Task: Privilege {i:04d}" for i in range(120, 130)]
     assert not items.incomplete
     line, ch = pos_of(roles, "privilege 012")
-    items = complete(ws, rel, line, ch)  # nothing typed yet: the first hundred, more to come
+    items = complete(ProjectView(ws), rel, line, ch)  # nothing typed yet: the first hundred, more to come
     assert len(items) == 100 and items.incomplete

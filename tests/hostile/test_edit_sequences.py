@@ -47,7 +47,7 @@ def from_scratch(root: Path) -> dict[str, list[dict]]:
 @given(data=st.data())
 def test_edits_keep_every_file_equal_to_check(tmp_path_factory, data) -> None:
     root = fresh_copy(tmp_path_factory.mktemp("seq"))
-    ws = Workspace(root)
+    ws = Workspace.load(root)
     ws.index_files(ws.discover())
     rel = data.draw(st.sampled_from(EXAMPLE_FILES), label="file")
     text = (root / rel).read_text(encoding="utf-8")
@@ -69,7 +69,7 @@ def test_edits_keep_every_file_equal_to_check(tmp_path_factory, data) -> None:
 def test_edits_then_close_restore_the_disk_view(tmp_path_factory, data) -> None:
     root = fresh_copy(tmp_path_factory.mktemp("close"))
     before = from_scratch(root)
-    ws = Workspace(root)
+    ws = Workspace.load(root)
     ws.index_files(ws.discover())
     rel = data.draw(st.sampled_from(EXAMPLE_FILES), label="file")
     text = (root / rel).read_text(encoding="utf-8")

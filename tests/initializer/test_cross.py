@@ -198,13 +198,12 @@ def test_duplicate_uuid_severity_is_configurable(repo) -> None:
     assert {d.severity for d in repo.diags("duplicate-uuid")} == {"error"}
     repo.write("bundle-ls.yaml", "initializer:\n  duplicate-uuid: off\n")
     assert repo.diags("duplicate-uuid") == []
+    # a wrong value is a finding at its place in bundle-ls.yaml; the others still apply
     repo.write("bundle-ls.yaml", "initializer:\n  duplicate-uuid: loud\n")
-    import pytest
-
-    from bundle_ls.project.config import ProjectError
-
-    with pytest.raises(ProjectError, match="duplicate-uuid"):
-        repo.check()
+    (d,) = repo.diags("settings")
+    assert (d.path, d.range, d.severity) == ("bundle-ls.yaml", (1, 18, 1, 22), "warning")
+    assert "must be one of error, warning, information, hint, off" in d.message
+    assert {x.severity for x in repo.diags("duplicate-uuid")} == {"warning"}
 
 
 def test_ampath_forms_reference_encounter_types_and_forms(repo) -> None:

@@ -3,12 +3,12 @@ namespace files."""
 
 from __future__ import annotations
 
-from bundle_ls.dialects.initializer import layout
-from bundle_ls.dialects.initializer.layout import locate
+from bundle_ls.dialects.initializer.layout import Layout, is_initializer_folder
+
+locate = Layout(top_level=False).locate
 
 
 def test_locate_under_the_usual_folder_names() -> None:
-    layout.set_top_level(False)
     loc = locate("configuration/locations/a.csv")
     assert (loc.root, loc.domain, loc.known, loc.inner) == (
         "configuration",
@@ -35,15 +35,12 @@ def test_locate_under_the_usual_folder_names() -> None:
 def test_top_level_when_the_checked_folder_is_the_configuration(tmp_path) -> None:
     cfg = tmp_path / "configuration"
     (cfg / "locations").mkdir(parents=True)
-    try:
-        assert layout.configure_root(cfg) is True
-        assert locate("locations/a.csv").domain == "locations"
-        other = tmp_path / "mine"
-        (other / "bundles").mkdir(parents=True)
-        assert layout.configure_root(other) is False
-        assert locate("locations/a.csv") is None
-    finally:
-        layout.set_top_level(False)
+    assert is_initializer_folder(cfg) is True
+    assert Layout(top_level=True).locate("locations/a.csv").domain == "locations"
+    other = tmp_path / "mine"
+    (other / "bundles").mkdir(parents=True)
+    assert is_initializer_folder(other) is False
+    assert locate("locations/a.csv") is None
 
 
 def test_a_domain_csv_is_not_a_namespace_file(repo) -> None:
@@ -125,16 +122,15 @@ def test_checking_configuration_itself_reads_the_constants_beside_it(repo) -> No
 
 
 def test_the_facts_cache_context_follows_the_initializer_layout(tmp_path) -> None:
+    """Checking `configuration/` itself reads its folders as domains: cached facts of the
+    repository check must not be reused, and an edit of domains.yaml changes it too."""
     from bundle_ls.batch.cache import context_fingerprint
-    from bundle_ls.dialects.module_schemas.schemas import SchemaSet, builtin_schema_dir
+    from bundle_ls.project.context import load_context
 
-    schemas = SchemaSet.load([builtin_schema_dir()])
-    try:
-        layout.set_top_level(False)
-        a = context_fingerprint(schemas, None)
-        layout.set_top_level(True)
-        b = context_fingerprint(schemas, None)
-    finally:
-        layout.set_top_level(False)
-    assert a != b
-    assert "spec=" in layout.context_key() and "spec=-" not in layout.context_key()
+    cfg = tmp_path / "configuration"
+    (cfg / "locations").mkdir(parents=True)
+    repo = load_context(tmp_path)
+    configuration = load_context(cfg)
+    assert context_fingerprint(repo) != context_fingerprint(configuration)
+    initializer = configuration.dialect("initializer")
+    assert "spec=" in initializer.fingerprint() and "spec=-" not in initializer.fingerprint()

@@ -3,15 +3,17 @@ range lies inside the document."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bundle_ls.dialects.initializer.spec import domains
-from bundle_ls.dialects.module_schemas.analysis import analyze
-from bundle_ls.dialects.module_schemas.schemas import SchemaSet, builtin_schema_dir
 from bundle_ls.documents.positions import LineIndex, utf16_len
+from bundle_ls.project.analysis import analyze
+from bundle_ls.project.context import load_context
 
-SCHEMAS = SchemaSet.load([builtin_schema_dir()])
+CTX = load_context(Path(__file__).parent)
 PATHS = [f"configuration/{d}/x.csv" for d in domains()] + [
     "configuration/ampathforms/f.json",
     "configuration/ampathformstranslations/t.json",
@@ -75,7 +77,7 @@ def _inside(rng, lines: LineIndex) -> bool:
 @given(st.sampled_from(PATHS), TEXTS, st.sampled_from(["\n", "\r\n"]))
 def test_any_text_is_analysed(path: str, text: str, newline: str) -> None:
     text = text.replace("\n", newline)
-    doc, facts = analyze(path, text, SCHEMAS, None)
+    doc, facts = analyze(CTX, path, text)
     lines = LineIndex(text)
     for d in facts.diagnostics:
         if d.code == "yaml-syntax" and d.range == (len(lines.lines), 0, len(lines.lines), 0):
@@ -90,6 +92,6 @@ def test_any_text_is_analysed(path: str, text: str, newline: str) -> None:
 def test_forbidden_character_after_non_ascii_text_is_placed_by_character() -> None:
     """The YAML C reader reports such a position in UTF-8 bytes; it is shown in characters."""
     text = 'name: "Belladère"\nkey: a😀\x1f\n'
-    _doc, facts = analyze("configuration/reports/r.yml", text, SCHEMAS, None)
+    _doc, facts = analyze(CTX, "configuration/reports/r.yml", text)
     (d,) = [d for d in facts.diagnostics if d.code == "yaml-syntax"]
     assert d.range[:2] == (1, 8)  # "key: a" is 6 code units, the emoji 2

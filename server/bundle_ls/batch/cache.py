@@ -26,20 +26,18 @@ import contextlib
 import copyreg
 import dataclasses
 import hashlib
-import json
 import operator
 import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from bundle_ls import __version__
-from bundle_ls.dialects.initializer import layout as initializer_layout
-from bundle_ls.dialects.module_schemas.analysis import Entry, FileFacts, FileRef, KeyDef, Reference
+from bundle_ls.documents.facts import Entry, FileFacts, FileRef, KeyDef, Reference
 from bundle_ls.documents.model import Diagnostic, Related
+from bundle_ls.project.context import AnalysisContext
 
-MAGIC = b"bundle-ls facts cache v2\n"
+MAGIC = b"bundle-ls facts cache v3\n"
 DIGEST_SIZE = 32
 MAX_FILES = 64
 
@@ -102,17 +100,11 @@ def tool_fingerprint() -> str:
     return _TOOL
 
 
-def context_fingerprint(schemas: Any, installed: frozenset[str] | None) -> str:
+def context_fingerprint(ctx: AnalysisContext) -> str:
     """Everything besides a file's path and bytes that its facts depend on."""
     h = hashlib.blake2b(digest_size=16)
     h.update(tool_fingerprint().encode())
-    for mid in sorted(schemas.modules):
-        m = schemas.modules[mid]
-        h.update(f"\0{mid}\0{m.uri}\0{m.path}\0".encode())
-        h.update(json.dumps(m.document, sort_keys=True, default=str).encode())
-    h.update(b"\0installed\0")
-    h.update(repr(None if installed is None else sorted(installed)).encode())
-    h.update(initializer_layout.context_key().encode())  # top-level folder, domains.yaml
+    h.update(ctx.fingerprint().encode())
     return h.hexdigest()
 
 

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bundle_ls.batch.cache import FactsCache, content_digest, context_fingerprint, dumps, loads
-from bundle_ls.dialects.module_schemas.analysis import FileFacts, analyze, decode
-from bundle_ls.dialects.module_schemas.schemas import SchemaSet
+from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.project_index import ProjectIndex
-from bundle_ls.project.config import ProjectConfig, discover
+from bundle_ls.project.analysis import facts_from_bytes, read_bytes, unreadable
+from bundle_ls.project.config import ProjectConfig
+from bundle_ls.project.context import AnalysisContext, build_context, load_context
+from bundle_ls.project.discovery import discover
 
 # Below this much work (bytes to analyse) a worker pool costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
@@ -39,71 +41,26 @@ class CheckResult:
     files: int
     diagnostics: list[Diagnostic]
     index: ProjectIndex
+    context: AnalysisContext
     cached: int = 0  # files whose facts came from the cache
 
 
-def _unreadable(rel: str, kind: str, exc: OSError) -> FileFacts:
-    facts = FileFacts(rel, kind)
-    reason = exc.strerror or str(exc)
-    facts.diagnostics.append(
-        Diagnostic(rel, (0, 0, 0, 0), "error", "unreadable", f"cannot read this file: {reason}")
-    )
-    return facts
+# Worker state: the analysis context, inherited from the parent (fork) or built once per
+# worker from the project's config (spawn).
+_worker: AnalysisContext | None = None
 
 
-def _kind(rel: str) -> str:
-    return "csv" if rel.lower().endswith(".csv") else "yaml"
-
-
-def _read(root: Path, rel: str) -> bytes:
-    full = root / rel
-    if full.is_dir():
-        raise IsADirectoryError(f"'{rel}' is a folder, not a file")
-    return full.read_bytes()
-
-
-def facts_from_bytes(
-    rel: str, data: bytes, schemas: SchemaSet, installed: frozenset[str] | None
-) -> FileFacts:
-    """One file's facts from its bytes; a file that is not UTF-8 becomes a diagnostic."""
-    kind = _kind(rel)
-    text, problem = decode(rel, data)
-    if text is None:
-        facts = FileFacts(rel, kind)
-        facts.diagnostics.append(problem)
-        return facts
-    _doc, facts = analyze(rel, text, schemas, installed, kind)
-    return facts
-
-
-def read_facts(
-    root: Path, rel: str, schemas: SchemaSet, installed: frozenset[str] | None
-) -> FileFacts:
-    """One file's facts from disk; an unreadable file becomes a diagnostic, never an exception."""
-    try:
-        data = _read(root, rel)
-    except OSError as exc:
-        return _unreadable(rel, _kind(rel), exc)
-    return facts_from_bytes(rel, data, schemas, installed)
-
-
-# Worker state: the schema set, inherited from the parent (fork) or loaded once per worker.
-_worker: tuple[SchemaSet, frozenset[str] | None] | None = None
-
-
-def _init_worker(folders: list[Path] | None, installed: frozenset[str] | None) -> None:
+def _init_worker(cfg: ProjectConfig | None) -> None:
     global _worker
-    if folders is not None:  # spawned: load the schema set here, once
-        _worker = (SchemaSet.load(folders), installed)
+    if cfg is not None:  # spawned: configure the dialects here, once
+        _worker = build_context(cfg)
 
 
 def _work(batch: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """Facts of a batch of files, each pickled once: the blob goes to the index and the cache."""
-    schemas, installed = _worker
+    ctx = _worker
     with no_gc():
-        return [
-            (rel, dumps(facts_from_bytes(rel, data, schemas, installed))) for rel, data in batch
-        ]
+        return [(rel, dumps(facts_from_bytes(ctx, rel, data))) for rel, data in batch]
 
 
 @contextmanager
@@ -144,23 +101,22 @@ def _batches(todo: list[tuple[str, bytes]], jobs: int) -> list[list[tuple[str, b
 def _analyse_parallel(
     todo: list[tuple[str, bytes]],
     jobs: int,
-    schemas: SchemaSet,
-    cfg: ProjectConfig,
+    ctx: AnalysisContext,
     tick: Callable[[int], None],
+    start_method: str | None = None,
 ) -> dict[str, tuple[FileFacts, bytes]]:
     global _worker
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:  # children inherit the loaded schema set: nothing to reload
-        ctx = multiprocessing.get_context("fork")
-        _worker = (schemas, cfg.modules)
-        initargs = (None, cfg.modules)
-    else:  # pragma: no cover - platforms without fork
-        ctx = multiprocessing.get_context()
-        initargs = (_schema_folders(cfg), cfg.modules)
+    method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    mp = multiprocessing.get_context(method)
+    if mp.get_start_method() == "fork":  # children inherit the context: nothing to rebuild
+        _worker = ctx
+        initargs: tuple = (None,)
+    else:  # spawn (Windows, macOS' default): each worker builds it from the config
+        initargs = (ctx.config,)
     out: dict[str, tuple[FileFacts, bytes]] = {}
     try:
         with ProcessPoolExecutor(
-            jobs, mp_context=ctx, initializer=_init_worker, initargs=initargs
+            jobs, mp_context=mp, initializer=_init_worker, initargs=initargs
         ) as pool:
             pending = {pool.submit(_work, b) for b in _batches(todo, jobs)}
             while pending:
@@ -176,28 +132,27 @@ def _analyse_parallel(
 
 
 def analyse_files(
-    root: Path,
+    ctx: AnalysisContext,
     rels: list[str],
-    schemas: SchemaSet,
-    cfg: ProjectConfig,
     jobs: int | None = None,
     cache: bool = False,
     tick: Callable[[int], None] | None = None,
+    start_method: str | None = None,
 ) -> tuple[dict[str, FileFacts], int]:
     """The facts of these files from disk: from the cache where the content is unchanged,
     else analysed, in worker processes when there is enough work. Returns the facts by
     path and how many came from the cache. `tick(n)` is called as files are done."""
     jobs = jobs or os.cpu_count() or 1
     tick = tick or (lambda _n: None)
-    store = FactsCache.open(root, context_fingerprint(schemas, cfg.modules)) if cache else None
+    store = FactsCache.open(ctx.root, context_fingerprint(ctx)) if cache else None
     facts_by_rel: dict[str, FileFacts] = {}
     todo: list[tuple[str, bytes]] = []
     digests: dict[str, bytes] = {}
     for rel in rels:
         try:
-            data = _read(root, rel)
+            data = read_bytes(ctx.root, rel)
         except OSError as exc:
-            facts_by_rel[rel] = _unreadable(rel, _kind(rel), exc)
+            facts_by_rel[rel] = unreadable(rel, exc)
             continue
         if store is not None:
             digest = digests[rel] = content_digest(data)
@@ -210,11 +165,11 @@ def analyse_files(
         tick(len(facts_by_rel))
     work_bytes = sum(len(d) for _r, d in todo)
     if jobs > 1 and len(todo) >= PARALLEL_MIN_FILES and work_bytes >= PARALLEL_MIN_BYTES:
-        fresh = _analyse_parallel(todo, jobs, schemas, cfg, tick)
+        fresh = _analyse_parallel(todo, jobs, ctx, tick, start_method)
     else:
         fresh = {}
         for rel, data in todo:
-            facts = facts_from_bytes(rel, data, schemas, cfg.modules)
+            facts = facts_from_bytes(ctx, rel, data)
             fresh[rel] = (facts, dumps(facts) if store is not None else b"")
             tick(1)
     for rel, (facts, blob) in fresh.items():
@@ -232,15 +187,16 @@ def check_directory(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cache: bool = False,
+    start_method: str | None = None,
 ) -> CheckResult:
     """Check one Config Directory. Raises ProjectError / InvalidSchema when it cannot run.
 
     `cache=True` reuses and updates the on-disk facts cache (cache.py); the command line
     turns it on, library callers (tests, the server) get a fresh analysis by default.
+    `start_method` ("fork", "spawn") chooses how worker processes start.
     """
-    cfg = ProjectConfig.load(root, extra_schemas)
-    schemas = cfg.load_schemas()
-    rels = discover(cfg, schemas)
+    ctx = load_context(root, extra_schemas)
+    rels = discover(ctx)
     jobs = jobs or os.cpu_count() or 1
     total = len(rels)
     done = [0]
@@ -251,24 +207,12 @@ def check_directory(
             progress(done[0], total)
 
     with no_gc():
-        facts_by_rel, cached = analyse_files(root, rels, schemas, cfg, jobs, cache, tick)
-        index = ProjectIndex(root)
-        add = getattr(index, "_add", None)  # batch: nothing to re-publish, skip the bookkeeping
-        for rel in rels:
-            facts = facts_by_rel[rel]
-            if add is not None and rel not in index.files:
-                add(facts)
-            else:
-                index.update(facts)
-        if add is not None and hasattr(index, "generation"):
-            index.generation += 1  # what checks cached from the index must be rebuilt
-        diagnostics: list[Diagnostic] = []
+        facts_by_rel, cached = analyse_files(ctx, rels, jobs, cache, tick, start_method)
+        index = ProjectIndex(root, ctx.cross_checks)
+        for rel in rels:  # a batch: nothing to re-publish, so no update bookkeeping
+            index.add(facts_by_rel[rel])
+        index.generation += 1  # what checks cached from the index must be rebuilt
+        diagnostics: list[Diagnostic] = ctx.settings_diagnostics()
         for rel in rels:
             diagnostics.extend(index.diagnostics(rel))
-    return CheckResult(root, total, diagnostics, index, cached)
-
-
-def _schema_folders(cfg: ProjectConfig) -> list[Path]:
-    from bundle_ls.dialects.module_schemas.schemas import builtin_schema_dir
-
-    return [builtin_schema_dir(), *cfg.schema_folders]
+    return CheckResult(root, total, ctx.policy.apply(diagnostics), index, ctx, cached)

@@ -212,32 +212,48 @@ def table_to_nodes(
     ("array", item kind). `header_names` lets a caller normalise header text.
     """
     names = header_names or [c.text for c in table.header]
-    rows: list[Node] = []
-    last = table.header[-1].range if table.header else (0, 0, 0, 0)
-    for line, cells in table.rows:
-        items: list[tuple[Node, Node]] = []
-        for idx, cell in enumerate(cells):
-            if idx >= len(names) or not cell.text:
-                continue
-            name = names[idx]
-            if not name:
-                continue
-            key = Node(SCALAR, table.header[idx].range, name)
-            kind = kinds.get(name, "string")
-            if isinstance(kind, tuple):
-                parts = [
-                    Node(SCALAR, r, typed_value(t, kind[1]), None, None, cell.quoted)
-                    for t, r in split_list(cell, sep, line_index)
-                ]
-                value = Node(SEQUENCE, cell.range, None, parts)
-            else:
-                value = Node(
-                    SCALAR, cell.range, typed_value(cell.text, kind), None, None, cell.quoted
-                )
-            items.append((key, value))
-        first = cells[0].range if cells else (line, 0, line, 0)
-        end = cells[-1].range if cells else first
-        rows.append(Node(MAPPING, (first[0], first[1], end[2], end[3]), None, items))
-        last = end
+    rows = [
+        row_to_node(table.header, names, kinds, sep, line_index, line, cells)
+        for line, cells in table.rows
+    ]
+    return sequence_of_rows(table, rows)
+
+
+def sequence_of_rows(table: CsvTable, rows: list[Node]) -> Node:
+    """The sequence node of a table's row nodes (from the header to the last row)."""
     start = table.header[0].range if table.header else (0, 0, 0, 0)
+    last = rows[-1].range if rows else (table.header[-1].range if table.header else start)
     return Node(SEQUENCE, (start[0], start[1], last[2], last[3]), None, rows)
+
+
+def row_to_node(
+    header: list[Cell],
+    names: list[str],
+    kinds: dict[str, object],
+    sep: str,
+    line_index: LineIndex,
+    line: int,
+    cells: list[Cell],
+) -> Node:
+    """One row as a mapping keyed by header cells (see `table_to_nodes`)."""
+    items: list[tuple[Node, Node]] = []
+    for idx, cell in enumerate(cells):
+        if idx >= len(names) or not cell.text:
+            continue
+        name = names[idx]
+        if not name:
+            continue
+        key = Node(SCALAR, header[idx].range, name)
+        kind = kinds.get(name, "string")
+        if isinstance(kind, tuple):
+            parts = [
+                Node(SCALAR, r, typed_value(t, kind[1]), None, None, cell.quoted)
+                for t, r in split_list(cell, sep, line_index)
+            ]
+            value = Node(SEQUENCE, cell.range, None, parts)
+        else:
+            value = Node(SCALAR, cell.range, typed_value(cell.text, kind), None, None, cell.quoted)
+        items.append((key, value))
+    first = cells[0].range if cells else (line, 0, line, 0)
+    end = cells[-1].range if cells else first
+    return Node(MAPPING, (first[0], first[1], end[2], end[3]), None, items)

@@ -29,6 +29,19 @@ class LineIndex:
         self.lines = split_lines(text)
         self._ascii: list[bool] | None = None if not text.isascii() else []
 
+    @classmethod
+    def over(cls, lines: list[str]) -> LineIndex:
+        """A LineIndex over existing lines, without joining and re-splitting the text (the
+        per-line ASCII check gives the same results as the whole-text fast path)."""
+        li = cls.__new__(cls)
+        li.lines = lines
+        li._ascii = None
+        return li
+
+    def range_on(self, line: int, c0: int, c1: int) -> tuple[int, int, int, int]:
+        """The UTF-16 range of code-point columns [c0, c1) on one line."""
+        return (line, self.to_utf16(line, c0), line, self.to_utf16(line, c1))
+
     def line(self, n: int) -> str:
         return self.lines[n] if 0 <= n < len(self.lines) else ""
 

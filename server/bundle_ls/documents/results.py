@@ -41,6 +41,12 @@ class Completion:
     sort_text: str | None = None
 
 
+class Completions(list):
+    """Completion items; `incomplete` when more would match than were sent."""
+
+    incomplete = False
+
+
 @dataclass(slots=True)
 class Location:
     path: str

@@ -15,7 +15,8 @@ from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
-from bundle_ls.documents.model import MAPPING, SCALAR, SEQUENCE, Node
+from bundle_ls.documents.codes import LIMIT, YAML_SYNTAX, YAML_TAG, Code
+from bundle_ls.documents.model import MAPPING, SCALAR, SEQUENCE, Diagnostic, Node
 from bundle_ls.documents.positions import LineIndex, split_lines
 
 try:  # the event classes live in ruamel.yaml.events; the C parser builds these
@@ -85,8 +86,7 @@ class SyntaxProblem:
     line: int  # code-point position, converted by the caller
     column: int
     message: str
-    code: str = "yaml-syntax"  # or "limit" when a size limit cut in, "yaml-tag" for a tag
-    severity: str = "error"
+    code: Code = YAML_SYNTAX  # LIMIT when a size limit cut in, YAML_TAG for a tag
 
 
 @dataclass(slots=True)
@@ -95,6 +95,15 @@ class YamlParse:
     problems: list[SyntaxProblem] = field(default_factory=list)
     # Line of the first syntax error: content at or after it may be incomplete.
     broken_from: int | None = None
+
+    def diagnostics(self, path: str, lines: LineIndex) -> list[Diagnostic]:
+        """The parse's problems as findings (`yaml-syntax`, `yaml-tag`, `limit`), the same
+        for every YAML file whichever dialect reads it."""
+        out = []
+        for p in self.problems:
+            col = lines.to_utf16(p.line, p.column)
+            out.append(p.code(path, (p.line, col, p.line, col), p.message))
+        return out
 
 
 def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
@@ -179,7 +188,7 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
                             ev.start_mark.line,
                             ev.start_mark.column,
                             f"nesting deeper than {MAX_DEPTH} levels is not checked",
-                            "limit",
+                            LIMIT,
                         )
                     )
                     broken_from = ev.start_mark.line
@@ -217,7 +226,7 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
                                 ev.start_mark.column,
                                 f"aliases expand this document past {MAX_EXPANDED:,} values; "
                                 "this alias and any later over the limit are left empty",
-                                "limit",
+                                LIMIT,
                             )
                         )
                     over_limit = True
@@ -304,6 +313,5 @@ def _tag_problem(ev) -> SyntaxProblem:
         ev.start_mark.line,
         ev.start_mark.column,
         f"the tag {tag} has no meaning in OpenMRS configuration; the value is read as plain data",
-        "yaml-tag",
-        "warning",
+        YAML_TAG,
     )

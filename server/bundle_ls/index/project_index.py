@@ -11,24 +11,28 @@ from __future__ import annotations
 import os
 from bisect import bisect_left
 from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bundle_ls.dialects.initializer import cross as initializer_check
-from bundle_ls.dialects.module_schemas import files as files_check
-from bundle_ls.dialects.module_schemas import keys as keys_check
-from bundle_ls.dialects.module_schemas import references as references_check
-from bundle_ls.dialects.module_schemas.analysis import Entry, FileFacts, KeyDef
+from bundle_ls.documents.facts import Entry, FileFacts, KeyDef
 from bundle_ls.documents.model import Diagnostic
-from bundle_ls.documents.suggest import KeyHints
+from bundle_ls.index.hints import KeyHints
+
+if TYPE_CHECKING:
+    from bundle_ls.dialects.base import CrossCheck
 
 # How many key-set changes per namespace the index remembers (for KeyHints).
 KEY_LOG_LIMIT = 256
 
 
 class ProjectIndex:
-    def __init__(self, root: Path) -> None:
+    """`checks(dialect)`: the cross-file checks of the dialect that analysed a file."""
+
+    def __init__(self, root: Path, checks: Callable[[str], Sequence[CrossCheck]]) -> None:
         self.root = root
+        self.checks = checks
         self.real_root = os.path.realpath(root)
         self.files: dict[str, FileFacts] = {}
         # namespace → key → [(path, definition)]
@@ -55,7 +59,7 @@ class ProjectIndex:
         affected = {facts.path}
         self.generation += 1
         if old is None:
-            self._add(facts)
+            self.add(facts)
             self._log_keys((), facts.keys)
             affected |= self._affected_by(facts)
         else:
@@ -65,7 +69,7 @@ class ProjectIndex:
             entries = _changed(old.entries, facts.entries, lambda e: (e.namespace, e.path))
             affected |= self._holders(keys, entries)
             self._remove(old)
-            self._add(facts)
+            self.add(facts)
             for ns in self._log_keys(old.keys, facts.keys):
                 affected |= self.referrers.get(ns, set())
             affected |= self._holders(keys, entries)
@@ -129,7 +133,8 @@ class ProjectIndex:
         self._forget_cross(affected | {path})
         return affected
 
-    def _add(self, facts: FileFacts) -> None:
+    def add(self, facts: FileFacts) -> None:
+        """Add a new file's facts without working out what they affect (a batch build)."""
         path = facts.path
         self.files[path] = facts
         defs = self.defs
@@ -247,8 +252,9 @@ class ProjectIndex:
                     d = replace(d, range=(line + delta, d.range[1], d.range[2] + delta, d.range[3]))
                 kept.append(d)
         part = _Part(path, new_keys, new_refs)
-        kept.extend(keys_check.check(self, part))
-        kept.extend(references_check.check(self, part))
+        for check in self.checks(self.files[path].dialect):
+            if check.kept:
+                kept.extend(check.run(self, part))
         self._cross[path] = kept
         return True
 
@@ -264,16 +270,14 @@ class ProjectIndex:
         facts = self.files.get(path)
         if facts is None:
             return []
+        checks = self.checks(facts.dialect)
         cached = self._cross.get(path)
         if cached is None:
-            cached = self._cross[path] = [
-                *keys_check.check(self, facts),
-                *references_check.check(self, facts),
-            ]
+            cached = self._cross[path] = [d for c in checks if c.kept for d in c.run(self, facts)]
         out = list(cached)
-        # Not kept: these depend on files on disk and on Initializer's own resolution.
-        out.extend(files_check.check(self, facts))
-        out.extend(initializer_check.check(self, facts))
+        for c in checks:  # not kept: they read more than key definitions (disk, all files)
+            if not c.kept:
+                out.extend(c.run(self, facts))
         return out
 
     def diagnostics(self, path: str) -> list[Diagnostic]:

@@ -27,7 +27,6 @@ from pygls.protocol.json_rpc import JsonRPCNotification
 from pygls.uris import from_fs_path, to_fs_path
 
 from bundle_ls import __version__
-from bundle_ls.dialects.module_schemas.schemas import SCHEMA_SUFFIXES, InvalidSchema
 from bundle_ls.documents.results import FeatureError
 from bundle_ls.editor.features import code_actions as f_actions
 from bundle_ls.editor.features import completion as f_completion
@@ -36,6 +35,7 @@ from bundle_ls.editor.features import hover as f_hover
 from bundle_ls.editor.features import references as f_references
 from bundle_ls.editor.features import rename as f_rename
 from bundle_ls.editor.features import symbols as f_symbols
+from bundle_ls.editor.view import ProjectView
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.lsp import convert
 from bundle_ls.lsp.settings import SECTION, Settings, merge
@@ -142,15 +142,15 @@ class BundleServer(LanguageServer):
             return None
         folders = self.schema_folders()
         try:
-            return Workspace(self.root, folders)
-        except (InvalidSchema, ProjectError) as exc:
+            return Workspace.load(self.root, folders)
+        except ProjectError as exc:
             self.show(lsp.MessageType.Error, f"bundle-ls: {exc}")
         except Exception as exc:  # noqa: BLE001 - the server must stay up
             log.exception("cannot load the workspace")
             self.show(lsp.MessageType.Error, f"bundle-ls: cannot load the workspace: {exc}")
         if folders:  # retry without the folders the settings added
             try:
-                return Workspace(self.root, [])
+                return Workspace.load(self.root, [])
             except Exception:  # noqa: BLE001
                 log.exception("cannot load the workspace without extra schemas")
         return None
@@ -430,9 +430,9 @@ class BundleServer(LanguageServer):
         snap = ws.snapshot(rel)
         if snap is None:
             return
-        seq, text, kind = snap
+        seq, text = snap
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.thread_pool, ws.analyze_text, rel, text, kind)
+        future = loop.run_in_executor(self.thread_pool, ws.analyze_text, rel, text)
 
         def done(fut: asyncio.Future) -> None:
             try:
@@ -587,8 +587,7 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
             rel = ws.rel(path) if path else None
             if rel is None:
                 continue
-            name = rel.rsplit("/", 1)[-1]
-            if rel == SETTINGS_FILE or name.endswith(SCHEMA_SUFFIXES):
+            if ws.reindex_on(rel):
                 rebuild = True
                 continue
             if ws.is_config_file(rel):
@@ -601,8 +600,8 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
         if rebuild:
             await ls.start_indexing()
             return
-        if other_files:  # an x-file target may have appeared or gone
-            affected |= {p for p, f in ws.index.files.items() if f.file_refs}
+        if other_files:  # a file another one names may have appeared or gone
+            affected |= ws.files_with_paths()
         ls.publish_affected(affected)
 
     # ---- requests ------------------------------------------------------------------------
@@ -617,7 +616,7 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
         if rel is None:
             return lsp.CompletionList(is_incomplete=False, items=[])
         pos = params.position
-        items = f_completion.complete(ls.ws, rel, pos.line, pos.character)
+        items = f_completion.complete(ProjectView(ls.ws), rel, pos.line, pos.character)
         return lsp.CompletionList(
             is_incomplete=items.incomplete, items=[convert.completion(i) for i in items]
         )
@@ -630,7 +629,7 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
             return None
         ls.flush_pending(rel)
         pos = params.position
-        h = f_hover.hover(ls.ws, rel, pos.line, pos.character)
+        h = f_hover.hover(ProjectView(ls.ws), rel, pos.line, pos.character)
         if h is None:
             return None
         return lsp.Hover(
@@ -646,7 +645,7 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
             return []
         ls.flush_pending(rel)
         pos = params.position
-        locs = f_definition.definition(ls.ws, rel, pos.line, pos.character)
+        locs = f_definition.definition(ProjectView(ls.ws), rel, pos.line, pos.character)
         return [convert.location(loc, ls.uri_of) for loc in locs]
 
     @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
@@ -658,7 +657,7 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
         ls.flush_pending(rel)
         pos = params.position
         include = bool(params.context and params.context.include_declaration)
-        locs = f_references.references(ls.ws, rel, pos.line, pos.character, include)
+        locs = f_references.references(ProjectView(ls.ws), rel, pos.line, pos.character, include)
         return [convert.location(loc, ls.uri_of) for loc in locs]
 
     @server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
@@ -668,7 +667,9 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
         if rel is None:
             return None
         ls.flush_pending(rel)
-        found = f_rename.prepare_rename(ls.ws, rel, params.position.line, params.position.character)
+        found = f_rename.prepare_rename(
+            ProjectView(ls.ws), rel, params.position.line, params.position.character
+        )
         if found is None:
             return None
         rng, name = found
@@ -685,7 +686,9 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
             ls.flush_pending(other)
         pos = params.position
         try:
-            edits = f_rename.rename(ls.ws, rel, pos.line, pos.character, params.new_name)
+            edits = f_rename.rename(
+                ProjectView(ls.ws), rel, pos.line, pos.character, params.new_name
+            )
         except FeatureError as exc:
             raise JsonRpcInvalidParams(str(exc)) from None
         if not edits:
@@ -699,14 +702,16 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
         if rel is None:
             return []
         ls.flush_pending(rel)
-        return [convert.document_symbol(s) for s in f_symbols.document_symbols(ls.ws, rel)]
+        return [
+            convert.document_symbol(s) for s in f_symbols.document_symbols(ProjectView(ls.ws), rel)
+        ]
 
     @server.feature(lsp.WORKSPACE_SYMBOL)
     @_safe(list)
     def workspace_symbol(ls: BundleServer, params: lsp.WorkspaceSymbolParams):
         if ls.ws is None:
             return []
-        syms = f_symbols.workspace_symbols(ls.ws, params.query)
+        syms = f_symbols.workspace_symbols(ProjectView(ls.ws), params.query)
         return [convert.workspace_symbol(s, ls.uri_of) for s in syms]
 
     @server.feature(
@@ -721,7 +726,7 @@ def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
         ls.flush_pending(rel)
         r = params.range
         rng = (r.start.line, r.start.character, r.end.line, r.end.character)
-        actions = f_actions.code_actions(ls.ws, rel, rng)
+        actions = f_actions.code_actions(ProjectView(ls.ws), rel, rng)
         out = []
         for a in actions:
             diag = convert.diagnostic(a.diagnostic, ls.uri_of) if a.diagnostic else None

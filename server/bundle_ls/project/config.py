@@ -1,139 +1,148 @@
-"""A Config Directory: its `bundle-ls.yaml` settings and the config files in it."""
+"""A Config Directory's settings: its `bundle-ls.yaml` and the command line's.
+
+`bundle-ls.yaml` at the root (optional):
+
+    schemas: [module-schemas/]     # extra module-schema folders, relative to it
+    modules: [referencemetadata]   # the installed modules (absent: every known module)
+    exclude: ["drafts/**"]         # globs of files not to check
+    severity:                      # any code: error, warning, information, hint or off
+      unknown-header: off
+
+(`initializer:` is the older spelling of `severity:`.) A file that cannot be read as a
+mapping, or a known setting of the wrong type, stops the check with its place; an unknown
+setting or code is a `settings` finding in bundle-ls.yaml ("did you mean"), and the rest
+applies.
+"""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ruamel.yaml import YAML
-
-from bundle_ls.dialects.initializer import layout as initializer_layout
-from bundle_ls.dialects.module_schemas.schemas import (
-    SCHEMA_SUFFIXES,
-    SchemaSet,
-    builtin_schema_dir,
-    glob_match,
+from bundle_ls.dialects import code_registry
+from bundle_ls.documents.codes import SETTINGS
+from bundle_ls.documents.model import (
+    MAPPING,
+    SCALAR,
+    SEQUENCE,
+    SEVERITIES,
+    Diagnostic,
+    Node,
+    key_text,
+    to_python,
 )
+from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.suggest import did_you_mean
+from bundle_ls.documents.yaml_doc import parse_yaml
 
 SETTINGS_FILE = "bundle-ls.yaml"
-SKIPPED_FOLDERS = frozenset(("node_modules",))
+SEVERITY_CHOICES = (*SEVERITIES, "off")
+KNOWN_KEYS = ("schemas", "modules", "exclude", "severity", "initializer")
 
 
 class ProjectError(Exception):
-    """The directory's settings cannot be used; the message names the file."""
+    """The directory's settings cannot be used; the message names the file and place."""
 
 
 @dataclass(slots=True)
 class ProjectConfig:
+    """What a check of one directory is configured with (plain data: it is handed to
+    worker processes, which configure their dialects from it)."""
+
     root: Path
     schema_folders: list[Path] = field(default_factory=list)
     modules: frozenset[str] | None = None  # None: every known module is installed
     exclude: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)  # code → severity or "off"
+    sections: dict[str, Any] = field(default_factory=dict)  # bundle-ls.yaml, plain
+    problems: list[Diagnostic] = field(default_factory=list)  # `settings` findings
 
     @classmethod
     def load(cls, root: Path, extra_schemas: list[Path] | None = None) -> ProjectConfig:
         cfg = cls(root)
-        initializer_layout.configure_root(root)  # is the directory itself configuration/?
         path = root / SETTINGS_FILE
         if path.is_file():
-            try:
-                data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-            except Exception as exc:
-                raise ProjectError(f"{path}: not readable: {str(exc).splitlines()[0]}") from None
-            data = data or {}
-            if not isinstance(data, dict):
-                raise ProjectError(f"{path}: must be a mapping (schemas:, modules:, exclude:)")
-            schemas = data.get("schemas") or []
-            if isinstance(schemas, str):
-                schemas = [schemas]
-            if not isinstance(schemas, list):
-                raise ProjectError(f"{path}: schemas: must be a list of folders")
-            cfg.schema_folders = [(root / str(s)).resolve() for s in schemas]
-            why = initializer_layout.configure_settings(data.get("initializer"))
-            if why:
-                raise ProjectError(f"{path}: initializer: {why}")
-            modules = data.get("modules")
-            if modules is not None:
-                if not isinstance(modules, list):
-                    raise ProjectError(f"{path}: modules: must be a list of module ids")
-                cfg.modules = frozenset(str(m) for m in modules)
-            exclude = data.get("exclude") or []
-            if not isinstance(exclude, list):
-                raise ProjectError(f"{path}: exclude: must be a list of globs")
-            cfg.exclude = [str(e) for e in exclude]
+            _read_settings(cfg, path)
         cfg.schema_folders = [*(p.resolve() for p in extra_schemas or []), *cfg.schema_folders]
         return cfg
 
-    def load_schemas(self) -> SchemaSet:
-        return SchemaSet.load([builtin_schema_dir(), *self.schema_folders])
 
-
-def is_config_candidate(rel: str) -> bool:
-    """A file the config rules apply to; a module schema kept in the directory is not one."""
-    low = rel.lower()
-    return (
-        low.endswith((".yaml", ".yml", ".csv"))
-        and rel != SETTINGS_FILE
-        and not low.endswith(SCHEMA_SUFFIXES)
-    )
-
-
-def schema_folders_inside(cfg: ProjectConfig) -> list[str]:
-    """The `schemas:` folders that lie in the Config Directory, as `/`-ended relative paths:
-    what they hold is module schemas (and their notes), not configuration."""
-    root = cfg.root.resolve()
-    inside = []
-    for folder in cfg.schema_folders:
-        try:
-            rel = folder.resolve().relative_to(root).as_posix()
-        except ValueError:
-            continue
-        inside.append("" if rel == "." else rel + "/")
-    return [f for f in inside if f]
-
-
-def discover(cfg: ProjectConfig, schemas: SchemaSet) -> list[str]:
-    """Config files under the root, as sorted `/` paths relative to it.
-
-    Hidden folders and node_modules are skipped; so are files matching `exclude:` and CSV
-    files that no namespace's `x-files` claims. Symlinked folders are not followed (a loop
-    or a link out of the directory cannot be walked into).
-    """
-    found: list[str] = []
-    root = cfg.root
-    schema_dirs = tuple(schema_folders_inside(cfg))
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS
+def _read_settings(cfg: ProjectConfig, path: Path) -> None:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProjectError(f"{path}: cannot be read: {exc}") from None
+    lines = LineIndex(text)
+    parsed = parse_yaml(text, lines)
+    errors = [p for p in parsed.problems if p.code.severity == "error"]
+    if errors:
+        p = errors[0]
+        raise ProjectError(f"{path}:{p.line + 1}:{p.column + 1}: {p.message}")
+    root = parsed.root
+    if root is None or (root.kind == SCALAR and root.value is None):
+        return
+    if root.kind != MAPPING:
+        raise ProjectError(
+            f"{_at(path, root)}: must be a mapping (schemas:, modules:, exclude:, severity:)"
         )
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        for name in filenames:
-            if name.startswith("."):
-                continue
-            rel = prefix + name
-            if schema_dirs and rel.startswith(schema_dirs):
-                continue
-            if any(glob_match(g, rel) for g in cfg.exclude):
-                continue
-            initializer = initializer_layout.wants(rel)  # None: not an Initializer file
-            if initializer is not None:
-                if initializer:
-                    found.append(rel)
-                continue
-            if not is_config_candidate(rel):
-                continue
-            if rel.lower().endswith(".csv") and schemas.namespace_for_csv(rel) is None:
-                continue
-            found.append(rel)
-    # One file stands for each folder Initializer does not know (unknown-domain).
-    found.extend(
-        r
-        for r in initializer_layout.carriers(root, found)
-        if not any(glob_match(g, r) for g in cfg.exclude)
+    cfg.sections = to_python(root, [100_000])
+    for k, v in root.items:
+        name = key_text(k)
+        if name == "schemas":
+            cfg.schema_folders = [(cfg.root / s).resolve() for s in _strings(path, v, "folders")]
+        elif name == "modules":
+            cfg.modules = frozenset(_strings(path, v, "module ids", allow_one=False))
+        elif name == "exclude":
+            cfg.exclude = _strings(path, v, "globs")
+        elif name in ("severity", "initializer"):
+            _severities(cfg, path, v)
+        else:
+            cfg.problems.append(_unknown(SETTINGS_FILE, k, name, KNOWN_KEYS, "setting"))
+
+
+def _strings(path: Path, node: Node, what: str, allow_one: bool = True) -> list[str]:
+    if node.kind == SCALAR and node.value is None:
+        return []
+    if allow_one and node.kind == SCALAR:
+        return [str(node.value)]
+    if node.kind != SEQUENCE or any(c.kind != SCALAR for c in node.items):
+        raise ProjectError(f"{_at(path, node)}: must be a list of {what}")
+    return [key_text(c) for c in node.items]
+
+
+def _severities(cfg: ProjectConfig, path: Path, node: Node) -> None:
+    if node.kind == SCALAR and node.value is None:
+        return
+    if node.kind != MAPPING:
+        raise ProjectError(f"{_at(path, node)}: must map diagnostic codes to a severity or off")
+    codes = code_registry()
+    for k, v in node.items:
+        code = key_text(k)
+        value = key_text(v) if v.kind == SCALAR else None
+        if code not in codes:
+            cfg.problems.append(_unknown(SETTINGS_FILE, k, code, codes.ids(), "diagnostic code"))
+        elif value not in SEVERITY_CHOICES:
+            cfg.problems.append(
+                SETTINGS(
+                    SETTINGS_FILE,
+                    v.range,
+                    f"the severity of '{code}' must be one of {', '.join(SEVERITY_CHOICES)}; "
+                    "the setting is ignored",
+                )
+            )
+        else:
+            cfg.severity[code] = value
+
+
+def _unknown(rel: str, key: Node, name: str, choices, what: str) -> Diagnostic:
+    hint = did_you_mean(name, list(choices))
+    msg = f"no {what} '{name}'"
+    msg += f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(choices)})"
+    return SETTINGS(
+        rel, key.range, msg + "; the setting is ignored", data={"replace": hint} if hint else None
     )
-    # Checking configuration/ itself: constants.yml & co. beside it still apply.
-    found.extend(initializer_layout.context_files(root))
-    found = sorted(set(found))
-    return found
+
+
+def _at(path: Path, node: Node) -> str:
+    return f"{path}:{node.range[0] + 1}:{node.range[1] + 1}"

@@ -10,6 +10,8 @@ import sarif_om as om
 
 from bundle_ls import __version__
 from bundle_ls.batch.reporters.base import Report
+from bundle_ls.dialects import code_registry
+from bundle_ls.documents.codes import Code
 from bundle_ls.documents.model import Diagnostic, Range
 
 SARIF_SCHEMA = (
@@ -17,21 +19,15 @@ SARIF_SCHEMA = (
 )
 _LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
 
-RULES = {
-    "yaml-syntax": "The file is not well-formed YAML.",
-    "csv-syntax": "Malformed CSV: an unclosed quote, a repeated column or a row longer than the header.",
-    "encoding": "The file is not UTF-8.",
-    "yaml-tag": "A YAML tag with no meaning in configuration; the value is read as plain data.",
-    "schema": "A value does not match its module schema.",
-    "unknown-namespace": "A top-level key that no known module declares.",
-    "module-not-installed": "Configuration for a module that is not installed; it will be ignored.",
-    "duplicate-key": "The same key defined again with identical content.",
-    "conflict": "The same key or mapping entry defined again with different content.",
-    "unresolved-reference": "A reference to a key that no file defines.",
-    "missing-file": "A file path that does not exist or leaves the Config Directory.",
-    "unreadable": "The file cannot be read.",
-    "limit": "The file or item exceeds a size, nesting or expansion limit and is not checked.",
-}
+
+def _rule(code: Code) -> om.ReportingDescriptor:
+    return om.ReportingDescriptor(
+        id=code.id,
+        short_description=om.MultiformatMessageString(text=code.summary),
+        full_description=om.MultiformatMessageString(text=code.explanation or code.summary),
+        default_configuration=om.ReportingConfiguration(level=_LEVEL[code.severity]),
+        help=om.MultiformatMessageString(text=f"Example: {code.example}"),
+    )
 
 
 def _region(r: Range) -> om.Region:
@@ -82,14 +78,10 @@ def to_plain(obj: Any) -> Any:
 
 
 def write(report: Report, out: TextIO) -> None:
-    codes = sorted({*RULES, *(d.code for d in report.diagnostics)})
+    registry = code_registry()
+    codes = registry.ids()
     rule_index = {c: i for i, c in enumerate(codes)}
-    rules = [
-        om.ReportingDescriptor(
-            id=c, short_description=om.MultiformatMessageString(text=RULES.get(c, c))
-        )
-        for c in codes
-    ]
+    rules = [_rule(registry[c]) for c in codes]
     log = om.SarifLog(
         version="2.1.0",
         schema_uri=SARIF_SCHEMA,

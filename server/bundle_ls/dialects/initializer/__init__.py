@@ -1,6 +1,103 @@
-"""OpenMRS Initializer configuration: domain folders of CSV (and XML/JSON) under
-`configuration/`, checked the way Initializer's code reads them. See docs/initializer.md.
+"""Initializer's dialect: the domain folders of CSV, JSON and XML that the OpenMRS
+Initializer module reads (`configuration/<domain>/…`), checked the way its code reads them.
 
-Functions for the language server live in `bundle_ls.initializer.features` and
-`bundle_ls.initializer.placeholders`.
+See docs/initializer.md. Entities are indexed under `iniz:<domain>` by each identifier
+(uuid, name …); their names compare as Initializer's database compares them.
 """
+
+from __future__ import annotations
+
+import hashlib
+from functools import partial
+from pathlib import Path
+
+from bundle_ls.dialects.base import (
+    DISK,
+    FILES,
+    KEYS,
+    CrossCheck,
+    Dialect,
+    DialectSettings,
+    EditorView,
+)
+from bundle_ls.dialects.initializer import cross, editor, features
+from bundle_ls.dialects.initializer.codes import CODES, DIALECT
+from bundle_ls.dialects.initializer.files import analyze_file
+from bundle_ls.dialects.initializer.layout import Layout, is_initializer_folder, repository_of
+from bundle_ls.dialects.initializer.spec import PREFIX, spec_path
+from bundle_ls.documents.facts import Document, FileFacts
+from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.results import Completion, HoverResult, Location
+
+__all__ = ["InitializerDialect"]
+
+
+class InitializerDialect(Dialect):
+    name = DIALECT
+    codes = CODES
+
+    def __init__(self, layout: Layout, installed: frozenset[str] | None) -> None:
+        self.layout = layout
+        self.installed = installed
+        self.cross_checks = (
+            CrossCheck("initializer", partial(cross.check, layout), frozenset((KEYS, FILES, DISK))),
+        )
+
+    @classmethod
+    def configure(cls, settings: DialectSettings) -> InitializerDialect:
+        return cls(Layout(is_initializer_folder(settings.root)), settings.installed)
+
+    def fingerprint(self) -> str:
+        try:
+            spec = hashlib.blake2b(spec_path().read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            spec = "-"
+        installed = None if self.installed is None else sorted(self.installed)
+        return f"{self.name} top={self.layout.top_level} spec={spec} installed={installed}"
+
+    # ---- files ---------------------------------------------------------------------------
+
+    def claims(self, rel: str) -> bool | None:
+        return self.layout.wants(rel)
+
+    def extra_files(self, root: Path, found: list[str]) -> list[str]:
+        return [*self.layout.carriers(root, found), *self.layout.context_files(root)]
+
+    @classmethod
+    def project_root(cls, path: Path) -> Path | None:
+        return repository_of(path)
+
+    def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
+        return analyze_file(self.layout, path, text, lines, self.installed)
+
+    # ---- names and editor ----------------------------------------------------------------
+
+    def owns_namespace(self, namespace: str) -> bool:
+        return namespace.startswith(PREFIX)
+
+    def fold_key(self, key: str) -> str:
+        return cross.fold(key)
+
+    def namespace_label(self, namespace: str) -> str:
+        if namespace.startswith(PREFIX):
+            return f"Initializer {namespace[len(PREFIX) :]}"
+        return namespace
+
+    def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
+        constants = editor.complete_placeholder(view, rel, line, ch)
+        if constants is not None:
+            return constants
+        domain = features.domain_of(self.layout, rel)
+        return editor.complete_csv(view, domain, rel, line, ch) if domain is not None else None
+
+    def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
+        found = editor.hover_placeholder(view, rel, line, ch)
+        domain = features.domain_of(self.layout, rel)
+        if found is None and domain is not None:
+            found = editor.hover_header(view, domain, rel, line, ch)
+        if found is None:
+            found = editor.hover_entity(view, self.namespace_label, rel, line, ch)
+        return found
+
+    def definition(self, view: EditorView, rel: str, line: int, ch: int) -> list[Location] | None:
+        return editor.definition(view, rel, line, ch)

@@ -21,7 +21,12 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bundle_ls.dialects.initializer.layout import OTHER_CONSUMERS, locate, severity
+from bundle_ls.dialects.initializer.codes import (
+    DUPLICATE_UUID,
+    UNKNOWN_DOMAIN,
+    UNRESOLVED_PLACEHOLDER,
+)
+from bundle_ls.dialects.initializer.layout import OTHER_CONSUMERS, Layout
 from bundle_ls.dialects.initializer.ocl import OclConcepts, concepts_under
 from bundle_ls.dialects.initializer.spec import (
     CONSTANT_NS,
@@ -30,11 +35,18 @@ from bundle_ls.dialects.initializer.spec import (
     domains,
     known_values,
 )
+from bundle_ls.documents.codes import (
+    DUPLICATE_KEY,
+    MISSING_FILE,
+    MODULE_NOT_INSTALLED,
+    UNRESOLVED_REFERENCE,
+)
 from bundle_ls.documents.model import Diagnostic, Related
+from bundle_ls.documents.paths import resolve_in_root
 from bundle_ls.documents.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from bundle_ls.dialects.module_schemas.analysis import FileFacts
+    from bundle_ls.documents.facts import FileFacts
     from bundle_ls.index.project_index import ProjectIndex
 
 _UUIDISH = re.compile(r"^[0-9a-fA-F-]{32,36}$|^\d+A+$")
@@ -55,11 +67,9 @@ class _State:
 
 
 def _state(index: ProjectIndex) -> _State:
-    gen = getattr(index, "generation", None)
-    st = getattr(index, "_iniz_state", None)
-    if st is None or gen is None or st.generation != gen:
-        st = _State(gen if gen is not None else -1)
-        index._iniz_state = st
+    st = index.derived.get("initializer")
+    if st is None or st.generation != index.generation:
+        st = index.derived["initializer"] = _State(index.generation)
     return st
 
 
@@ -178,8 +188,8 @@ def resolves(index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool =
     return False
 
 
-def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
-    loc = locate(facts.path)
+def check(layout: Layout, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
+    loc = layout.locate(facts.path)
     if loc is None and not any(
         r.namespaces and r.namespaces[0].startswith(PREFIX) for r in facts.refs
     ):
@@ -187,7 +197,7 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     st = _state(index)
     out: list[Diagnostic] = []
     iniz_root = loc.root if loc is not None else ""
-    parent_configs = list(index.defs.get("iniz:dependency", {}).keys())
+    parents = list(index.defs.get("iniz:dependency", {}).keys())
     constants_known = bool(index.defs.get(CONSTANT_NS))
     for ref in facts.refs:
         ns = ref.namespaces[0]
@@ -196,61 +206,64 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         if ns == CONSTANT_NS:
             if ref.key in index.defs.get(CONSTANT_NS, ()):
                 continue
-            if constants_known or parent_configs:
+            if constants_known or parents:
                 # without constants.* nor dependencies.yml the project does not use the
                 # packager, and `${…}` means something else (Bahmni's SQL parameters)
-                out.append(_placeholder(facts.path, ref, index, parent_configs))
+                out.append(_placeholder(facts.path, ref, index, parents))
             continue
-        if "${" in ref.key:
-            continue
-        if any(resolves(index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
-            continue
-        at = (facts.path, ref.range)
-        if any(_created_elsewhere(index, st, n, ref.key, at) for n in ref.namespaces):
-            continue
-        if _UUIDISH.match(ref.key.strip()):
-            continue  # a uuid defined elsewhere
-        if ":" in ref.key and "iniz:concepts" in ref.namespaces:
-            continue  # a concept mapping SOURCE:CODE (privilege names hold colons too)
-        cands = st.choices.get(ref.namespaces)
-        if cands is None:
-            cands = {}
-            for n in ref.namespaces:
-                for c in (*_local_names(index, st, n), *_pretty_known(n[len(PREFIX) :])):
-                    cands[c] = fold(c)
-            st.choices[ref.namespaces] = cands
-        hit = near_miss(ref.key, cands)
-        if hit is None:
-            continue
-        # only now read the OCL zips (slow): a name they define is not a typo
-        if any(resolves(index, st, n, ref.key, iniz_root) for n in ref.namespaces):
-            continue
-        where = " or ".join(n[len(PREFIX) :] for n in ref.namespaces)
-        related = None
-        for n in ref.namespaces:
-            defs = index.defs.get(n, {}).get(hit)
-            if defs:
-                p, kd = defs[0]
-                related = [Related(p, kd.range, f"'{hit}' is defined here")]
-                break
-        out.append(
-            Diagnostic(
-                facts.path,
-                ref.range,
-                "error",
-                "unresolved-reference",
-                f"no {where} '{ref.key}' here or in OpenMRS core; did you mean '{hit}'?",
-                related,
-                {"replace": [hit]},
-            )
-        )
+        finding = _reference(index, st, facts.path, ref, iniz_root)
+        if finding is not None:
+            out.append(finding)
     out.extend(_duplicate_uuids(index, facts))
     out.extend(_repeated_global_properties(index, facts))
     if loc is not None:
-        out.extend(_files(index, facts, parent_configs))
-    if loc is not None:
-        out.extend(_module_and_domain(index, st, facts, loc))
+        out.extend(_files(index, facts, parents))
+        out.extend(_module_and_domain(layout, index, st, facts, loc))
     return out
+
+
+def _reference(index, st: _State, path: str, ref, iniz_root: str) -> Diagnostic | None:
+    """A reference to another domain that resolves nowhere and is a near miss of a known
+    name (a typo); None for anything else (most names are defined outside the folder)."""
+    if "${" in ref.key:
+        return None
+    if any(resolves(index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
+        return None
+    at = (path, ref.range)
+    if any(_created_elsewhere(index, st, n, ref.key, at) for n in ref.namespaces):
+        return None
+    if _UUIDISH.match(ref.key.strip()):
+        return None  # a uuid defined elsewhere
+    if ":" in ref.key and "iniz:concepts" in ref.namespaces:
+        return None  # a concept mapping SOURCE:CODE (privilege names hold colons too)
+    cands = st.choices.get(ref.namespaces)
+    if cands is None:
+        cands = {}
+        for n in ref.namespaces:
+            for c in (*_local_names(index, st, n), *_pretty_known(n[len(PREFIX) :])):
+                cands[c] = fold(c)
+        st.choices[ref.namespaces] = cands
+    hit = near_miss(ref.key, cands)
+    if hit is None:
+        return None
+    # only now read the OCL zips (slow): a name they define is not a typo
+    if any(resolves(index, st, n, ref.key, iniz_root) for n in ref.namespaces):
+        return None
+    where = " or ".join(n[len(PREFIX) :] for n in ref.namespaces)
+    related = None
+    for n in ref.namespaces:
+        defs = index.defs.get(n, {}).get(hit)
+        if defs:
+            p, kd = defs[0]
+            related = [Related(p, kd.range, f"'{hit}' is defined here")]
+            break
+    return UNRESOLVED_REFERENCE(
+        path,
+        ref.range,
+        f"no {where} '{ref.key}' here or in OpenMRS core; did you mean '{hit}'?",
+        related=related,
+        data={"replace": [hit]},
+    )
 
 
 def domain_hint(name: str) -> list[str]:
@@ -279,28 +292,23 @@ def _placeholder(path, ref, index, parents) -> Diagnostic:
     hint = did_you_mean(ref.key, list(index.defs.get(CONSTANT_NS, {}).keys()))
     data = {"replace": hint} if hint else None
     if parents:
-        return Diagnostic(
+        return UNRESOLVED_PLACEHOLDER(
             path,
             ref.range,
-            "hint",
-            "unresolved-placeholder",
             f"'${{{ref.key}}}' is not in this repository's constants; it may come from "
             f"{', '.join(parents)} (dependencies.yml)"
             + (f"; did you mean '{hint[0]}'?" if hint else ""),
-            None,
-            data,
+            severity="hint",
+            data=data,
         )
     msg = f"no constant '{ref.key}' in constants.yml / constants.properties; the packager leaves '${{{ref.key}}}' as it is"
     if hint:
         msg += f"; did you mean '{hint[0]}'?"
-    return Diagnostic(path, ref.range, "warning", "unresolved-placeholder", msg, None, data)
+    return UNRESOLVED_PLACEHOLDER(path, ref.range, msg, data=data)
 
 
 def _duplicate_uuids(index, facts) -> list[Diagnostic]:
     out = []
-    sev = severity("duplicate-uuid", "warning")
-    if sev == "off":
-        return out
     for kd in facts.keys:
         if not kd.namespace.startswith(PREFIX) or not isinstance(kd.value, dict):
             continue
@@ -320,27 +328,24 @@ def _duplicate_uuids(index, facts) -> list[Diagnostic]:
         if renamed is not None:
             p, d = renamed
             out.append(
-                Diagnostic(
+                DUPLICATE_UUID(
                     facts.path,
                     kd.range,
-                    "error",
-                    "duplicate-uuid",
                     f"{domain} uuid '{kd.key}' is also defined at {p}:{d.range[0] + 1} as "
                     f"'{d.value.get('name')}', not '{kd.value.get('name')}'; Initializer cannot "
                     f"rename a {domain[:-1]}, so the row loaded second fails",
-                    [Related(p, d.range, "also defined here")],
+                    severity="error",
+                    related=[Related(p, d.range, "also defined here")],
                 )
             )
             continue
         out.append(
-            Diagnostic(
+            DUPLICATE_UUID(
                 facts.path,
                 kd.range,
-                sev,
-                "duplicate-uuid",
                 f"{domain} uuid '{kd.key}' is also defined at {where}; Initializer loads both and "
                 "the last one loaded wins",
-                [Related(p, d.range, "also defined here") for p, d in others[:10]],
+                related=[Related(p, d.range, "also defined here") for p, d in others[:10]],
             )
         )
     return out
@@ -359,7 +364,7 @@ def _renamed(domain: str, kd, others):
     return None
 
 
-def _module_and_domain(index, st: _State, facts, loc) -> list[Diagnostic]:
+def _module_and_domain(layout: Layout, index, st: _State, facts, loc) -> list[Diagnostic]:
     out = []
     if loc.known:
         domain = domains()[loc.domain]
@@ -368,11 +373,9 @@ def _module_and_domain(index, st: _State, facts, loc) -> list[Diagnostic]:
             rng = facts.namespaces.get(domain.namespace, (0, 0, 0, 0))
             src = sorted({p for defs in modules.values() for p, _ in defs})
             out.append(
-                Diagnostic(
+                MODULE_NOT_INSTALLED(
                     facts.path,
                     rng,
-                    "information",
-                    "module-not-installed",
                     f"Initializer reads '{loc.domain}' only when the '{domain.module}' module is "
                     f"installed, and {', '.join(src)} does not list omod.{domain.module}; this "
                     "folder will be skipped",
@@ -384,7 +387,7 @@ def _module_and_domain(index, st: _State, facts, loc) -> list[Diagnostic]:
     if st.unknown_first is None:
         first: dict[str, str] = {}
         for p in index.files:
-            lp = locate(p)
+            lp = layout.locate(p)
             if lp is not None and not lp.known:
                 dp = lp.domain_path
                 if dp not in first or p < first[dp]:
@@ -395,24 +398,20 @@ def _module_and_domain(index, st: _State, facts, loc) -> list[Diagnostic]:
     hint = domain_hint(loc.domain)
     if hint:
         out.append(
-            Diagnostic(
+            UNKNOWN_DOMAIN(
                 facts.path,
                 (0, 0, 0, 0),
-                "warning",
-                "unknown-domain",
                 f"Initializer has no domain '{loc.domain}', so it never reads {loc.domain_path}/; "
                 f"did you mean '{hint[0]}'?",
-                None,
-                {"rename-folder": hint},
+                severity="warning",
+                data={"rename-folder": hint},
             )
         )
     else:
         out.append(
-            Diagnostic(
+            UNKNOWN_DOMAIN(
                 facts.path,
                 (0, 0, 0, 0),
-                "information",
-                "unknown-domain",
                 f"Initializer has no domain '{loc.domain}' and does not read {loc.domain_path}/ "
                 "(another module may)",
             )
@@ -424,26 +423,23 @@ def _files(index, facts, parents) -> list[Diagnostic]:
     """Paths named by report descriptors (relative to the descriptor's folder). With a parent
     config declared, a missing file may come from it (files are layered by name), so
     that is only a hint."""
-    from bundle_ls.dialects.module_schemas.files import resolve
-
     out = []
     for fr in facts.file_refs:
-        _real, why = resolve(index, fr.target)
+        _real, why = resolve_in_root(index.real_root, fr.target)
         if not why:
             continue
         if parents:
             out.append(
-                Diagnostic(
+                MISSING_FILE(
                     facts.path,
                     fr.range,
-                    "hint",
-                    "missing-file",
                     f"{why}; it may come from {', '.join(parents)} (dependencies.yml), whose files "
                     "are layered under this one's",
+                    severity="hint",
                 )
             )
         else:
-            out.append(Diagnostic(facts.path, fr.range, "error", "missing-file", why))
+            out.append(MISSING_FILE(facts.path, fr.range, why))
     return out
 
 
@@ -466,14 +462,12 @@ def _repeated_global_properties(index, facts) -> list[Diagnostic]:
         where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in others[:3])
         what = "to another value" if differ else "to the same value"
         out.append(
-            Diagnostic(
+            DUPLICATE_KEY(
                 facts.path,
                 kd.range,
-                "warning",
-                "duplicate-key",
                 f"global property '{kd.key}' is also set {what} at {where}; the file Initializer "
                 "loads last wins",
-                [Related(p, d.range, "also set here") for p, d in others[:10]],
+                related=[Related(p, d.range, "also set here") for p, d in others[:10]],
             )
         )
     return out

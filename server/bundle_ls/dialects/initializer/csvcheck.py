@@ -10,12 +10,21 @@ from __future__ import annotations
 
 import re
 
+from bundle_ls.dialects.initializer.codes import DUPLICATE_HEADER, EXTRA_CELLS, UNKNOWN_HEADER
 from bundle_ls.dialects.initializer.layout import Location
 from bundle_ls.dialects.initializer.placeholders import PLACEHOLDER, find_placeholders
 from bundle_ls.dialects.initializer.spec import CONSTANT_NS, Column, Domain, pretty
-from bundle_ls.dialects.module_schemas.analysis import Document, FileFacts, KeyDef, Reference
-from bundle_ls.documents.csv_doc import Cell, parse_csv, split_list, table_to_nodes
-from bundle_ls.documents.model import Diagnostic, Range, Related
+from bundle_ls.documents.codes import CSV_SYNTAX, SCHEMA
+from bundle_ls.documents.csv_doc import (
+    Cell,
+    parse_csv,
+    row_to_node,
+    sequence_of_rows,
+    split_list,
+    table_to_nodes,
+)
+from bundle_ls.documents.facts import Document, FileFacts, KeyDef, Reference, RowAnalyzer
+from bundle_ls.documents.model import Diagnostic, Node, Range, Related
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.suggest import did_you_mean
 
@@ -35,10 +44,6 @@ def valid_uuid(text: str) -> bool:
     return len(text) == 36 or text in LEGACY_UUIDS
 
 
-def _diag(path, rng, severity, code, message, related=None, data=None) -> Diagnostic:
-    return Diagnostic(path, rng, severity, code, message, related, data)
-
-
 def analyze_domain_csv(
     path: str, text: str, lines: LineIndex, domain: Domain, loc: Location
 ) -> tuple[Document, FileFacts]:
@@ -46,15 +51,24 @@ def analyze_domain_csv(
     table = parse_csv(text, lines, ",")
     diags = facts.diagnostics
     for rng, msg in table.problems:
-        diags.append(_diag(path, rng, "error", "csv-syntax", msg))
+        diags.append(CSV_SYNTAX(path, rng, msg))
     doc = Document(path, "csv", text, lines, None, table, None)
     if not table.header:
         return doc, facts
-    ns = domain.namespace
-    facts.namespaces[ns] = table.header[0].range
+    facts.namespaces[domain.namespace] = table.header[0].range
     names = [c.text.strip().lower() for c in table.header]
+    columns = _check_header(path, table, names, domain, facts, lines)
+    rows = DomainRows(path, domain, table.header, names, columns, lines, list(diags))
+    doc.root = sequence_of_rows(table, rows.analyze_rows(table, facts))
+    doc.rows = rows
+    return doc, facts
 
-    # ---- the header ------------------------------------------------------------------
+
+def _check_header(
+    path: str, table, names: list[str], domain: Domain, facts: FileFacts, lines: LineIndex
+) -> list[tuple[Column | None, str | None]]:
+    """The header's findings and references; the column each header cell selects."""
+    diags = facts.diagnostics
     columns: list[tuple[Column | None, str | None]] = []
     seen: dict[str, Cell] = {}
     known = domain.known_headers()
@@ -72,15 +86,13 @@ def analyze_domain_csv(
                 else f"{names.count('')} columns, from column {names.index('') + 1}, have an empty header"
             )
             diags.append(
-                _diag(
+                DUPLICATE_HEADER(
                     path,
                     cell.range,
-                    "error",
-                    "duplicate-header",
                     f"{what}; Initializer compares headers trimmed and in lower case and its "
                     "header index rejects a repeated name, so every column look-up fails and "
                     "the rows of this file do not load",
-                    [Related(path, first.range, "first column of that name")],
+                    related=[Related(path, first.range, "first column of that name")],
                 )
             )
         else:
@@ -89,13 +101,11 @@ def analyze_domain_csv(
             if cell.text.startswith(lhs):
                 if lhs in metadata:
                     diags.append(
-                        _diag(
+                        DUPLICATE_HEADER(
                             path,
                             cell.range,
-                            "error",
-                            "duplicate-header",
                             f"a second '{lhs}' header; Initializer reads one and rejects the file",
-                            [Related(path, metadata[lhs].range, f"first '{lhs}' header")],
+                            related=[Related(path, metadata[lhs].range, f"first '{lhs}' header")],
                         )
                     )
                 metadata.setdefault(lhs, cell)
@@ -120,34 +130,51 @@ def analyze_domain_csv(
         for req in domain.required:
             if req not in present:
                 diags.append(
-                    _diag(
+                    SCHEMA(
                         path,
                         table.header[0].range,
-                        "error",
-                        "schema",
                         f"the header has no '{pretty(req)}' column, which Initializer's "
                         f"{domain.name} loader requires; every row fails",
-                        None,
-                        {"add": [pretty(req)]},
+                        data={"add": [pretty(req)]},
                     )
                 )
         for rx in domain.required_patterns:
             if not any(rx.match(n) for n in names):
                 diags.append(
-                    _diag(
+                    SCHEMA(
                         path,
                         table.header[0].range,
-                        "error",
-                        "schema",
                         f"the header has no '{pretty(rx.pattern.lstrip('^'))}<locale>' column; "
                         f"a {domain.name} row needs at least one",
                     )
                 )
+    return columns
 
-    # ---- the rows --------------------------------------------------------------------
-    width = len(names)
-    id_cols = _id_columns(domain, names)
-    for line, cells in table.rows:
+
+class DomainRows(RowAnalyzer):
+    """Checks the rows of one domain CSV one by one."""
+
+    def __init__(self, path, domain: Domain, header, names, columns, lines, diags) -> None:
+        super().__init__(diags)
+        self.path = path
+        self.domain = domain
+        self.header = header
+        self.names = names
+        self.columns = columns
+        self.lines = lines
+        self.id_cols = _id_columns(domain, names)
+        self.kinds = {
+            name: ("array", "string")
+            for name, (col, _r) in zip(names, columns, strict=False)
+            if col is not None and col.list_sep
+        }
+
+    def nodes(self, table, lines: LineIndex) -> Node:
+        return table_to_nodes(table, self.kinds, ";", lines, self.names)
+
+    def analyze_row(self, line: int, cells: list[Cell]) -> tuple[FileFacts, Node]:
+        path, lines, width = self.path, self.lines, len(self.names)
+        facts = FileFacts(path, "csv")
         for idx, cell in enumerate(cells):
             if not cell.text:
                 continue
@@ -158,28 +185,21 @@ def analyze_domain_csv(
                 for m in PLACEHOLDER.finditer(cell.text):
                     facts.refs.append(Reference((CONSTANT_NS,), m.group(1), cell.range))
             if idx >= width:
-                diags.append(
-                    _diag(
+                facts.diagnostics.append(
+                    EXTRA_CELLS(
                         path,
                         cell.range,
-                        "warning",
-                        "extra-cells",
                         f"this cell is beyond the header's {width} columns; Initializer ignores it",
                     )
                 )
                 break
-            col, _ref = columns[idx]
+            col, _ref = self.columns[idx]
             if col is None or col.meta:
                 continue
-            _check_cell(path, cell, col, names[idx], facts, lines)
-        _row_ids(path, domain, line, cells, id_cols, facts)
-
-    kinds = {}
-    for name, (col, _r) in zip(names, columns, strict=False):
-        if col is not None and col.list_sep:
-            kinds[name] = ("array", "string")
-    doc.root = table_to_nodes(table, kinds, ";", lines, names)
-    return doc, facts
+            _check_cell(path, cell, col, self.names[idx], facts, lines)
+        _row_ids(path, self.domain, line, cells, self.id_cols, facts)
+        node = row_to_node(self.header, self.names, self.kinds, ";", lines, line, cells)
+        return facts, node
 
 
 def _ns(domain: str) -> str:
@@ -215,21 +235,17 @@ def _unknown_header(path, cell: Cell, name: str, domain: Domain, known: list[str
         base = name.split(":", 1)[0]
         hint = [h for h in known if h.lower() == base]
     if hint:
-        return _diag(
+        return UNKNOWN_HEADER(
             path,
             cell.range,
-            "error",
-            "unknown-header",
             f"Initializer's {domain.name} loader has no column '{cell.text}' and silently ignores "
             f"it; did you mean '{hint[0]}'?",
-            None,
-            {"replace": hint},
+            severity="error",
+            data={"replace": hint},
         )
-    return _diag(
+    return UNKNOWN_HEADER(
         path,
         cell.range,
-        "information",
-        "unknown-header",
         f"Initializer's {domain.name} loader has no column '{cell.text}'; its values are never read",
     )
 
@@ -241,11 +257,9 @@ def _check_order(path, cell: Cell, diags) -> None:
     value = text.split(":", 1)[1].strip()
     if not _JAVA_INT.match(value):
         diags.append(
-            _diag(
+            SCHEMA(
                 path,
                 cell.range,
-                "error",
-                "schema",
                 f"'_order:{value}' is not a whole number; Initializer cannot order this file",
             )
         )
@@ -259,11 +273,9 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
     if col.is_uuid:
         if not valid_uuid(text):
             diags.append(
-                _diag(
+                SCHEMA(
                     path,
                     cell.range,
-                    "error",
-                    "schema",
                     f"'{text}' is {len(text)} characters long; Initializer takes a uuid of 36 "
                     "characters (or a legacy 5089AAAA…/5090AAAA… CIEL id) and rejects this row",
                 )
@@ -273,15 +285,7 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
         ok = _JAVA_INT.match(text) if col.type == "integer" else _JAVA_DOUBLE.match(text)
         if not ok:
             want = "a whole number" if col.type == "integer" else "a number"
-            diags.append(
-                _diag(
-                    path,
-                    cell.range,
-                    "error",
-                    "schema",
-                    f"'{pretty(name)}' must be {want}, got '{text}'",
-                )
-            )
+            diags.append(SCHEMA(path, cell.range, f"'{pretty(name)}' must be {want}, got '{text}'"))
         return
     if col.enum is not None:
         options = col.enum
@@ -291,26 +295,12 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
             msg = f"'{text}' is not one of {', '.join(options)}"
             if hint:
                 msg += f"; did you mean '{hint[0]}'?"
-            diags.append(
-                _diag(
-                    path,
-                    cell.range,
-                    "error",
-                    "schema",
-                    msg,
-                    None,
-                    {"replace": hint} if hint else None,
-                )
-            )
+            diags.append(SCHEMA(path, cell.range, msg, data={"replace": hint} if hint else None))
         return
     if col.pattern is not None and not col.pattern.match(text):
         diags.append(
-            _diag(
-                path,
-                cell.range,
-                "error",
-                "schema",
-                f"'{text}' does not match the expected form {col.pattern.pattern}",
+            SCHEMA(
+                path, cell.range, f"'{text}' does not match the expected form {col.pattern.pattern}"
             )
         )
         return

@@ -1,13 +1,9 @@
 """Core functions the language server calls for Initializer files (no LSP types here).
 
-- `domain_of(path)`                     the Domain of a file, or None
-- `header_candidates(path, present, index)`   CSV header names to offer, required first
-- `header_info(path, header)`                 what a header means (hover)
-- `value_candidates(index, path, header)`     values to offer in a column's cells
-- `reference_at(index, path, line, character)`  the Reference under a position
-- `definitions(index, ref_or_value, namespaces)`  where a referenced entity is defined
-- `references_to(index, namespace, identifiers)`  every reference to one entity
-- `entity_identifiers(index, path, line)`   the identifiers (uuid, names) of a row's entity
+- `domain_of(layout, path)`             the Domain of a file, or None
+- `header_candidates(domain, present, index)`   CSV header names to offer, required first
+- `header_info(domain, header)`                 what a header means (hover)
+- `value_candidates(index, domain, header)`     values to offer in a column's cells
 
 Placeholders: see `placeholders.placeholder_at`, `typing_placeholder`,
 `complete_placeholders`, `hover_placeholder`, `definition_of_placeholder`, `constants_in`.
@@ -21,13 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bundle_ls.dialects.initializer.cross import fold
-from bundle_ls.dialects.initializer.layout import locate
+from bundle_ls.dialects.initializer.layout import Layout
 from bundle_ls.dialects.initializer.spec import PREFIX, Domain, domains, known_display, pretty
 
 if TYPE_CHECKING:
-    from bundle_ls.dialects.module_schemas.analysis import Reference
-    from bundle_ls.documents.model import Range
     from bundle_ls.index.project_index import ProjectIndex
 
 
@@ -39,8 +32,9 @@ class Candidate:
     required: bool = False
 
 
-def domain_of(path: str) -> Domain | None:
-    loc = locate(path)
+def domain_of(layout: Layout, path: str) -> Domain | None:
+    """The CSV domain of a file, or None when it is not a domain CSV."""
+    loc = layout.locate(path)
     if loc is None or not loc.known:
         return None
     d = domains()[loc.domain]
@@ -48,14 +42,11 @@ def domain_of(path: str) -> Domain | None:
 
 
 def header_candidates(
-    path: str, present: list[str], index: ProjectIndex | None = None
+    d: Domain, present: list[str], index: ProjectIndex | None = None
 ) -> list[Candidate]:
     """Header names for a domain CSV that the header does not have yet (required first).
     Header patterns are offered with a placeholder (`Display:en`, `Tag|<tag>`), and, given
     the index, once per local entity they can name (`Tag|Login Location`)."""
-    d = domain_of(path)
-    if d is None:
-        return []
     have = {h.strip().lower() for h in present}
     out: list[Candidate] = []
     for name, col in d.columns.items():
@@ -106,12 +97,9 @@ def _names(index: ProjectIndex, ns: str) -> list[str]:
     return sorted(out)
 
 
-def header_info(path: str, header: str) -> Candidate | None:
+def header_info(d: Domain, header: str) -> Candidate | None:
     """What a header cell means, for hover: the column's name, type or target, whether the
     loader requires it, its description; None for a header Initializer ignores."""
-    d = domain_of(path)
-    if d is None:
-        return None
     name = header.strip().lower()
     col, ref = d.column_for(name)
     if col is None:
@@ -129,12 +117,9 @@ def header_info(path: str, header: str) -> Candidate | None:
     return Candidate(header.strip(), detail, col.description, name in d.required)
 
 
-def value_candidates(index: ProjectIndex, path: str, header: str) -> list[Candidate]:
+def value_candidates(index: ProjectIndex, d: Domain, header: str) -> list[Candidate]:
     """Values for a cell under `header`: local names of the referenced domain, core values,
     enum values, or booleans."""
-    d = domain_of(path)
-    if d is None:
-        return []
     col, _ref = d.column_for(header.strip().lower())
     if col is None:
         return []
@@ -148,72 +133,4 @@ def value_candidates(index: ProjectIndex, path: str, header: str) -> list[Candid
             out.append(Candidate(key, f"{target} (defined here)"))
         for key in known_display(target):
             out.append(Candidate(key, f"{target} (OpenMRS core)"))
-    return out
-
-
-def reference_at(index: ProjectIndex, path: str, line: int, character: int) -> Reference | None:
-    """The Initializer reference (or placeholder) whose range holds the position."""
-    facts = index.files.get(path)
-    if facts is None:
-        return None
-    for ref in facts.refs:
-        if not ref.namespaces or not ref.namespaces[0].startswith(PREFIX):
-            continue
-        sl, sc, el, ec = ref.range
-        if (sl, sc) <= (line, character) <= (el, ec):
-            return ref
-    return None
-
-
-def definitions(
-    index: ProjectIndex, value: str, namespaces: tuple[str, ...]
-) -> list[tuple[str, Range]]:
-    """(path, range) of every local definition of `value` in the namespaces, compared as
-    Initializer's database does (no case, no accents)."""
-    want = fold(value)
-    out = []
-    for ns in namespaces:
-        bucket = index.defs.get(ns, {})
-        exact = bucket.get(value)
-        if exact:
-            out.extend((p, kd.range) for p, kd in exact)
-            continue
-        for key, defs in bucket.items():
-            if fold(key) == want:
-                out.extend((p, kd.range) for p, kd in defs)
-    return out
-
-
-def entity_identifiers(index: ProjectIndex, path: str, line: int) -> tuple[str, list[str]] | None:
-    """(namespace, identifiers) of the entity defined by the row at `line` of a domain CSV."""
-    facts = index.files.get(path)
-    if facts is None:
-        return None
-    ns = None
-    ids = []
-    for kd in facts.keys:
-        if (
-            isinstance(kd.value, dict)
-            and kd.value.get("line") == line
-            and kd.value.get("id") != "created"
-            and kd.namespace.startswith(PREFIX)
-        ):
-            ns = kd.namespace
-            ids.append(kd.key)
-    return (ns, ids) if ns else None
-
-
-def references_to(
-    index: ProjectIndex, namespace: str, identifiers: list[str]
-) -> list[tuple[str, Range]]:
-    """(path, range) of every reference, in any file, to the entity known by `identifiers`."""
-    want = {fold(i) for i in identifiers}
-    out = []
-    for path in sorted(index.referrers.get(namespace, ())):
-        facts = index.files.get(path)
-        if facts is None:
-            continue
-        for ref in facts.refs:
-            if namespace in ref.namespaces and fold(ref.key) in want:
-                out.append((path, ref.range))
     return out

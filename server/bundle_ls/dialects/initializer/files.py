@@ -13,7 +13,7 @@ import posixpath
 from bundle_ls.dialects.initializer.csvcheck import analyze_domain_csv
 from bundle_ls.dialects.initializer.globalproperties import analyze_global_properties
 from bundle_ls.dialects.initializer.jsonforms import analyze_ampath_json
-from bundle_ls.dialects.initializer.layout import JSON_CHECKED, locate, special_file
+from bundle_ls.dialects.initializer.layout import JSON_CHECKED, Layout, special_file
 from bundle_ls.dialects.initializer.placeholders import (
     PLACEHOLDER,
     constants_from_properties,
@@ -21,7 +21,8 @@ from bundle_ls.dialects.initializer.placeholders import (
     find_placeholders,
 )
 from bundle_ls.dialects.initializer.spec import CONSTANT_NS, MODULE_NS, domains
-from bundle_ls.dialects.module_schemas.analysis import (
+from bundle_ls.documents.codes import MODULE_NOT_INSTALLED
+from bundle_ls.documents.facts import (
     Document,
     FileFacts,
     FileRef,
@@ -34,14 +35,14 @@ from bundle_ls.documents.yaml_doc import parse_yaml
 
 
 def analyze_file(
-    path: str, text: str, lines: LineIndex, installed: frozenset[str] | None
-) -> tuple[Document, FileFacts] | None:
+    layout: Layout, path: str, text: str, lines: LineIndex, installed: frozenset[str] | None
+) -> tuple[Document, FileFacts]:
     special = special_file(path)
     if special is not None:
         return _special(path, text, lines, special)
-    loc = locate(path)
-    if loc is None:
-        return None
+    loc = layout.locate(path)
+    if loc is None:  # not claimed by this dialect: discovery never sends such a file
+        return Document(path, "other", text, lines, None), FileFacts(path, _kind(path))
     low = path.lower()
     if loc.known:
         domain = domains()[loc.domain]
@@ -74,11 +75,9 @@ def _kind(path: str) -> str:
 
 
 def _not_installed(path, rng, domain: str, module: str, where: str) -> Diagnostic:
-    return Diagnostic(
+    return MODULE_NOT_INSTALLED(
         path,
         rng,
-        "information",
-        "module-not-installed",
         f"Initializer reads '{domain}' only when the '{module}' module is installed, and {where} "
         "does not list it; this folder will be skipped",
     )
@@ -94,11 +93,7 @@ def _special(path, text, lines, special):
     if kind == "yaml":
         parsed = parse_yaml(text, lines)
         root = parsed.root
-        for p in parsed.problems:
-            col = lines.to_utf16(p.line, p.column)
-            facts.diagnostics.append(
-                Diagnostic(path, (p.line, col, p.line, col), "error", "yaml-syntax", p.message)
-            )
+        facts.diagnostics.extend(parsed.diagnostics(path, lines))
     doc = Document(path, kind, text, lines, root)
     if special == "constants":
         consts = (
@@ -133,11 +128,7 @@ def _special(path, text, lines, special):
 def _other_yaml(path, text, lines, loc):
     facts = FileFacts(path, "yaml")
     parsed = parse_yaml(text, lines)
-    for p in parsed.problems:
-        col = lines.to_utf16(p.line, p.column)
-        facts.diagnostics.append(
-            Diagnostic(path, (p.line, col, p.line, col), "error", "yaml-syntax", p.message)
-        )
+    facts.diagnostics.extend(parsed.diagnostics(path, lines))
     root = parsed.root
     doc = Document(path, "yaml", text, lines, root)
     if root is None:

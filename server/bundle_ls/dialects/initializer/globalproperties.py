@@ -17,8 +17,8 @@ from bundle_ls.dialects.initializer.placeholders import (
     offset_position,
 )
 from bundle_ls.dialects.initializer.spec import CONSTANT_NS
-from bundle_ls.dialects.module_schemas.analysis import Document, FileFacts, KeyDef, Reference
-from bundle_ls.documents.model import Diagnostic
+from bundle_ls.documents.codes import XML_SYNTAX
+from bundle_ls.documents.facts import Document, FileFacts, KeyDef, Reference
 from bundle_ls.documents.positions import LineIndex
 
 NS = "iniz:globalproperties"
@@ -43,11 +43,9 @@ def analyze_global_properties(path: str, text: str, lines: LineIndex):
         src = lines.line(line).encode("utf-8")[:col_bytes].decode("utf-8", "ignore")
         c16 = lines.to_utf16(line, len(src))
         facts.diagnostics.append(
-            Diagnostic(
+            XML_SYNTAX(
                 path,
                 (line, c16, line, c16),
-                "error",
-                "xml-syntax",
                 f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc}); Initializer "
                 "cannot load these global properties",
             )

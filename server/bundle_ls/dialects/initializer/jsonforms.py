@@ -12,8 +12,9 @@ import json
 import re
 
 from bundle_ls.dialects.initializer.placeholders import offset_position
-from bundle_ls.dialects.module_schemas.analysis import Document, FileFacts, KeyDef, Reference
-from bundle_ls.documents.model import Diagnostic, Range
+from bundle_ls.documents.codes import JSON_SYNTAX
+from bundle_ls.documents.facts import Document, FileFacts, KeyDef, Reference
+from bundle_ls.documents.model import Range
 from bundle_ls.documents.positions import LineIndex
 
 _KEYS = ("name", "uuid", "encounter", "encounterType", "form")
@@ -43,11 +44,9 @@ def analyze_ampath_json(path: str, text: str, lines: LineIndex, domain: str):
         line, c16 = offset_position(text, exc.pos, lines)
         end = min(c16 + 1, lines.to_utf16(line, len(lines.line(line))))
         facts.diagnostics.append(
-            Diagnostic(
+            JSON_SYNTAX(
                 path,
                 (line, c16, line, max(end, c16)),
-                "error",
-                "json-syntax",
                 f"not valid JSON: {exc.msg}; Initializer cannot load this {domain} file",
             )
         )

@@ -6,7 +6,7 @@ the appdata folder, O3 content packages, Ozone/MSF distros), at any depth; its s
 are domains. `configuration/` that holds `backend_configuration/` or
 `frontend_configuration/` is a content package, not an Initializer folder itself. When the
 checked directory *is* an Initializer folder (`bundle-ls --check path/to/configuration`),
-`configure_root()` records it so that top-level folders are taken as domains.
+`Layout(top_level=True)` takes its top-level folders as domains.
 """
 
 from __future__ import annotations
@@ -36,51 +36,20 @@ CONSTANT_FILES = ("constants.yml", "constants.yaml", "constants.properties")
 MODULE_FILES = ("content.properties", "distro.properties")
 DEPENDENCY_FILES = ("dependencies.yml", "dependencies.yaml")
 
-_top_level: bool = False
-# bundle-ls.yaml `initializer:` settings: severity of a finding code, or "off".
-_severity: dict[str, str] = {}
-SEVERITY_CHOICES = ("error", "warning", "information", "hint", "off")
 
-
-def configure_settings(section: object) -> str | None:
-    """Read the `initializer:` section of bundle-ls.yaml (`{code: severity}`, for example
-    `duplicate-uuid: error`); returns the reason it is unusable, or None."""
-    _severity.clear()
-    if section is None:
-        return None
-    if not isinstance(section, dict):
-        return "must be a mapping from a finding code to a severity"
-    for code, sev in section.items():
-        if sev not in SEVERITY_CHOICES:
-            return f"{code}: must be one of {', '.join(SEVERITY_CHOICES)}"
-        _severity[str(code)] = sev
-    return None
-
-
-def severity(code: str, default: str) -> str:
-    return _severity.get(code, default)
-
-
-def configure_root(root: Path) -> bool:
-    """Decide whether the checked directory itself is an Initializer folder; remember it.
-
-    Yes when its name is one of ROOT_NAMES (and it is not a content package holding
-    backend_configuration/), or when at least two of its sub-folders are domain names.
-    """
-    global _top_level
-    _severity.clear()
+def is_initializer_folder(root: Path) -> bool:
+    """Whether the checked directory itself is an Initializer folder: its name is one of
+    ROOT_NAMES (and it is not a content package holding backend_configuration/), or at
+    least two of its sub-folders are domain names."""
     try:
         subs = {p.name for p in root.iterdir() if p.is_dir()}
     except OSError:
         subs = set()
-    known = domains()
     if subs & CONTENT_PACKAGE_PARTS:
-        _top_level = False
-    elif root.name in ROOT_NAMES:
-        _top_level = True
-    else:
-        _top_level = len(subs & set(known)) >= 2 and not (root / "bundle-ls.yaml").is_file()
-    return _top_level
+        return False
+    if root.name in ROOT_NAMES:
+        return True
+    return len(subs & set(domains())) >= 2 and not (root / "bundle-ls.yaml").is_file()
 
 
 def repository_of(file: Path) -> Path | None:
@@ -93,25 +62,6 @@ def repository_of(file: Path) -> Path | None:
     return outer.parent if outer is not None else None
 
 
-def context_key() -> str:
-    """What Initializer facts depend on besides a file's path and bytes: whether the checked
-    directory is itself an Initializer folder, and the domain descriptions (for caches)."""
-    import hashlib
-
-    from bundle_ls.dialects.initializer.spec import spec_path
-
-    try:
-        spec = hashlib.blake2b(spec_path().read_bytes(), digest_size=16).hexdigest()
-    except OSError:
-        spec = "-"
-    return f"initializer top={_top_level} spec={spec}"
-
-
-def set_top_level(value: bool) -> None:
-    global _top_level
-    _top_level = value
-
-
 @dataclass(slots=True, frozen=True)
 class Location:
     root: str  # the Initializer folder, relative to the checked directory ("" = itself)
@@ -122,28 +72,6 @@ class Location:
     @property
     def domain_path(self) -> str:
         return f"{self.root}/{self.domain}" if self.root else self.domain
-
-
-def locate(path: str) -> Location | None:
-    """The Initializer folder and domain of a `/` path relative to the checked directory."""
-    parts = path.split("/")
-    if ".." in parts:
-        return None  # a project file above the checked Initializer folder (context_files)
-    dirs = parts[:-1]
-    best = 0 if _top_level else -1
-    for i, seg in enumerate(dirs):
-        if seg in ROOT_NAMES and i + 1 < len(dirs):
-            nxt = dirs[i + 1]
-            if nxt in ROOT_NAMES or nxt in CONTENT_PACKAGE_PARTS:
-                continue
-            best = i + 1
-    if best < 0 or best >= len(dirs):
-        return None
-    domain = dirs[best]
-    if _top_level and best == 0 and domain in CONTENT_PACKAGE_PARTS:
-        return None
-    root = "/".join(dirs[:best])
-    return Location(root, domain, domain in domains(), "/".join(parts[best + 1 :]))
 
 
 def special_file(path: str) -> str | None:
@@ -164,83 +92,6 @@ JSON_CHECKED = frozenset(("ampathforms", "ampathformstranslations"))
 _TEXT_CARRIERS = (".json", ".xml", ".yml", ".yaml", ".csv", ".properties", ".drl", ".sql", ".txt")
 
 
-def wants(rel: str) -> bool | None:
-    """Discovery: True to check the file as Initializer configuration, False to skip it, None
-    when the file is not Initializer's (the generic rules apply)."""
-    if special_file(rel):
-        return True
-    loc = locate(rel)
-    if loc is None:
-        return None
-    low = rel.lower()
-    if loc.known:
-        fmt = domains()[loc.domain].format
-        if fmt == "csv":
-            return low.endswith(".csv")
-        if loc.domain in JSON_CHECKED:
-            return low.endswith(".json")
-        if loc.domain == "globalproperties":
-            return low.endswith(".xml")
-        return False
-    # An unknown folder: YAML (report descriptors) is checked; one file per folder carries
-    # the unknown-domain finding (chosen by discovery, see carrier()).
-    return low.endswith((".yml", ".yaml"))
-
-
-def carriers(root: Path, rels: list[str]) -> list[str]:
-    """One text file per unknown domain folder that no other discovered file stands for."""
-    have: set[str] = set()
-    for rel in rels:
-        loc = locate(rel)
-        if loc is not None and not loc.known:
-            have.add(loc.domain_path)
-    out: list[str] = []
-    seen_folders: set[str] = set()
-    for base in _iniz_roots(root, rels):
-        folder = root / base if base else root
-        try:
-            entries = sorted(folder.iterdir())
-        except OSError:
-            continue
-        for sub in entries:
-            if not sub.is_dir() or sub.name.startswith(".") or sub.name in domains():
-                continue
-            if sub.name in ROOT_NAMES or sub.name in CONTENT_PACKAGE_PARTS:
-                continue
-            dp = f"{base}/{sub.name}" if base else sub.name
-            if dp in have or dp in seen_folders:
-                continue
-            seen_folders.add(dp)
-            pick = _first_text_file(sub)
-            if pick is not None:
-                out.append(f"{dp}/{pick}")
-    return out
-
-
-def context_files(root: Path) -> list[str]:
-    """When the checked directory is itself an Initializer folder: the constants,
-    dependency and module files of the project around it (`../constants.yml` beside
-    `configuration/`, `../../content.properties` above `configuration/backend_configuration/`),
-    as paths relative to it, so placeholders and modules resolve as in a build."""
-    if not _top_level:
-        return []
-    out: list[str] = []
-    folder = root.resolve()
-    up = ""
-    for _ in range(3):
-        parent = folder.parent
-        if parent == folder:
-            break
-        up += "../"
-        for name in (*CONSTANT_FILES, *MODULE_FILES, *DEPENDENCY_FILES):
-            if (parent / name).is_file():
-                out.append(up + name)
-        if parent.name not in ROOT_NAMES:
-            break
-        folder = parent
-    return out
-
-
 def _first_text_file(folder: Path) -> str | None:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -252,22 +103,125 @@ def _first_text_file(folder: Path) -> str | None:
     return None
 
 
-def _iniz_roots(root: Path, rels: list[str]) -> list[str]:
-    """The Initializer folders of the checked directory: those of discovered files, and any
-    folder named like one (hidden folders and node_modules aside)."""
-    roots: set[str] = set()
-    for rel in rels:
-        loc = locate(rel)
-        if loc is not None:
-            roots.add(loc.root)
-    if _top_level:
-        roots.add("")
-    for dirpath, dirnames, _files in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"]
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        if rel_dir == ".":
-            continue
-        if os.path.basename(dirpath) in ROOT_NAMES and not (set(dirnames) & CONTENT_PACKAGE_PARTS):
-            roots.add(rel_dir)
-            dirnames[:] = []  # its sub-folders are domains
-    return sorted(roots)
+class Layout:
+    """Where Initializer folders and domains are, for one checked directory."""
+
+    def __init__(self, top_level: bool = False) -> None:
+        self.top_level = top_level  # the checked directory is itself an Initializer folder
+
+    def locate(self, path: str) -> Location | None:
+        """The Initializer folder and domain of a `/` path relative to the checked directory."""
+        parts = path.split("/")
+        if ".." in parts:
+            return None  # a project file above the checked Initializer folder (context_files)
+        dirs = parts[:-1]
+        best = 0 if self.top_level else -1
+        for i, seg in enumerate(dirs):
+            if seg in ROOT_NAMES and i + 1 < len(dirs):
+                nxt = dirs[i + 1]
+                if nxt in ROOT_NAMES or nxt in CONTENT_PACKAGE_PARTS:
+                    continue
+                best = i + 1
+        if best < 0 or best >= len(dirs):
+            return None
+        domain = dirs[best]
+        if self.top_level and best == 0 and domain in CONTENT_PACKAGE_PARTS:
+            return None
+        root = "/".join(dirs[:best])
+        return Location(root, domain, domain in domains(), "/".join(parts[best + 1 :]))
+
+    def wants(self, rel: str) -> bool | None:
+        """Discovery: True to check the file as Initializer configuration, False to skip it, None
+        when the file is not Initializer's (the generic rules apply)."""
+        if special_file(rel):
+            return True
+        loc = self.locate(rel)
+        if loc is None:
+            return None
+        low = rel.lower()
+        if loc.known:
+            fmt = domains()[loc.domain].format
+            if fmt == "csv":
+                return low.endswith(".csv")
+            if loc.domain in JSON_CHECKED:
+                return low.endswith(".json")
+            if loc.domain == "globalproperties":
+                return low.endswith(".xml")
+            return False
+        # An unknown folder: YAML (report descriptors) is checked; one file per folder carries
+        # the unknown-domain finding (chosen by discovery, see carrier()).
+        return low.endswith((".yml", ".yaml"))
+
+    def carriers(self, root: Path, rels: list[str]) -> list[str]:
+        """One text file per unknown domain folder that no other discovered file stands for."""
+        have: set[str] = set()
+        for rel in rels:
+            loc = self.locate(rel)
+            if loc is not None and not loc.known:
+                have.add(loc.domain_path)
+        out: list[str] = []
+        seen_folders: set[str] = set()
+        for base in self._iniz_roots(root, rels):
+            folder = root / base if base else root
+            try:
+                entries = sorted(folder.iterdir())
+            except OSError:
+                continue
+            for sub in entries:
+                if not sub.is_dir() or sub.name.startswith(".") or sub.name in domains():
+                    continue
+                if sub.name in ROOT_NAMES or sub.name in CONTENT_PACKAGE_PARTS:
+                    continue
+                dp = f"{base}/{sub.name}" if base else sub.name
+                if dp in have or dp in seen_folders:
+                    continue
+                seen_folders.add(dp)
+                pick = _first_text_file(sub)
+                if pick is not None:
+                    out.append(f"{dp}/{pick}")
+        return out
+
+    def context_files(self, root: Path) -> list[str]:
+        """When the checked directory is itself an Initializer folder: the constants,
+        dependency and module files of the project around it (`../constants.yml` beside
+        `configuration/`, `../../content.properties` above `configuration/backend_configuration/`),
+        as paths relative to it, so placeholders and modules resolve as in a build."""
+        if not self.top_level:
+            return []
+        out: list[str] = []
+        folder = root.resolve()
+        up = ""
+        for _ in range(3):
+            parent = folder.parent
+            if parent == folder:
+                break
+            up += "../"
+            for name in (*CONSTANT_FILES, *MODULE_FILES, *DEPENDENCY_FILES):
+                if (parent / name).is_file():
+                    out.append(up + name)
+            if parent.name not in ROOT_NAMES:
+                break
+            folder = parent
+        return out
+
+    def _iniz_roots(self, root: Path, rels: list[str]) -> list[str]:
+        """The Initializer folders of the checked directory: those of discovered files, and any
+        folder named like one (hidden folders and node_modules aside)."""
+        roots: set[str] = set()
+        for rel in rels:
+            loc = self.locate(rel)
+            if loc is not None:
+                roots.add(loc.root)
+        if self.top_level:
+            roots.add("")
+        for dirpath, dirnames, _files in os.walk(root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"]
+            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            if rel_dir == ".":
+                continue
+            if os.path.basename(dirpath) in ROOT_NAMES and not (
+                set(dirnames) & CONTENT_PACKAGE_PARTS
+            ):
+                roots.add(rel_dir)
+                dirnames[:] = []  # its sub-folders are domains
+        return sorted(roots)

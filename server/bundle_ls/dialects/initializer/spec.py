@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from bundle_ls.dialects.module_schemas.schemas import builtin_schema_dir
+from bundle_ls.dialects.base import builtin_schema_dir
 
 PREFIX = "iniz:"  # namespace prefix of Initializer entities in the project index
 CONSTANT_NS = "iniz:constant"  # `${dotted.key}` placeholders and their constants

@@ -1,1 +1,118 @@
-"""dialects/module_schemas"""
+"""The contract's dialect: YAML and CSV config files checked against module schemas.
+
+Config files map namespaces to their configuration; the namespaces, their shapes and the
+`x-` vocabulary (keys, references, file paths, CSV files) come from module schemas (JSON
+Schema 2020-12): the built-in pack, `--schemas` folders and `schemas:` in bundle-ls.yaml.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from bundle_ls.dialects.base import (
+    ENTRIES,
+    KEYS,
+    CrossCheck,
+    Dialect,
+    DialectSettings,
+    EditorView,
+    builtin_schema_dir,
+)
+from bundle_ls.dialects.module_schemas import completion, files, hover, keys, references
+from bundle_ls.dialects.module_schemas.analysis import Items, analyze_csv, analyze_yaml
+from bundle_ls.dialects.module_schemas.codes import DIALECT, UNKNOWN_NAMESPACE
+from bundle_ls.dialects.module_schemas.schemas import SCHEMA_SUFFIXES, SchemaSet
+from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
+from bundle_ls.documents.model import Node
+from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.results import Completion, HoverResult
+
+__all__ = ["ModuleSchemaDialect", "SchemaSet"]
+
+
+class ModuleSchemaDialect(Dialect):
+    name = DIALECT
+    codes = (UNKNOWN_NAMESPACE,)
+    cross_checks = (
+        CrossCheck("keys", keys.check, frozenset((KEYS, ENTRIES))),
+        CrossCheck("references", references.check, frozenset((KEYS,))),
+        CrossCheck("files", files.check, frozenset(("disk",))),
+    )
+
+    def __init__(
+        self,
+        schemas: SchemaSet,
+        installed: frozenset[str] | None,
+        schema_dirs: tuple[str, ...] = (),
+    ) -> None:
+        self.schemas = schemas
+        self.installed = installed
+        # `schemas:` folders inside the Config Directory hold module schemas, not config.
+        self.schema_dirs = schema_dirs
+
+    @classmethod
+    def configure(cls, settings: DialectSettings) -> ModuleSchemaDialect:
+        """Raises InvalidSchema when a module schema cannot be used."""
+        schemas = SchemaSet.load([builtin_schema_dir(), *settings.schema_folders])
+        inside = {_inside(settings.root, f) for f in settings.schema_folders}
+        return cls(schemas, settings.installed, tuple(sorted(d for d in inside if d)))
+
+    def fingerprint(self) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        for mid in sorted(self.schemas.modules):
+            m = self.schemas.modules[mid]
+            h.update(f"\0{mid}\0{m.uri}\0{m.path}\0".encode())
+            h.update(json.dumps(m.document, sort_keys=True, default=str).encode())
+        h.update(repr(None if self.installed is None else sorted(self.installed)).encode())
+        return f"{self.name} {h.hexdigest()}"
+
+    # ---- files ---------------------------------------------------------------------------
+
+    def skips(self, rel: str) -> bool:
+        """Module schemas kept in the Config Directory are not configuration."""
+        return rel.lower().endswith(SCHEMA_SUFFIXES) or rel.startswith(self.schema_dirs or ("\0",))
+
+    def claims(self, rel: str) -> bool | None:
+        low = rel.lower()
+        if low.endswith((".yaml", ".yml")):
+            return True
+        if low.endswith(".csv") and self.schemas.namespace_for_csv(rel) is not None:
+            return True
+        return None
+
+    def reindex_on(self, rel: str) -> bool:
+        return rel.lower().endswith(SCHEMA_SUFFIXES)
+
+    def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
+        if path.lower().endswith(".csv"):
+            return analyze_csv(path, text, lines, self.schemas, self.installed)
+        return analyze_yaml(path, text, lines, self.schemas, self.installed)
+
+    def yaml_items(self, path: str, root: Node) -> ItemAnalyzer | None:
+        return Items(path, self.schemas, self.installed, root)
+
+    # ---- names and editor ----------------------------------------------------------------
+
+    def owns_namespace(self, namespace: str) -> bool:
+        return namespace in self.schemas.namespaces
+
+    def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
+        return completion.complete(view, self.schemas, rel, line, ch)
+
+    def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
+        return hover.hover(view, self.schemas, rel, line, ch)
+
+    def forbidden_in_cell(self, rel: str) -> tuple[str, ...]:
+        ns = self.schemas.namespace_for_csv(rel)
+        return (ns.separator,) if ns is not None else ()
+
+
+def _inside(root: Path, folder: Path) -> str:
+    """`folder` as a `/`-ended path relative to `root`, or "" when it is not inside it."""
+    try:
+        rel = folder.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if rel == "." else rel + "/"

@@ -1,19 +1,37 @@
-"""One file → its located document, its facts for the project index, and its own diagnostics.
+"""One config file of the contract → its document and facts, item by item and row by row.
 
-This is the per-file half of the pipeline: decode, parse (YAML or CSV), validate each
-namespace item against its module schema, and collect what the file contributes to the
-config tree (key definitions, references, file paths, mapping entries). It is a pure
-function of the file's bytes, its path, the schema set and the installed modules, so its
-result can be computed in a worker process or cached by content hash.
+A YAML config file maps namespaces to their configuration; each item of an array
+namespace is validated against its module schema and walked for what it contributes (key
+definitions, references, file paths). A CSV file claimed by a namespace's `x-files` adds
+one object per row. Both are analysed per part (`_Items`, `_Rows`), and the whole-file
+analysis is the same per-part calls, so the editor's re-check of one edited item or row
+gives exactly what `--check` gives.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from bundle_ls.dialects.module_schemas.codes import UNKNOWN_NAMESPACE
 from bundle_ls.dialects.module_schemas.schema_errors import schema_diagnostics
-from bundle_ls.dialects.module_schemas.schemas import Namespace, SchemaSet
-from bundle_ls.documents.csv_doc import CsvTable, parse_csv, table_to_nodes
+from bundle_ls.documents.codes import CONFLICT, CSV_SYNTAX, LIMIT, MODULE_NOT_INSTALLED, SCHEMA
+from bundle_ls.documents.csv_doc import (
+    Cell,
+    CsvTable,
+    parse_csv,
+    row_to_node,
+    sequence_of_rows,
+    table_to_nodes,
+)
+from bundle_ls.documents.facts import (
+    Document,
+    Entry,
+    FileFacts,
+    FileRef,
+    KeyDef,
+    Reference,
+    RowAnalyzer,
+)
 from bundle_ls.documents.model import (
     MAPPING,
     SCALAR,
@@ -30,194 +48,145 @@ from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.documents.yaml_doc import parse_yaml
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
+if TYPE_CHECKING:
+    from bundle_ls.dialects.module_schemas.schemas import Namespace, SchemaSet
+
 MAX_ITEM_NODES = 100_000  # alias expansion budget for one item
 
 
-@dataclass(slots=True)
-class KeyDef:
-    namespace: str
-    key: str
-    range: Range
-    value: object  # the whole object the key names, for comparing definitions
+class FileAnalysis:
+    """The analysis of one file against a schema set and the installed modules."""
 
+    def __init__(self, path: str, schemas: SchemaSet, installed: frozenset[str] | None) -> None:
+        self.path = path
+        self.schemas = schemas
+        self.installed = installed
 
-@dataclass(slots=True)
-class Reference:
-    namespaces: tuple[str, ...]
-    key: str
-    range: Range
-    quoted: bool = False
+    def namespace(self, name: str, rng: Range, diags: list[Diagnostic]) -> Namespace | None:
+        """The namespace a top-level key (or a CSV file) names, or None after reporting why
+        it is not checked (no module declares it, or its module is not installed)."""
+        ns = self.schemas.namespaces.get(name)
+        if ns is None:
+            hint = did_you_mean(name, self.schemas.namespaces.keys())
+            msg = f"no installed module declares the namespace '{name}'"
+            if hint:
+                msg += f"; did you mean '{hint[0]}'?"
+            diags.append(
+                UNKNOWN_NAMESPACE(self.path, rng, msg, data={"replace": hint} if hint else None)
+            )
+            return None
+        if self.installed is not None and ns.module.id not in self.installed:
+            diags.append(
+                MODULE_NOT_INSTALLED(
+                    self.path,
+                    rng,
+                    f"'{name}' is configuration for module '{ns.module.id}', which bundle-ls.yaml "
+                    "does not install; it will be ignored",
+                )
+            )
+            return None
+        return ns
 
+    def validate(self, ns_name: str, item: bool, node: Node, diags: list[Diagnostic]) -> None:
+        try:
+            instance = to_python(node, [MAX_ITEM_NODES])
+        except ExpansionLimit:
+            diags.append(
+                LIMIT(
+                    self.path,
+                    node.range,
+                    f"aliases expand this item past {MAX_ITEM_NODES} values; it is not checked",
+                )
+            )
+            return
+        validator = self.schemas.validator(ns_name, item=item)
+        diags.extend(schema_diagnostics(self.path, validator.iter_errors(instance), node))
 
-@dataclass(slots=True)
-class FileRef:
-    target: str
-    range: Range
-
-
-@dataclass(slots=True)
-class Entry:
-    """A leaf of a mapping namespace, merged across files (`dispensing.maxDaysSupply`)."""
-
-    namespace: str
-    path: tuple[str, ...]
-    value: object
-    range: Range  # the key
-
-
-@dataclass(slots=True)
-class FileFacts:
-    path: str
-    kind: str  # "yaml" or "csv"
-    namespaces: dict[str, Range] = field(default_factory=dict)
-    keys: list[KeyDef] = field(default_factory=list)
-    refs: list[Reference] = field(default_factory=list)
-    file_refs: list[FileRef] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Document:
-    """A parsed file: its text, line table and node tree (None if it could not be parsed)."""
-
-    path: str
-    kind: str
-    text: str
-    lines: LineIndex
-    root: Node | None
-    table: CsvTable | None = None
-    namespace: str | None = None  # a CSV file's namespace
-    # A CSV file's facts split into the header's diagnostics and each row's facts, so that
-    # the language server can re-check only edited rows (see `csv_row_facts`).
-    header_diagnostics: list[Diagnostic] | None = None
-    row_facts: list[tuple[int, FileFacts]] | None = None
-
-
-def decode(path: str, data: bytes) -> tuple[str | None, Diagnostic | None]:
-    """UTF-8 text (a BOM is dropped, as editors do), or an `encoding` diagnostic."""
-    if len(data) > MAX_FILE_BYTES:
-        return None, Diagnostic(
-            path,
-            (0, 0, 0, 0),
-            "error",
-            "limit",
-            f"file is {len(data) // (1024 * 1024)} MB; files over "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB are not checked",
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        good = data[: exc.start].decode("utf-8-sig", errors="replace")
-        lines = good.split("\n")
-        line = len(lines) - 1
-        col = len(lines[-1].encode("utf-16-le")) // 2
-        return None, Diagnostic(
-            path,
-            (line, col, line, col + 1),
-            "error",
-            "encoding",
-            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8",
-        )
-    return text, None
-
-
-def analyze(
-    path: str,
-    text: str,
-    schemas: SchemaSet,
-    installed: frozenset[str] | None,
-    kind: str | None = None,
-) -> tuple[Document, FileFacts]:
-    kind = kind or ("csv" if path.lower().endswith(".csv") else "yaml")
-    lines = LineIndex(text)
-    # Initializer's folders (configuration/<domain>/…) have their own rules; see
-    # bundle_ls/initializer. None means the file is not Initializer's.
-    from bundle_ls.dialects.initializer.files import analyze_file as _initializer_file
-
-    handled = _initializer_file(path, text, lines, installed)
-    if handled is not None:
-        return handled
-    if kind == "csv":
-        return _analyze_csv(path, text, lines, schemas, installed)
-    return _analyze_yaml(path, text, lines, schemas, installed)
+    def item_facts(self, ns: Namespace, item: Node, kind: str, validate: bool = True) -> FileFacts:
+        """One item of an array namespace: repeated keys, schema, keys, references, files."""
+        facts = FileFacts(self.path, kind)
+        if kind == "yaml":
+            repeated_keys(self.path, item, facts.diagnostics, 2)  # items sit at depth 2
+        if validate:
+            self.validate(ns.name, True, item, facts.diagnostics)
+        walk(ns, item, ns.item_schema, self.schemas, facts, ns.module.uri)
+        return facts
 
 
 # ---- YAML --------------------------------------------------------------------------------
 
 
-def _analyze_yaml(path, text, lines, schemas, installed):
+class Items(FileAnalysis):
+    """Re-checks one item of a namespace sequence (`ItemAnalyzer`)."""
+
+    def __init__(self, path, schemas, installed, root: Node) -> None:
+        super().__init__(path, schemas, installed)
+        self.namespaces = (
+            frozenset(key_text(k) for k, v in root.items if self.is_part(key_text(k), v))
+            if root.kind == MAPPING
+            else frozenset()
+        )
+
+    def is_part(self, name: str, value: Node) -> bool:
+        """Whether the items of this namespace's value are checked one by one."""
+        ns = self.schemas.namespaces.get(name)
+        if ns is None or not ns.is_array or value.kind != SEQUENCE:
+            return False
+        return self.installed is None or ns.module.id in self.installed
+
+    def analyze_item(self, namespace: str, item: Node) -> FileFacts:
+        return self.item_facts(self.schemas.namespaces[namespace], item, "yaml")
+
+
+def analyze_yaml(
+    path: str, text: str, lines: LineIndex, schemas: SchemaSet, installed: frozenset[str] | None
+) -> tuple[Document, FileFacts]:
     facts = FileFacts(path, "yaml")
     parsed = parse_yaml(text, lines)
     doc = Document(path, "yaml", text, lines, parsed.root)
     diags = facts.diagnostics
-    for p in parsed.problems:
-        col = lines.to_utf16(p.line, p.column)
-        diags.append(Diagnostic(path, (p.line, col, p.line, col), p.severity, p.code, p.message))
+    diags.extend(parsed.diagnostics(path, lines))
     root = parsed.root
     if root is None or (root.kind == SCALAR and root.value is None):
         return doc, facts
     if root.kind != MAPPING:
         diags.append(
-            Diagnostic(
+            SCHEMA(
                 path,
                 root.range,
-                "error",
-                "schema",
                 "a config file's top level must be a mapping from namespace to its configuration",
             )
         )
         return doc, facts
     broken = parsed.broken_from
-    _repeated_keys(path, root, diags)
+    repeated_keys(path, root, diags, recurse=False)  # below it: per namespace or item
+    items = doc.items = Items(path, schemas, installed, root)
     for k, v in root.items:
         name = key_text(k)
-        ns = _namespace_or_report(path, name, k.range, schemas, installed, diags)
+        ns = items.namespace(name, k.range, diags)
         facts.namespaces.setdefault(name, k.range)
         if ns is None:
+            repeated_keys(path, v, diags, 1)
             continue
-        _namespace_value(path, ns, v, schemas, facts, broken)
+        if items.is_part(name, v):
+            for item in v.items:
+                whole = broken is None or item.range[2] < broken
+                facts.add_part(items.item_facts(ns, item, "yaml", validate=whole))
+            continue
+        repeated_keys(path, v, diags, 1)
+        if broken is None or v.range[2] < broken:
+            items.validate(ns.name, False, v, diags)
+        walk(ns, v, ns.schema, schemas, facts, ns.module.uri)
+        if not ns.is_array and v.kind == MAPPING:
+            _entries(ns.name, (), v, facts.entries)
     return doc, facts
 
 
-def _namespace_or_report(path, name, rng, schemas, installed, diags) -> Namespace | None:
-    ns = schemas.namespaces.get(name)
-    if ns is None:
-        hint = did_you_mean(name, schemas.namespaces.keys())
-        msg = f"no installed module declares the namespace '{name}'"
-        if hint:
-            msg += f"; did you mean '{hint[0]}'?"
-        diags.append(
-            Diagnostic(
-                path,
-                rng,
-                "warning",
-                "unknown-namespace",
-                msg,
-                None,
-                {"replace": hint} if hint else None,
-            )
-        )
-        return None
-    if installed is not None and ns.module.id not in installed:
-        diags.append(
-            Diagnostic(
-                path,
-                rng,
-                "information",
-                "module-not-installed",
-                f"'{name}' is configuration for module '{ns.module.id}', which bundle-ls.yaml does "
-                "not install; it will be ignored",
-            )
-        )
-        return None
-    return ns
-
-
-def _repeated_keys(path: str, node: Node, diags: list[Diagnostic], depth: int = 0) -> None:
-    """A key repeated inside one mapping is a conflict (YAML forbids it; loaders keep the last)."""
+def repeated_keys(
+    path: str, node: Node, diags: list[Diagnostic], depth: int = 0, recurse: bool = True
+) -> None:
+    """A key repeated inside one mapping is a conflict (YAML forbids it; loaders keep the
+    last). `recurse=False` checks only `node`'s own keys."""
     if depth > 250:
         return
     if node.kind == MAPPING:
@@ -227,58 +196,20 @@ def _repeated_keys(path: str, node: Node, diags: list[Diagnostic], depth: int = 
             first = seen.get(name)
             if first is not None:
                 diags.append(
-                    Diagnostic(
+                    CONFLICT(
                         path,
                         k.range,
-                        "error",
-                        "conflict",
                         f"'{name}' is repeated in this mapping; only one value can apply",
-                        [Related(path, first.range, "first written here")],
+                        related=[Related(path, first.range, "first written here")],
                     )
                 )
             else:
                 seen[name] = k
-            _repeated_keys(path, v, diags, depth + 1)
-    elif node.kind == SEQUENCE:
+            if recurse:
+                repeated_keys(path, v, diags, depth + 1)
+    elif node.kind == SEQUENCE and recurse:
         for c in node.items:
-            _repeated_keys(path, c, diags, depth + 1)
-
-
-def _namespace_value(
-    path, ns: Namespace, value: Node, schemas: SchemaSet, facts: FileFacts, broken
-):
-    diags = facts.diagnostics
-    if ns.is_array and value.kind == SEQUENCE:
-        validator = schemas.validator(ns.name, item=True)
-        for item in value.items:
-            if broken is not None and item.range[2] >= broken:
-                _walk(ns, item, ns.item_schema, schemas, facts, ns.module.uri)
-                continue
-            _validate(path, validator, item, diags)
-            _walk(ns, item, ns.item_schema, schemas, facts, ns.module.uri)
-        return
-    if broken is None or value.range[2] < broken:
-        _validate(path, schemas.validator(ns.name, item=False), value, diags)
-    _walk(ns, value, ns.schema, schemas, facts, ns.module.uri)
-    if not ns.is_array and value.kind == MAPPING:
-        _entries(ns.name, (), value, facts.entries)
-
-
-def _validate(path, validator, node: Node, diags: list[Diagnostic]) -> None:
-    try:
-        instance = to_python(node, [MAX_ITEM_NODES])
-    except ExpansionLimit:
-        diags.append(
-            Diagnostic(
-                path,
-                node.range,
-                "error",
-                "limit",
-                f"aliases expand this item past {MAX_ITEM_NODES} values; it is not checked",
-            )
-        )
-        return
-    diags.extend(schema_diagnostics(path, validator.iter_errors(instance), node))
+            repeated_keys(path, c, diags, depth + 1)
 
 
 def _entries(ns: str, prefix: tuple[str, ...], node: Node, out: list[Entry]) -> None:
@@ -294,7 +225,7 @@ def _entries(ns: str, prefix: tuple[str, ...], node: Node, out: list[Entry]) -> 
             out.append(Entry(ns, p, value, k.range))
 
 
-def _walk(
+def walk(
     ns: Namespace,
     node: Node,
     schema: dict | None,
@@ -309,21 +240,13 @@ def _walk(
     schema = schemas.resolve(schema, base)
     kind = node.kind
     if kind == SCALAR:
-        if isinstance(node.value, str) or (node.value is not None and "x-ref" in schema):
-            text = node.value if isinstance(node.value, str) else key_text(node)
-            xref = schema.get("x-ref")
-            if xref:
-                targets = (xref,) if isinstance(xref, str) else tuple(xref)
-                facts.refs.append(Reference(targets, text, node.range, node.quoted))
-            if schema.get("x-file") is True:
-                facts.file_refs.append(FileRef(text, node.range))
+        _scalar(node, schema, facts)
         return
     if kind == MAPPING:
         props = schema.get("properties") or {}
         extra = schema.get("additionalProperties")
         for k, v in node.items:
-            name = key_text(k)
-            sub = props.get(name)
+            sub = props.get(key_text(k))
             if sub is None and isinstance(extra, dict):
                 sub = extra
             if not isinstance(sub, dict):
@@ -337,7 +260,7 @@ def _walk(
                 except ExpansionLimit:
                     content = None
                 facts.keys.append(KeyDef(target, key_text(v), v.range, content))
-            _walk(ns, v, sub_r, schemas, facts, base, depth + 1)
+            walk(ns, v, sub_r, schemas, facts, base, depth + 1)
         return
     items = schema.get("items")
     xref = schema.get("x-ref")
@@ -345,119 +268,107 @@ def _walk(
         items = {"type": "string", "x-ref": xref}
     if isinstance(items, dict):
         for c in node.items:
-            _walk(ns, c, items, schemas, facts, base, depth + 1)
+            walk(ns, c, items, schemas, facts, base, depth + 1)
+
+
+def _scalar(node: Node, schema: dict, facts: FileFacts) -> None:
+    if not (isinstance(node.value, str) or (node.value is not None and "x-ref" in schema)):
+        return
+    text = node.value if isinstance(node.value, str) else key_text(node)
+    xref = schema.get("x-ref")
+    if xref:
+        targets = (xref,) if isinstance(xref, str) else tuple(xref)
+        facts.refs.append(Reference(targets, text, node.range, node.quoted))
+    if schema.get("x-file") is True:
+        facts.file_refs.append(FileRef(text, node.range))
 
 
 # ---- CSV ---------------------------------------------------------------------------------
 
 
-def _analyze_csv(path, text, lines, schemas, installed):
+class _Rows(RowAnalyzer):
+    """Checks the rows of a namespace's CSV file one by one."""
+
+    def __init__(self, file: FileAnalysis, ns: Namespace, header: list[Cell], lines, diags):
+        super().__init__(diags)
+        self.file = file
+        self.ns = ns
+        self.header = header
+        self.names = [c.text for c in header]
+        self.lines = lines
+
+    def analyze_row(self, line: int, cells: list[Cell]) -> tuple[FileFacts, Node | None]:
+        node = row_to_node(
+            self.header, self.names, self.ns.columns, self.ns.separator, self.lines, line, cells
+        )
+        part = self.file.item_facts(self.ns, node, "csv")
+        part.diagnostics[:0] = row_width(self.file.path, cells, len(self.header))
+        return part, node
+
+    def nodes(self, table: CsvTable, lines: LineIndex) -> Node | None:
+        return table_to_nodes(table, self.ns.columns, self.ns.separator, lines)
+
+
+def analyze_csv(
+    path: str, text: str, lines: LineIndex, schemas: SchemaSet, installed: frozenset[str] | None
+) -> tuple[Document, FileFacts]:
     facts = FileFacts(path, "csv")
     ns = schemas.namespace_for_csv(path)
-    sep = ","
-    table = parse_csv(text, lines, sep)
+    table = parse_csv(text, lines, ",")
     doc = Document(path, "csv", text, lines, None, table, ns.name if ns else None)
     diags = facts.diagnostics
     for rng, msg in table.problems:
-        diags.append(Diagnostic(path, rng, "error", "csv-syntax", msg))
+        diags.append(CSV_SYNTAX(path, rng, msg))
     if ns is None or not table.header:
         return doc, facts
     header_rng = table.header[0].range
-    if _namespace_or_report(path, ns.name, header_rng, schemas, installed, diags) is None:
+    file = FileAnalysis(path, schemas, installed)
+    if file.namespace(ns.name, header_rng, diags) is None:
         return doc, facts
     facts.namespaces[ns.name] = header_rng
-    width = len(table.header)
-    seen: dict[str, object] = {}
+    _header(path, table, diags)
+    if not ns.is_array:
+        for _line, cells in table.rows:
+            diags.extend(row_width(path, cells, len(table.header)))
+        diags.append(
+            SCHEMA(
+                path,
+                header_rng,
+                f"'{ns.name}' is a single mapping, so it cannot take rows from a CSV file",
+            )
+        )
+        return doc, facts
+    rows = _Rows(file, ns, table.header, lines, list(diags))
+    doc.root = sequence_of_rows(table, rows.analyze_rows(table, facts))
+    doc.rows = rows
+    return doc, facts
+
+
+def _header(path: str, table: CsvTable, diags: list[Diagnostic]) -> None:
+    seen: dict[str, Cell] = {}
     for cell in table.header:
         if not cell.text:
             continue
         if cell.text in seen:
             diags.append(
-                Diagnostic(
+                CSV_SYNTAX(
                     path,
                     cell.range,
-                    "error",
-                    "csv-syntax",
                     f"column '{cell.text}' appears twice in the header; only one can apply",
-                    [Related(path, seen[cell.text].range, "first column of that name")],
+                    related=[Related(path, seen[cell.text].range, "first column of that name")],
                 )
             )
         else:
             seen[cell.text] = cell
-    if not ns.is_array:
-        for _line, cells in table.rows:
-            diags.extend(_row_width(path, cells, width))
-        diags.append(
-            Diagnostic(
-                path,
-                header_rng,
-                "error",
-                "schema",
-                f"'{ns.name}' is a single mapping, so it cannot take rows from a CSV file",
-            )
-        )
-        return doc, facts
-    root = table_to_nodes(table, ns.columns, ns.separator, lines)
-    doc.root = root
-    doc.header_diagnostics = list(diags)
-    doc.row_facts = []
-    for (line, cells), item in zip(table.rows, root.items, strict=True):
-        part = csv_row_facts(path, ns, schemas, width, cells, item)
-        doc.row_facts.append((line, part))
-        diags.extend(part.diagnostics)
-        facts.keys.extend(part.keys)
-        facts.refs.extend(part.refs)
-        facts.file_refs.extend(part.file_refs)
-    facts.diagnostics = _dedupe(diags)
-    return doc, facts
 
 
-def _row_width(path: str, cells, width: int) -> list[Diagnostic]:
+def row_width(path: str, cells: list[Cell], width: int) -> list[Diagnostic]:
     if len(cells) <= width:
         return []
     return [
-        Diagnostic(
+        CSV_SYNTAX(
             path,
             cells[width].range,
-            "error",
-            "csv-syntax",
             f"this row has {len(cells)} cells but the header names {width} columns",
         )
     ]
-
-
-def csv_row_facts(
-    path: str, ns: Namespace, schemas: SchemaSet, width: int, cells, item: Node
-) -> FileFacts:
-    """One CSV row's facts (too many cells, schema, keys, references, file paths); the
-    file's diagnostics are the header's plus every row's, duplicates removed."""
-    part = FileFacts(path, "csv")
-    part.diagnostics.extend(_row_width(path, cells, width))
-    _validate(path, schemas.validator(ns.name, item=True), item, part.diagnostics)
-    _walk(ns, item, ns.item_schema, schemas, part, ns.module.uri)
-    return part
-
-
-def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
-    """A problem with a header (an unknown column) is found on every row: report it once."""
-    seen = set()
-    out = []
-    for d in diags:
-        k = (d.range, d.code, d.message)
-        if k in seen:
-            continue
-        seen.add(k)
-        out.append(d)
-    return out
-
-
-def analyze_item(path: str, ns: Namespace, item: Node, schemas: SchemaSet) -> FileFacts:
-    """The facts of one item of an array namespace in a YAML file, exactly as `analyze`
-    finds them for that item (repeated keys, schema, keys, references, file paths).
-
-    The language server re-checks only the item an edit touched with this."""
-    facts = FileFacts(path, "yaml")
-    _repeated_keys(path, item, facts.diagnostics, 2)  # an item sits at depth 2 under the root
-    _validate(path, schemas.validator(ns.name, item=True), item, facts.diagnostics)
-    _walk(ns, item, ns.item_schema, schemas, facts, ns.module.uri)
-    return facts

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bundle_ls.dialects.initializer.spec import PREFIX as INITIALIZER_PREFIX
+from bundle_ls.documents.codes import CONFLICT, DUPLICATE_KEY
 from bundle_ls.documents.model import Diagnostic, Related
 
 if TYPE_CHECKING:
-    from bundle_ls.dialects.module_schemas.analysis import FileFacts
+    from bundle_ls.documents.facts import FileFacts
     from bundle_ls.index.project_index import ProjectIndex
 
 
@@ -26,8 +26,6 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     path = facts.path
     for kd in facts.keys:
-        if kd.namespace.startswith(INITIALIZER_PREFIX):
-            continue  # Initializer entities: see initializer/cross.py (duplicate-uuid)
         defs = index.defs.get(kd.namespace, {}).get(kd.key)
         if not defs or len(defs) < 2:
             continue
@@ -37,28 +35,24 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         related = [Related(first_path, first.range, f"'{kd.key}' first defined here")]
         if first.value == kd.value:
             out.append(
-                Diagnostic(
+                DUPLICATE_KEY(
                     path,
                     kd.range,
-                    "warning",
-                    "duplicate-key",
                     f"{kd.namespace} key '{kd.key}' is defined again with the same content "
                     f"(first in {_where(first_path, first.range)})",
-                    related,
+                    related=related,
                 )
             )
         else:
             fields = differing_fields(first.value, kd.value)
             what = f"a different {', '.join(fields)}" if fields else "different content"
             out.append(
-                Diagnostic(
+                CONFLICT(
                     path,
                     kd.range,
-                    "error",
-                    "conflict",
                     f"{kd.namespace} key '{kd.key}' is defined again with {what} "
                     f"(first in {_where(first_path, first.range)})",
-                    related,
+                    related=related,
                 )
             )
     for e in facts.entries:
@@ -72,25 +66,21 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         related = [Related(first_path, first.range, f"{dotted} first set here")]
         if first.value == e.value:
             out.append(
-                Diagnostic(
+                DUPLICATE_KEY(
                     path,
                     e.range,
-                    "warning",
-                    "duplicate-key",
                     f"{dotted} is set again to the same value (first in {_where(first_path, first.range)})",
-                    related,
+                    related=related,
                 )
             )
         else:
             out.append(
-                Diagnostic(
+                CONFLICT(
                     path,
                     e.range,
-                    "error",
-                    "conflict",
                     f"{dotted} is set to {_show(e.value)} here but to {_show(first.value)} in "
                     f"{_where(first_path, first.range)}; the merged config cannot hold both",
-                    related,
+                    related=related,
                 )
             )
     return out

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bundle_ls.dialects.initializer.spec import PREFIX as INITIALIZER_PREFIX
+from bundle_ls.documents.codes import UNRESOLVED_REFERENCE
 from bundle_ls.documents.model import Diagnostic
 
 if TYPE_CHECKING:
-    from bundle_ls.dialects.module_schemas.analysis import FileFacts
+    from bundle_ls.documents.facts import FileFacts
     from bundle_ls.index.project_index import ProjectIndex
 
 
@@ -23,22 +23,14 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
                 continue
         elif any(ref.key in defs.get(ns, ()) for ns in nss):
             continue
-        if nss and nss[0].startswith(INITIALIZER_PREFIX):
-            continue  # Initializer references resolve their own way: initializer/cross.py
         hint = index.hints.did_you_mean(nss, ref.key, _keys_of(defs, nss))
         where = " or ".join(ref.namespaces)
         msg = f"no {where} key '{ref.key}'"
         if hint:
             msg += f"; did you mean '{hint[0]}'?"
         out.append(
-            Diagnostic(
-                facts.path,
-                ref.range,
-                "error",
-                "unresolved-reference",
-                msg,
-                None,
-                {"replace": hint} if hint else None,
+            UNRESOLVED_REFERENCE(
+                facts.path, ref.range, msg, data={"replace": hint} if hint else None
             )
         )
     return out

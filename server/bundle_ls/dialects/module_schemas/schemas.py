@@ -20,22 +20,16 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 from ruamel.yaml import YAML
 
+from bundle_ls.dialects.base import DialectError
 from bundle_ls.dialects.module_schemas.fastvalid import PrefilteredValidator, build_fast
+from bundle_ls.documents.paths import glob_match
 
 SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml", ".schema.json")
 _URN = "urn:bundle-ls:module:"
 
 
-class InvalidSchema(Exception):
+class InvalidSchema(DialectError):
     """A module schema or the schema set cannot be used; the message names the file."""
-
-
-def builtin_schema_dir() -> Path:
-    package = Path(__file__).resolve().parents[2]  # bundle_ls/
-    packaged = package / "_schemas"
-    if packaged.is_dir():
-        return packaged
-    return package.parents[1] / "schemas"  # source checkout: <repo>/server/bundle_ls
 
 
 @dataclass(slots=True)
@@ -333,34 +327,3 @@ class SchemaSet:
 
 def _escape(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
-
-
-_GLOB_CACHE: dict[str, re.Pattern] = {}
-
-
-def glob_match(pattern: str, path: str) -> bool:
-    """Match a `/`-separated path against a glob where `**/` spans folders and `*` does not."""
-    rx = _GLOB_CACHE.get(pattern)
-    if rx is None:
-        out = []
-        i = 0
-        while i < len(pattern):
-            c = pattern[i]
-            if pattern.startswith("**/", i):
-                out.append("(?:.*/)?")
-                i += 3
-                continue
-            if pattern.startswith("**", i):
-                out.append(".*")
-                i += 2
-                continue
-            if c == "*":
-                out.append("[^/]*")
-            elif c == "?":
-                out.append("[^/]")
-            else:
-                out.append(re.escape(c))
-            i += 1
-        rx = re.compile("".join(out) + r"\Z")
-        _GLOB_CACHE[pattern] = rx
-    return rx.match(path) is not None

@@ -7,27 +7,23 @@ to the header (CSV). The edits are returned; the server never writes files itsel
 
 from __future__ import annotations
 
-import json
-
 from bundle_ls.documents.model import MAPPING, SCALAR, SEQUENCE, Diagnostic, Node
 from bundle_ls.documents.positions import utf16_len
+from bundle_ls.documents.quoting import csv_cell, inside_quotes, yaml_text
 from bundle_ls.documents.results import CodeAction, TextEdit
-from bundle_ls.editor.features.completion import yaml_scalar
-from bundle_ls.editor.features.rename import _inner
+from bundle_ls.editor.view import ProjectView
 
 
-def code_actions(ws, rel: str, rng) -> list[CodeAction]:
-    if ws.is_dirty(rel):
-        ws.flush(rel)
+def code_actions(view: ProjectView, rel: str, rng) -> list[CodeAction]:
     out: list[CodeAction] = []
-    for d in ws.diagnostics(rel):
+    for d in view.diagnostics(rel):
         if d.path != rel or not d.data or not _overlaps(d.range, rng):
             continue
         for suggestion in d.data.get("replace") or ():
-            out.append(_replace(ws, rel, d, suggestion, first=not out))
+            out.append(_replace(view, rel, d, suggestion, first=not out))
         missing = d.data.get("add") or ()
         if missing:
-            action = _add(ws, rel, d, list(missing))
+            action = _add(view, rel, d, list(missing))
             if action is not None:
                 out.append(action)
     return out
@@ -37,26 +33,19 @@ def _overlaps(a, b) -> bool:
     return not ((a[2], a[3]) < (b[0], b[1]) or (b[2], b[3]) < (a[0], a[1]))
 
 
-def _replace(ws, rel: str, d: Diagnostic, suggestion: str, first: bool) -> CodeAction:
-    lines = ws.lines(rel)
+def _replace(
+    view: ProjectView, rel: str, d: Diagnostic, suggestion: str, first: bool
+) -> CodeAction:
     if rel.lower().endswith(".csv"):
-        text = suggestion
-        if any(c in text for c in (",", '"')):
-            text = '"' + text.replace('"', '""') + '"'
-        rng = d.range
+        text, rng = csv_cell(suggestion), d.range
     else:
-        rng, quote = _inner(lines, d.range)
-        if quote == '"':
-            text = json.dumps(suggestion, ensure_ascii=False)[1:-1]
-        elif quote == "'":
-            text = suggestion.replace("'", "''")
-        else:
-            text = yaml_scalar(suggestion)
+        rng, quote = inside_quotes(view.lines(rel), d.range)
+        text = yaml_text(quote, suggestion)
     return CodeAction(f"Change to '{suggestion}'", [TextEdit(rel, rng, text)], d, preferred=first)
 
 
-def _add(ws, rel: str, d: Diagnostic, names: list[str]) -> CodeAction | None:
-    lines = ws.lines(rel)
+def _add(view: ProjectView, rel: str, d: Diagnostic, names: list[str]) -> CodeAction | None:
+    lines = view.lines(rel)
     if lines is None:
         return None
     title = "Add " + ", ".join(f"'{n}'" for n in names)
@@ -71,7 +60,7 @@ def _add(ws, rel: str, d: Diagnostic, names: list[str]) -> CodeAction | None:
         end = utf16_len(lines[header_line].rstrip())
         edit = TextEdit(rel, (header_line, end, header_line, end), "".join("," + n for n in new))
         return CodeAction(f"Add column {', '.join(repr(n) for n in new)}", [edit], d, True)
-    root, prefix = ws.tree_at(rel, d.range[0])
+    root, _prefix = view.tree_at(rel, d.range[0])
     mapping = _mapping_with_first_key(root, d.range)
     if mapping is None:
         return None

@@ -1,24 +1,27 @@
-"""Go to definition: a reference → its key's definitions; an `x-file` path → the file."""
+"""Go to definition: a reference → its key's definitions; a file path → the file.
+
+The dialect is asked first (Initializer: a `${…}` placeholder → its constant)."""
 
 from __future__ import annotations
 
-from bundle_ls.dialects.module_schemas.files import resolve
+from bundle_ls.dialects.editing import symbolic_at
+from bundle_ls.documents.paths import resolve_in_root
 from bundle_ls.documents.results import Location
-from bundle_ls.editor.features import placeholders
-from bundle_ls.editor.features.locate import definitions_of, symbolic_at
+from bundle_ls.editor.view import ProjectView
 
 
-def definition(ws, rel: str, line: int, ch: int) -> list[Location]:
-    constant = placeholders.definition(ws, rel, line, ch)
-    if constant is not None:
-        return constant
-    sym = symbolic_at(ws, rel, line, ch)
+def definition(view: ProjectView, rel: str, line: int, ch: int) -> list[Location]:
+    dialect = view.dialect_of(rel)
+    found = dialect.definition(view, rel, line, ch) if dialect is not None else None
+    if found is not None:
+        return found
+    sym = symbolic_at(view, rel, line, ch)
     if sym is None:
         return []
     if sym.file_ref is not None:
-        real, why = resolve(ws.index, sym.file_ref.target)
+        real, why = resolve_in_root(view.index.real_root, sym.file_ref.target)
         if why or real is None:
             return []
-        target = ws.rel(real)
+        target = view.ws.rel(real)
         return [Location(target, (0, 0, 0, 0))] if target else []
-    return [Location(p, r) for _ns, p, r in definitions_of(ws, sym.namespaces, sym.key)]
+    return [Location(p, r) for _ns, p, r in view.definitions(sym.namespaces, sym.key)]

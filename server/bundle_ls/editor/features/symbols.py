@@ -11,17 +11,16 @@ from bundle_ls.documents.results import (
     Symbol,
     WorkspaceSymbol,
 )
+from bundle_ls.editor.view import ProjectView
 
 MAX_WORKSPACE_SYMBOLS = 1000
 
 
-def document_symbols(ws, rel: str) -> list[Symbol]:
-    if ws.is_dirty(rel):
-        ws.flush(rel)
-    facts = ws.facts(rel)
+def document_symbols(view: ProjectView, rel: str) -> list[Symbol]:
+    facts = view.facts(rel)
     if facts is None:
         return []
-    lines = ws.lines(rel) or [""]
+    lines = view.lines(rel) or [""]
     last = len(lines) - 1
     end_of_file = (last, len(lines[last].encode("utf-16-le")) // 2)
     tops = sorted(facts.namespaces.items(), key=lambda kv: kv[1])
@@ -82,10 +81,10 @@ def _matches(query: str, name: str) -> bool:
     return True
 
 
-def workspace_symbols(ws, query: str) -> list[WorkspaceSymbol]:
+def workspace_symbols(view: ProjectView, query: str) -> list[WorkspaceSymbol]:
     out: list[WorkspaceSymbol] = []
-    for ns in sorted(ws.index.defs):
-        for key, defs in ws.index.defs[ns].items():
+    for ns in sorted(view.index.defs):
+        for key, defs in view.index.defs[ns].items():
             if not _matches(query, key):
                 continue
             for path, kd in defs:

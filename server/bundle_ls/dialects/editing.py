@@ -1,11 +1,13 @@
-"""The node at a position of a parsed document, with its path in the config tree, and the
-key definition / reference / file path the project index knows at that position."""
+"""Editor helpers the dialects share: the node at a position of a parsed document, with its
+path in the config tree, and the key definition / reference / file path the project index
+knows at that position."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bundle_ls.dialects.module_schemas.analysis import FileRef, KeyDef, Reference
+from bundle_ls.dialects.base import EditorView
+from bundle_ls.documents.facts import FileRef, KeyDef, Reference
 from bundle_ls.documents.model import MAPPING, SEQUENCE, Node, Range, key_text
 
 
@@ -83,10 +85,8 @@ class Symbolic:
     file_ref: FileRef | None = None
 
 
-def symbolic_at(ws, rel: str, line: int, ch: int) -> Symbolic | None:
-    if ws.is_dirty(rel):
-        ws.flush(rel)
-    facts = ws.facts(rel)
+def symbolic_at(view: EditorView, rel: str, line: int, ch: int) -> Symbolic | None:
+    facts = view.facts(rel)
     if facts is None:
         return None
     kd = at(facts.keys, line, ch)
@@ -101,10 +101,10 @@ def symbolic_at(ws, rel: str, line: int, ch: int) -> Symbolic | None:
     return None
 
 
-def hit_at(ws, rel: str, line: int, ch: int) -> Hit | None:
+def hit_at(view: EditorView, rel: str, line: int, ch: int) -> Hit | None:
     """Locate in the document's tree (the item's own parse after line-moving edits)."""
-    root, prefix = ws.tree_at(rel, line)
-    doc = ws.document(rel)
+    root, prefix = view.tree_at(rel, line)
+    doc = view.document(rel)
     if doc is not None and doc.kind == "csv":
         if not doc.namespace:
             return None
@@ -115,23 +115,3 @@ def hit_at(ws, rel: str, line: int, ch: int) -> Hit | None:
                     return Hit([doc.namespace, None, cell.text], key, key, True)
         prefix = [doc.namespace]
     return locate(root, prefix, line, ch)
-
-
-INITIALIZER_PREFIX = "iniz:"  # namespaces of Initializer entities in the project index
-
-
-def definitions_of(ws, namespaces: tuple[str, ...], key: str) -> list[tuple[str, str, Range]]:
-    """(namespace, path, range) of every definition of `key`: exact, or for Initializer
-    entities as its database compares names (no case, no accents)."""
-    out = []
-    for ns in namespaces:
-        exact = ws.index.keys_of(ns).get(key)
-        if exact:
-            out.extend((ns, p, kd.range) for p, kd in exact)
-        elif ns.startswith(INITIALIZER_PREFIX):
-            try:
-                from bundle_ls.dialects.initializer.features import definitions
-            except ImportError:  # pragma: no cover
-                continue
-            out.extend((ns, p, r) for p, r in definitions(ws.index, key, (ns,)))
-    return out

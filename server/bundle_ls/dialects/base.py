@@ -1,0 +1,174 @@
+"""The seam every configuration language plugs into: a `Dialect`.
+
+A dialect is one way OpenMRS reads configuration files — the contract's module schemas,
+Initializer's domain folders, and the next ones. It says which files it claims, analyses
+one of them (and one part of one, for the editor), adds cross-file checks that read the
+project index, and answers the editor's questions about its files. The generic code
+(discovery, the batch check, the index, the editor, the server) only talks to this
+interface and never names a dialect.
+
+A dialect is configured once per project from `DialectSettings` (passed explicitly: no
+module state), so the same settings give the same dialect in a worker process, whether
+it was forked or spawned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from bundle_ls.documents.codes import Code
+from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
+from bundle_ls.documents.model import Diagnostic, Node, Range
+from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.results import Completion, HoverResult, Location
+
+if TYPE_CHECKING:
+    from bundle_ls.index.project_index import ProjectIndex
+
+
+class DialectError(Exception):
+    """A dialect cannot be configured for a project (an invalid module schema); the message
+    names the file."""
+
+
+# What a cross-file check reads from the index, so the index knows when to re-run it.
+KEYS = "keys"  # key definitions (of the file's keys and of the namespaces it references)
+ENTRIES = "entries"  # entries of merged mapping namespaces
+FILES = "files"  # which files the project has
+DISK = "disk"  # files on disk that are not indexed (x-file targets, zips)
+
+
+def builtin_schema_dir() -> Path:
+    """The built-in schema pack: module schemas, Initializer's domains, module data."""
+    package = Path(__file__).resolve().parents[1]  # bundle_ls/
+    packaged = package / "_schemas"
+    if packaged.is_dir():
+        return packaged
+    return package.parents[1] / "schemas"  # source checkout: <repo>/server/bundle_ls
+
+
+@dataclass(frozen=True, slots=True)
+class CrossCheck:
+    """A check of one file against the whole project index."""
+
+    name: str
+    run: Callable[[ProjectIndex, FileFacts], list[Diagnostic]]
+    depends_on: frozenset[str]
+
+    @property
+    def kept(self) -> bool:
+        """Its findings for a file stand until a change of keys or entries affects the
+        file, and are re-checked part by part after an edit of one part."""
+        return self.depends_on <= {KEYS, ENTRIES}
+
+
+@dataclass(frozen=True, slots=True)
+class DialectSettings:
+    """What a project configures its dialects with (from `bundle-ls.yaml` and the flags)."""
+
+    root: Path
+    schema_folders: tuple[Path, ...] = ()  # extra module-schema folders, after the built-in one
+    installed: frozenset[str] | None = None  # `modules:`; None: every known module
+    sections: Mapping[str, Any] = field(default_factory=dict)  # bundle-ls.yaml, by top-level key
+
+
+class EditorView(Protocol):
+    """What a dialect's editor hooks may read of the editor's state (a read-only façade)."""
+
+    root: Path
+    index: ProjectIndex
+
+    def lines(self, rel: str) -> list[str] | None: ...
+    def document(self, rel: str) -> Document | None: ...
+    def facts(self, rel: str) -> FileFacts | None: ...
+    def tree_at(self, rel: str, line: int) -> tuple[Node | None, list]: ...
+    def context_hints(self, rel: str) -> tuple[Any, Any]: ...
+    def reference_count(self, namespace: str, key: str) -> int: ...
+    def definitions(
+        self, namespaces: tuple[str, ...], key: str
+    ) -> list[tuple[str, str, Range]]: ...
+
+
+class Dialect:
+    """Base class: a dialect overrides what it has; the defaults say nothing."""
+
+    name: ClassVar[str]  # an id: "module-schemas", "initializer"
+    codes: ClassVar[tuple[Code, ...]] = ()
+    cross_checks: tuple[CrossCheck, ...] = ()
+
+    # ---- the project ---------------------------------------------------------------------
+
+    @classmethod
+    def configure(cls, settings: DialectSettings) -> Dialect:
+        """The dialect configured for one project."""
+        raise NotImplementedError
+
+    def fingerprint(self) -> str:
+        """Everything besides a file's path and bytes that its facts depend on (caches)."""
+        return self.name
+
+    def skips(self, rel: str) -> bool:
+        """Discovery: a file that is no one's configuration (a module schema kept in the
+        directory), whatever another dialect would claim."""
+        return False
+
+    def claims(self, rel: str) -> bool | None:
+        """Discovery: True to check the file, False to skip it, None when it is not this
+        dialect's (the next dialect is asked)."""
+        return None
+
+    def extra_files(self, root: Path, found: list[str]) -> list[str]:
+        """Files to check besides those discovery found by walking (paths may leave the
+        root with `../`): project files around the checked folder, stand-ins for folders."""
+        return []
+
+    @classmethod
+    def project_root(cls, path: Path) -> Path | None:
+        """For a file or folder inside a project of this dialect: the folder a check must
+        cover for references to resolve (`--check FILE`), else None."""
+        return None
+
+    def reindex_on(self, rel: str) -> bool:
+        """Whether a change of this file changes the dialect itself (a schema)."""
+        return False
+
+    # ---- one file ------------------------------------------------------------------------
+
+    def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
+        raise NotImplementedError
+
+    def yaml_items(self, path: str, root: Node) -> ItemAnalyzer | None:
+        """How the items of a parsed YAML document are re-checked one by one (None: only
+        as a whole file)."""
+        return None
+
+    # ---- names ---------------------------------------------------------------------------
+
+    def owns_namespace(self, namespace: str) -> bool:
+        return False
+
+    def fold_key(self, key: str) -> str:
+        """How the dialect's names compare (Initializer: no case, no accents)."""
+        return key
+
+    def namespace_label(self, namespace: str) -> str:
+        """A namespace as people call it."""
+        return namespace
+
+    # ---- editor hooks: None means "nothing to say here" -----------------------------------
+
+    def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
+        return None
+
+    def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
+        return None
+
+    def definition(self, view: EditorView, rel: str, line: int, ch: int) -> list[Location] | None:
+        return None
+
+    def forbidden_in_cell(self, rel: str) -> tuple[str, ...]:
+        """Characters a renamed key may not hold in this CSV file (the list separator)."""
+        return ()

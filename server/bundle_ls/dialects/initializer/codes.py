@@ -1,0 +1,71 @@
+"""Codes only the Initializer dialect reports (it shares the core's others)."""
+
+from __future__ import annotations
+
+from bundle_ls.documents.codes import Code
+
+DIALECT = "initializer"
+
+DUPLICATE_HEADER = Code(
+    "duplicate-header",
+    "error",
+    DIALECT,
+    "A header that repeats another after Initializer's normalisation (trimmed, lower case).",
+    "locations/locations.csv:1:40: error: column 'Tag' repeats 'Tag'; Initializer compares "
+    "headers trimmed and in lower case and its header index rejects a repeated name, so every "
+    "column look-up fails and the rows of this file do not load [duplicate-header]",
+    "Initializer's header index (`BaseLineProcessor.createIndexMap`) cannot hold a name twice: "
+    "the whole file stops loading.",
+)
+DUPLICATE_UUID = Code(
+    "duplicate-uuid",
+    "warning",
+    DIALECT,
+    "The same uuid defined by two rows of one domain; the row loaded last wins.",
+    "roles/roles.csv:12:1: warning: roles uuid '1e3f…' is also defined at roles/other.csv:4; "
+    "Initializer loads both and the last one loaded wins [duplicate-uuid]",
+    "An error when the loader cannot apply the second row (privileges and roles cannot be "
+    "renamed).",
+)
+EXTRA_CELLS = Code(
+    "extra-cells",
+    "warning",
+    DIALECT,
+    "A row with more cells than the header; Initializer ignores the cells beyond it.",
+    "locations/wards.csv:9:48: warning: this cell is beyond the header's 6 columns; "
+    "Initializer ignores it [extra-cells]",
+)
+UNKNOWN_DOMAIN = Code(
+    "unknown-domain",
+    "information",
+    DIALECT,
+    "A folder Initializer does not read (a warning with 'did you mean' for a near miss).",
+    "configuration/locationtag/tags.csv:1:1: warning: Initializer has no domain "
+    "'locationtag', so it never reads configuration/locationtag/; did you mean "
+    "'locationtags'? [unknown-domain]",
+)
+UNKNOWN_HEADER = Code(
+    "unknown-header",
+    "information",
+    DIALECT,
+    "A header the domain's loader does not read (an error for a near miss of a real column).",
+    "personattributetypes/pat.csv:1:30: error: Initializer's personattributetypes loader has no "
+    "column 'Foreign' and silently ignores it; did you mean 'Foreign uuid'? [unknown-header]",
+)
+UNRESOLVED_PLACEHOLDER = Code(
+    "unresolved-placeholder",
+    "warning",
+    DIALECT,
+    "A `${…}` placeholder no constants file defines (a hint when a parent config may).",
+    "locations/locations.csv:4:22: warning: no constant 'site.nmae' in constants.yml / "
+    "constants.properties; the packager leaves '${site.nmae}' as it is [unresolved-placeholder]",
+)
+
+CODES = (
+    DUPLICATE_HEADER,
+    DUPLICATE_UUID,
+    EXTRA_CELLS,
+    UNKNOWN_DOMAIN,
+    UNKNOWN_HEADER,
+    UNRESOLVED_PLACEHOLDER,
+)

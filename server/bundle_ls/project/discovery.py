@@ -1,0 +1,92 @@
+"""Which files of a Config Directory are checked, and by which dialect.
+
+The same rules serve `--check` and the language server: hidden folders and node_modules
+are skipped, then `exclude:` globs and bundle-ls.yaml itself; a file any dialect says is
+no one's configuration (a module schema kept in the directory) is skipped; otherwise the
+first dialect that claims it checks it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bundle_ls.dialects import DIALECTS
+from bundle_ls.dialects.base import Dialect
+from bundle_ls.documents.paths import glob_match
+from bundle_ls.project.config import SETTINGS_FILE
+from bundle_ls.project.context import AnalysisContext
+
+SKIPPED_FOLDERS = frozenset(("node_modules",))
+
+
+def owner_of(ctx: AnalysisContext, rel: str) -> tuple[Dialect | None, bool]:
+    """The dialect whose file this is, and whether discovery takes it (a dialect may own a
+    file it does not check by itself, e.g. one it names in `extra_files`)."""
+    for d in ctx.dialects:
+        claim = d.claims(rel)
+        if claim is not None:
+            return d, claim
+    return None, False
+
+
+def dialect_for(ctx: AnalysisContext, rel: str) -> Dialect | None:
+    """The dialect that checks this file, or None when it is not checked."""
+    if rel == SETTINGS_FILE or any(glob_match(g, rel) for g in ctx.config.exclude):
+        return None
+    if any(d.skips(rel) for d in ctx.dialects):
+        return None
+    dialect, checked = owner_of(ctx, rel)
+    return dialect if checked else None
+
+
+def is_checked(ctx: AnalysisContext, rel: str) -> bool:
+    """Whether `--check` checks this file (by path alone: it may not exist yet)."""
+    parts = rel.split("/")
+    if any(p.startswith(".") or p in SKIPPED_FOLDERS for p in parts):
+        return False
+    return dialect_for(ctx, rel) is not None
+
+
+def discover(ctx: AnalysisContext) -> list[str]:
+    """Config files under the root, as sorted `/` paths relative to it.
+
+    Symlinked folders are not followed (a loop or a link out of the directory cannot be
+    walked into). Dialects may add files walking does not find (`extra_files`)."""
+    found: list[str] = []
+    root = ctx.root
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS
+        )
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        for name in filenames:
+            if not name.startswith(".") and dialect_for(ctx, prefix + name) is not None:
+                found.append(prefix + name)
+    for d in ctx.dialects:
+        found.extend(
+            r
+            for r in d.extra_files(root, found)
+            if not any(glob_match(g, r) for g in ctx.config.exclude)
+        )
+    return sorted(set(found))
+
+
+def project_of(path: Path) -> tuple[Path, str | None]:
+    """The Config Directory a path belongs to, and the file to report on (None: all).
+
+    A directory checks itself. A file checks the nearest folder above it with a
+    bundle-ls.yaml, else the project a dialect sees around it (Initializer: the repository
+    above its configuration folder), so that its references resolve; else its folder."""
+    if path.is_dir():
+        return path, None
+    file = path.resolve()
+    for folder in file.parents:
+        if (folder / SETTINGS_FILE).is_file():
+            return folder, file.relative_to(folder).as_posix()
+    for dialect in DIALECTS:
+        root = dialect.project_root(file)
+        if root is not None:
+            return root, file.relative_to(root).as_posix()
+    return file.parent, file.name
