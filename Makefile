@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-long test-editors lint bench vsix clean
+.PHONY: demo test test-long test-editors lint bench vsix clean readme
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,8 @@ demo: $(STAMP)
 
 # pytest's exit 5 means "no tests collected": a failure of this target, with a clear reason.
 test: $(STAMP)
+	@out=$$($(VENV)/bin/lint-imports --no-cache 2>&1) || { echo "$$out"; exit 1; }; \
+	  echo "$$out" | tail -n 5
 	@$(PY) -m pytest -q; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	  exit $$rc
@@ -31,6 +33,10 @@ test-long: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check server tests bench
 	$(VENV)/bin/ruff format --check server tests bench
+
+# The README's table of diagnostic codes, from the code registry.
+readme: $(STAMP)
+	$(PY) -m bundle_ls.batch.explain README.md
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 from bundle_ls import __version__
+from bundle_ls.batch.explain import explain
 from bundle_ls.batch.reporters import REPORTERS, Report
 from bundle_ls.batch.runner import check_directory
+from bundle_ls.dialects import code_registry
+from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.project.config import ProjectError
 from bundle_ls.project.discovery import project_of
 
@@ -50,12 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="neither use nor update the on-disk cache of --check results (also BUNDLE_LS_NO_CACHE=1)",
     )
+    p.add_argument(
+        "--explain", metavar="CODE", help="print what a diagnostic code means (e.g. schema)"
+    )
     p.add_argument("--version", action="version", version=f"bundle-ls {__version__}")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.explain is not None:
+        return run_explain(args.explain)
     if args.check is None:
         from bundle_ls.lsp.server import serve
 
@@ -64,6 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     return run_check(
         args.check or ["."], args.schemas, args.format, args.jobs, cache=not args.no_cache
     )
+
+
+def run_explain(code_id: str) -> int:
+    registry = code_registry()
+    if code_id not in registry:
+        hint = did_you_mean(code_id, registry.ids())
+        more = f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(registry.ids())})"
+        sys.stderr.write(f"bundle-ls: --explain: no diagnostic code '{code_id}'{more}\n")
+        return 2
+    sys.stdout.write(explain(registry[code_id]))
+    return 0
 
 
 def run_check(

@@ -55,7 +55,9 @@ def test_definition_and_references(ws):
     assert [(loc.path, loc.range) for loc in locs] == [("rooms.yaml", (1, 9, 1, 19))]
     locs = definition(ProjectView(ws), CSV, *pos_of(read(ws, CSV), "forms/arte"))
     assert [loc.path for loc in locs] == ["forms/artesunate.txt"]
-    refs = references(ProjectView(ws), "rooms.yaml", *pos_of(read(ws, "rooms.yaml"), "COLD_ROOM"), False)
+    refs = references(
+        ProjectView(ws), "rooms.yaml", *pos_of(read(ws, "rooms.yaml"), "COLD_ROOM"), False
+    )
     assert sorted(r.path for r in refs) == [CSV, EXTRA]
     assert definition(ProjectView(ws), EXTRA, *pos_of(text, "form: syrup")) == []
 
@@ -83,7 +85,9 @@ def test_symbols(ws):
     assert [(s.name, [c.name for c in s.children]) for s in syms] == [
         ("drugs", ["PARA", "QUIN", "ACT_TAB"])
     ]
-    assert {(s.name, s.location.path, s.container) for s in workspace_symbols(ProjectView(ws), "ward")} == {
+    assert {
+        (s.name, s.location.path, s.container) for s in workspace_symbols(ProjectView(ws), "ward")
+    } == {
         ("Ward A", "rooms.yaml", "stockRooms"),
         ("Ward B", "locations.yaml", "locations"),
     }

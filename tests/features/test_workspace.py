@@ -259,7 +259,9 @@ def test_initializer_files_are_followed_like_check(clinic: Path, clinic_context)
     header = [c.label for c in complete(ProjectView(ws), rel, 0, len("Uuid,Role name,Privileges"))]
     assert "Inherited roles" in header and "Privileges" in header
     line, ch = pos_of(roles, "Task")
-    assert [c.label for c in complete(ProjectView(ws), rel, line, ch)] == ["Task: Register patients"]
+    assert [c.label for c in complete(ProjectView(ws), rel, line, ch)] == [
+        "Task: Register patients"
+    ]
     assert "→ privileges" in hover(ProjectView(ws), rel, 0, len("Uuid,Role name,Priv")).markdown
     assert definition(ProjectView(ws), rel, line, ch) == []  # a near miss defines nothing
     # typing the missing "s" in the editor resolves it
@@ -296,7 +298,9 @@ def test_edits_before_the_tree_is_built_are_counted_from_the_opened_text(ws, mon
     # a request before the tree arrives builds it at once
     open_doc(ws, "rooms.yaml")
     rtext = (ws.root / "rooms.yaml").read_text()
-    assert "Stock rooms" in hover(ProjectView(ws), "rooms.yaml", *pos_of(rtext, "stockRooms")).markdown
+    assert (
+        "Stock rooms" in hover(ProjectView(ws), "rooms.yaml", *pos_of(rtext, "stockRooms")).markdown
+    )
     assert ws.tree_job("rooms.yaml") is None
 
 
@@ -367,5 +371,7 @@ def test_a_large_initializer_domain_offers_the_names_matching_the_word(
     assert [i.label for i in items] == [f"Task: Privilege {i:04d}" for i in range(120, 130)]
     assert not items.incomplete
     line, ch = pos_of(roles, "privilege 012")
-    items = complete(ProjectView(ws), rel, line, ch)  # nothing typed yet: the first hundred, more to come
+    items = complete(
+        ProjectView(ws), rel, line, ch
+    )  # nothing typed yet: the first hundred, more to come
     assert len(items) == 100 and items.incomplete

@@ -14,16 +14,17 @@ it was forked or spawned.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from bundle_ls.documents.codes import Code
 from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
-from bundle_ls.documents.model import Diagnostic, Node, Range
+from bundle_ls.documents.model import Node, Range
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import Completion, HoverResult, Location
+from bundle_ls.index.checks import CrossCheck
 
 if TYPE_CHECKING:
     from bundle_ls.index.project_index import ProjectIndex
@@ -34,13 +35,6 @@ class DialectError(Exception):
     names the file."""
 
 
-# What a cross-file check reads from the index, so the index knows when to re-run it.
-KEYS = "keys"  # key definitions (of the file's keys and of the namespaces it references)
-ENTRIES = "entries"  # entries of merged mapping namespaces
-FILES = "files"  # which files the project has
-DISK = "disk"  # files on disk that are not indexed (x-file targets, zips)
-
-
 def builtin_schema_dir() -> Path:
     """The built-in schema pack: module schemas, Initializer's domains, module data."""
     package = Path(__file__).resolve().parents[1]  # bundle_ls/
@@ -48,21 +42,6 @@ def builtin_schema_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return package.parents[1] / "schemas"  # source checkout: <repo>/server/bundle_ls
-
-
-@dataclass(frozen=True, slots=True)
-class CrossCheck:
-    """A check of one file against the whole project index."""
-
-    name: str
-    run: Callable[[ProjectIndex, FileFacts], list[Diagnostic]]
-    depends_on: frozenset[str]
-
-    @property
-    def kept(self) -> bool:
-        """Its findings for a file stand until a change of keys or entries affects the
-        file, and are re-checked part by part after an edit of one part."""
-        return self.depends_on <= {KEYS, ENTRIES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +76,8 @@ class Dialect:
 
     name: ClassVar[str]  # an id: "module-schemas", "initializer"
     codes: ClassVar[tuple[Code, ...]] = ()
+    # A key of bundle-ls.yaml that holds severity overrides too (as `severity:` does).
+    severity_section: ClassVar[str | None] = None
     cross_checks: tuple[CrossCheck, ...] = ()
 
     # ---- the project ---------------------------------------------------------------------

@@ -156,9 +156,9 @@ UNRESOLVED_REFERENCE = Code(
     "A reference to a key (or an entity) that no file defines, with close names suggested.",
     "forms.yaml:11:20: error: no encounterTypes key 'Diabetes Folow-up'; did you mean "
     "'Diabetes Follow-up'? [unresolved-reference]",
-    "References are resolved across every file of the directory. In Initializer folders, "
-    "where most references point at metadata defined elsewhere (OpenMRS core, the installed "
-    "modules, the CIEL dictionary), only a near miss of a known name is reported.",
+    "References are resolved across every file of the directory. Where most references point "
+    "at metadata defined elsewhere (OpenMRS core, the installed modules, the CIEL "
+    "dictionary), only a near miss of a known name is reported.",
 )
 DUPLICATE_KEY = Code(
     "duplicate-key",

@@ -71,65 +71,17 @@ def _scan_quoted(src: list[str], i: int, sep: str, conv) -> tuple[list[Cell], in
     """Tokenise a record starting at line `i` that contains quotes; may span lines."""
     cells: list[Cell] = []
     line_no = i
-    line = src[i]
     pos = 0
-    n_lines = len(src)
     while True:
-        # skip leading spaces
-        while pos < len(line) and line[pos] in " \t":
+        line = src[line_no]
+        while pos < len(line) and line[pos] in " \t":  # leading spaces
             pos += 1
         if pos < len(line) and line[pos] == '"':
-            q_line, q_col = line_no, pos
-            pos += 1
-            buf: list[str] = []
-            exact = True
-            while True:
-                if pos >= len(line):
-                    if line_no + 1 >= n_lines:
-                        rng = (q_line, conv(q_line, q_col), q_line, conv(q_line, q_col + 1))
-                        text = "".join(buf).strip()
-                        cells.append(Cell(text, rng, True, None))
-                        return (
-                            cells,
-                            n_lines,
-                            (rng, "unclosed quote: the cell runs to the end of the file"),
-                        )
-                    buf.append("\n")
-                    exact = False
-                    line_no += 1
-                    line = src[line_no]
-                    pos = 0
-                    continue
-                ch = line[pos]
-                if ch == '"':
-                    if pos + 1 < len(line) and line[pos + 1] == '"':
-                        buf.append('"')
-                        exact = False
-                        pos += 2
-                        continue
-                    pos += 1
-                    break
-                buf.append(ch)
-                pos += 1
-            raw = "".join(buf)
-            text = raw.strip()
-            if exact and q_line == line_no:
-                lead = len(raw) - len(raw.lstrip())
-                s = q_col + 1 + lead
-                e = s + len(text)
-                cells.append(
-                    Cell(text, (line_no, conv(line_no, s), line_no, conv(line_no, e)), True, s)
-                )
-            else:
-                end_col = pos
-                cells.append(
-                    Cell(
-                        text,
-                        (q_line, conv(q_line, q_col), line_no, conv(line_no, end_col)),
-                        True,
-                        None,
-                    )
-                )
+            cell, line_no, pos, problem = _quoted_cell(src, line_no, pos, conv)
+            cells.append(cell)
+            if problem is not None:
+                return cells, len(src), problem
+            line = src[line_no]
             # skip to the separator (text after a closing quote is tolerated, as `csv` does)
             while pos < len(line) and line[pos] != sep:
                 pos += 1
@@ -137,10 +89,8 @@ def _scan_quoted(src: list[str], i: int, sep: str, conv) -> tuple[list[Cell], in
             end = line.find(sep, pos)
             if end < 0:
                 end = len(line)
-            part = line[pos:end]
-            stripped = part.rstrip()
-            s = pos
-            e = pos + len(stripped)
+            stripped = line[pos:end].rstrip()
+            s, e = pos, pos + len(stripped)
             if '"' in stripped:
                 stripped = stripped.replace('""', '"')
             cells.append(
@@ -151,6 +101,60 @@ def _scan_quoted(src: list[str], i: int, sep: str, conv) -> tuple[list[Cell], in
             pos += 1
             continue
         return cells, line_no + 1, None
+
+
+def _quoted_cell(
+    src: list[str], line_no: int, pos: int, conv
+) -> tuple[Cell, int, int, tuple | None]:
+    """The quoted cell opening at `pos` (on its quote): the cell, the line and column after
+    its closing quote, and the problem when it never closes. A cell on one line with no
+    doubled quote keeps its exact text columns (`start_col`)."""
+    q_line, q_col = line_no, pos
+    line = src[line_no]
+    pos += 1
+    buf: list[str] = []
+    exact = True
+    while True:
+        if pos >= len(line):
+            if line_no + 1 >= len(src):
+                rng = (q_line, conv(q_line, q_col), q_line, conv(q_line, q_col + 1))
+                cell = Cell("".join(buf).strip(), rng, True, None)
+                return (
+                    cell,
+                    line_no,
+                    pos,
+                    (rng, "unclosed quote: the cell runs to the end of the file"),
+                )
+            buf.append("\n")
+            exact = False
+            line_no += 1
+            line = src[line_no]
+            pos = 0
+            continue
+        ch = line[pos]
+        if ch == '"':
+            if pos + 1 < len(line) and line[pos + 1] == '"':
+                buf.append('"')
+                exact = False
+                pos += 2
+                continue
+            pos += 1
+            break
+        buf.append(ch)
+        pos += 1
+    raw = "".join(buf)
+    text = raw.strip()
+    if exact and q_line == line_no:
+        s = q_col + 1 + len(raw) - len(raw.lstrip())
+        e = s + len(text)
+        return (
+            Cell(text, (line_no, conv(line_no, s), line_no, conv(line_no, e)), True, s),
+            line_no,
+            pos,
+            None,
+        )
+    rng = (q_line, conv(q_line, q_col), line_no, conv(line_no, pos))
+    return Cell(text, rng, True, None), line_no, pos, None
 
 
 def split_list(cell: Cell, sep: str, line_index: LineIndex) -> list[tuple[str, Range]]:

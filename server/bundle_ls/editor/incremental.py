@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from bundle_ls.documents.csv_doc import Cell, parse_csv
+from bundle_ls.documents.csv_doc import parse_csv
 from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.model import MAPPING, SEQUENCE, Node, key_text
 from bundle_ls.documents.positions import LineIndex
@@ -156,28 +156,9 @@ def reanalyze_rows(index: ProjectIndex, st: DocState) -> set[str] | None:
     header_line = table.header[0].range[0]
     if a <= header_line:
         return None
-    lines = st.lines
-    header_text = lines[header_line]  # unchanged: the edits are below it
-    region = lines[a : b + delta + 1]
-    li = LineIndex.over([header_text, *region])
-    mini = parse_csv("\n".join([header_text, *region]), li, ",")
-    if mini.problems or [c.text for c in mini.header] != [c.text for c in table.header]:
+    new_rows = _edited_rows(st.lines, table, a, b + delta)
+    if new_rows is None:
         return None
-    if any(cell.range[0] != cell.range[2] for _l, cells in mini.rows for cell in cells):
-        return None  # a quoted cell across lines: the whole file decides
-    # the new rows, on document lines
-    new_rows = []
-    for line, cells in mini.rows:
-        shifted = [
-            Cell(
-                c.text,
-                (c.range[0] + a - 1, c.range[1], c.range[2] + a - 1, c.range[3]),
-                c.quoted,
-                c.start_col,
-            )
-            for c in cells
-        ]
-        new_rows.append((line + a - 1, shifted))
     parts, items = [], []
     for line, cells in new_rows:
         part, node = analyzer.analyze_row(line, cells)
@@ -196,16 +177,7 @@ def reanalyze_rows(index: ProjectIndex, st: DocState) -> set[str] | None:
     t1 = bisect_left(table.rows, b + 1, key=lambda r: r[0])
     rows_tail = table.rows[t1:]
     if delta:
-        shifted = []
-        for line, part in tail:
-            for x in (*part.keys, *part.refs, *part.file_refs, *part.diagnostics):
-                if x.range[0] > b:  # not the header cells some diagnostics point at
-                    x.range = moved(x.range, delta)
-            shifted.append((line + delta, part))
-        tail = shifted
-        rows_tail = [
-            (line + delta, [moved_cell(c, delta) for c in cells]) for line, cells in rows_tail
-        ]
+        tail, rows_tail = _moved_rows(tail, rows_tail, b, delta)
         st.tree_ok_until = a if st.tree_ok_until is None else min(st.tree_ok_until, a)
     else:
         # the row nodes of the tree: put the new ones in place
@@ -231,6 +203,32 @@ def reanalyze_rows(index: ProjectIndex, st: DocState) -> set[str] | None:
     affected = index.update_part(st.path, old_keys, old_refs, new_keys, new_refs, (a, b + 1, delta))
     affected.add(st.path)
     return affected
+
+
+def _edited_rows(lines: list[str], table, a: int, last: int) -> list | None:
+    """The rows on lines [a, last] tokenised again (on document lines), or None when they
+    cannot be read alone: a syntax problem, a changed header, a cell across lines."""
+    header_text = lines[table.header[0].range[0]]  # unchanged: the edits are below it
+    region = lines[a : last + 1]
+    li = LineIndex.over([header_text, *region])
+    mini = parse_csv("\n".join([header_text, *region]), li, ",")
+    if mini.problems or [c.text for c in mini.header] != [c.text for c in table.header]:
+        return None
+    if any(cell.range[0] != cell.range[2] for _l, cells in mini.rows for cell in cells):
+        return None  # a quoted cell across lines: the whole file decides
+    return [(line + a - 1, [moved_cell(c, a - 1) for c in cells]) for line, cells in mini.rows]
+
+
+def _moved_rows(tail: list, rows_tail: list, b: int, delta: int) -> tuple[list, list]:
+    """The facts and cells of the rows after an edit, moved by the change in line count."""
+    shifted = []
+    for line, part in tail:
+        for x in (*part.keys, *part.refs, *part.file_refs, *part.diagnostics):
+            if x.range[0] > b:  # not the header cells some diagnostics point at
+                x.range = moved(x.range, delta)
+        shifted.append((line + delta, part))
+    rows = [(line + delta, [moved_cell(c, delta) for c in cells]) for line, cells in rows_tail]
+    return shifted, rows
 
 
 def tree_at(st: DocState, doc: Document, line: int) -> tuple[Node | None, list]:

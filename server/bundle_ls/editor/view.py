@@ -117,7 +117,7 @@ class ProjectView:
 
     def definitions(self, namespaces: tuple[str, ...], key: str) -> list[tuple[str, str, Range]]:
         """(namespace, path, range) of every definition of `key`: the exact name, else a
-        name the namespace's dialect takes as the same (Initializer: no case, no accents)."""
+        name the namespace's dialect takes as the same (`fold_key`: no case, say)."""
         out = []
         for ns in namespaces:
             bucket = self.index.keys_of(ns)

@@ -21,7 +21,7 @@ from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.hints import KeyHints
 
 if TYPE_CHECKING:
-    from bundle_ls.dialects.base import CrossCheck
+    from bundle_ls.index.checks import CrossCheck
 
 # How many key-set changes per namespace the index remembers (for KeyHints).
 KEY_LOG_LIMIT = 256

@@ -8,7 +8,7 @@
     severity:                      # any code: error, warning, information, hint or off
       unknown-header: off
 
-(`initializer:` is the older spelling of `severity:`.) A file that cannot be read as a
+(A dialect may read overrides under a key of its own too: `Dialect.severity_section`.) A file that cannot be read as a
 mapping, or a known setting of the wrong type, stops the check with its place; an unknown
 setting or code is a `settings` finding in bundle-ls.yaml ("did you mean"), and the rest
 applies.
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bundle_ls.dialects import code_registry
+from bundle_ls.dialects import DIALECTS, code_registry
 from bundle_ls.documents.codes import SETTINGS
 from bundle_ls.documents.model import (
     MAPPING,
@@ -38,7 +38,8 @@ from bundle_ls.documents.yaml_doc import parse_yaml
 
 SETTINGS_FILE = "bundle-ls.yaml"
 SEVERITY_CHOICES = (*SEVERITIES, "off")
-KNOWN_KEYS = ("schemas", "modules", "exclude", "severity", "initializer")
+KNOWN_KEYS = ("schemas", "modules", "exclude", "severity")
+SEVERITY_SECTIONS = tuple(d.severity_section for d in DIALECTS if d.severity_section)
 
 
 class ProjectError(Exception):
@@ -95,10 +96,11 @@ def _read_settings(cfg: ProjectConfig, path: Path) -> None:
             cfg.modules = frozenset(_strings(path, v, "module ids", allow_one=False))
         elif name == "exclude":
             cfg.exclude = _strings(path, v, "globs")
-        elif name in ("severity", "initializer"):
+        elif name == "severity" or name in SEVERITY_SECTIONS:
             _severities(cfg, path, v)
         else:
-            cfg.problems.append(_unknown(SETTINGS_FILE, k, name, KNOWN_KEYS, "setting"))
+            known = (*KNOWN_KEYS, *SEVERITY_SECTIONS)
+            cfg.problems.append(_unknown(SETTINGS_FILE, k, name, known, "setting"))
 
 
 def _strings(path: Path, node: Node, what: str, allow_one: bool = True) -> list[str]:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bundle_ls.dialects import code_registry, configure_dialects
-from bundle_ls.dialects.base import CrossCheck, Dialect, DialectError, DialectSettings
+from bundle_ls.dialects.base import Dialect, DialectError, DialectSettings
 from bundle_ls.documents.codes import CodeRegistry
 from bundle_ls.documents.model import Diagnostic
+from bundle_ls.index.checks import CrossCheck
 from bundle_ls.project.config import SETTINGS_FILE, ProjectConfig, ProjectError
 
 

@@ -77,8 +77,8 @@ def project_of(path: Path) -> tuple[Path, str | None]:
     """The Config Directory a path belongs to, and the file to report on (None: all).
 
     A directory checks itself. A file checks the nearest folder above it with a
-    bundle-ls.yaml, else the project a dialect sees around it (Initializer: the repository
-    above its configuration folder), so that its references resolve; else its folder."""
+    bundle-ls.yaml, else the project a dialect sees around it (`Dialect.project_root`), so
+    that its references resolve; else its folder."""
     if path.is_dir():
         return path, None
     file = path.resolve()

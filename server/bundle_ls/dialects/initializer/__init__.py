@@ -11,15 +11,7 @@ import hashlib
 from functools import partial
 from pathlib import Path
 
-from bundle_ls.dialects.base import (
-    DISK,
-    FILES,
-    KEYS,
-    CrossCheck,
-    Dialect,
-    DialectSettings,
-    EditorView,
-)
+from bundle_ls.dialects.base import Dialect, DialectSettings, EditorView
 from bundle_ls.dialects.initializer import cross, editor, features
 from bundle_ls.dialects.initializer.codes import CODES, DIALECT
 from bundle_ls.dialects.initializer.files import analyze_file
@@ -28,6 +20,7 @@ from bundle_ls.dialects.initializer.spec import PREFIX, spec_path
 from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import Completion, HoverResult, Location
+from bundle_ls.index.checks import DISK, FILES, KEYS, CrossCheck
 
 __all__ = ["InitializerDialect"]
 
@@ -35,6 +28,7 @@ __all__ = ["InitializerDialect"]
 class InitializerDialect(Dialect):
     name = DIALECT
     codes = CODES
+    severity_section = "initializer"  # bundle-ls.yaml's older spelling of `severity:`
 
     def __init__(self, layout: Layout, installed: frozenset[str] | None) -> None:
         self.layout = layout

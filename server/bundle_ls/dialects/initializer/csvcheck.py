@@ -69,13 +69,35 @@ def _check_header(
 ) -> list[tuple[Column | None, str | None]]:
     """The header's findings and references; the column each header cell selects."""
     diags = facts.diagnostics
+    _repeated_headers(path, table.header, names, diags)
     columns: list[tuple[Column | None, str | None]] = []
-    seen: dict[str, Cell] = {}
     known = domain.known_headers()
-    metadata: dict[str, Cell] = {}
-    for i, (cell, name) in enumerate(zip(table.header, names, strict=False)):
+    for cell, name in zip(table.header, names, strict=False):
         col, ref = domain.column_for(name) if name else (None, None)
         columns.append((col, ref))
+        if not name:
+            continue
+        if col is None:
+            diags.append(_unknown_header(path, cell, name, domain, known))
+        elif col.meta == "order":
+            _check_order(path, cell, diags)
+        if ref is not None and col is not None and col.header_ref:
+            rng = _tail_range(cell, len(ref), lines)
+            facts.refs.append(Reference((_ns(col.header_ref),), _orig_tail(cell, len(ref)), rng))
+        if cell.start_col is not None:
+            for ph in find_placeholders(cell.text, cell.range[0], cell.start_col, lines):
+                facts.refs.append(Reference((CONSTANT_NS,), ph.key, ph.key_range))
+    if table.rows:
+        _missing_columns(path, table.header[0].range, names, domain, diags)
+    return columns
+
+
+def _repeated_headers(path: str, header: list[Cell], names: list[str], diags) -> None:
+    """Headers Initializer's header index cannot hold twice: the same name (after
+    normalisation), several empty ones, a second `_order:` or `_version:`."""
+    seen: dict[str, Cell] = {}
+    metadata: dict[str, Cell] = {}
+    for i, (cell, name) in enumerate(zip(header, names, strict=False)):
         first = seen.get(name)
         if first is not None and not name and names.index("", names.index("") + 1) != i:
             pass  # several empty headers: reported once, on the second one
@@ -109,46 +131,31 @@ def _check_header(
                         )
                     )
                 metadata.setdefault(lhs, cell)
-        if not name:
-            continue
-        if col is None:
-            diags.append(_unknown_header(path, cell, name, domain, known))
-        elif col.meta == "order":
-            _check_order(path, cell, diags)
-        if ref is not None and col is not None and col.header_ref:
-            rng = _tail_range(cell, len(ref), lines)
-            facts.refs.append(Reference((_ns(col.header_ref),), _orig_tail(cell, len(ref)), rng))
-        for ph in (
-            find_placeholders(cell.text, cell.range[0], cell.start_col or 0, lines)
-            if cell.start_col is not None
-            else ()
-        ):
-            facts.refs.append(Reference((CONSTANT_NS,), ph.key, ph.key_range))
 
-    if table.rows:
-        present = set(names)
-        for req in domain.required:
-            if req not in present:
-                diags.append(
-                    SCHEMA(
-                        path,
-                        table.header[0].range,
-                        f"the header has no '{pretty(req)}' column, which Initializer's "
-                        f"{domain.name} loader requires; every row fails",
-                        data={"add": [pretty(req)]},
-                    )
+
+def _missing_columns(path: str, at: Range, names: list[str], domain: Domain, diags) -> None:
+    present = set(names)
+    for req in domain.required:
+        if req not in present:
+            diags.append(
+                SCHEMA(
+                    path,
+                    at,
+                    f"the header has no '{pretty(req)}' column, which Initializer's "
+                    f"{domain.name} loader requires; every row fails",
+                    data={"add": [pretty(req)]},
                 )
-        for rx in domain.required_patterns:
-            if not any(rx.match(n) for n in names):
-                diags.append(
-                    SCHEMA(
-                        path,
-                        table.header[0].range,
-                        f"the header has no '{pretty(rx.pattern.lstrip('^'))}<locale>' column; "
-                        f"a {domain.name} row needs at least one",
-                    )
+            )
+    for rx in domain.required_patterns:
+        if not any(rx.match(n) for n in names):
+            diags.append(
+                SCHEMA(
+                    path,
+                    at,
+                    f"the header has no '{pretty(rx.pattern.lstrip('^'))}<locale>' column; "
+                    f"a {domain.name} row needs at least one",
                 )
-    return columns
+            )
 
 
 class DomainRows(RowAnalyzer):

@@ -11,15 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from bundle_ls.dialects.base import (
-    ENTRIES,
-    KEYS,
-    CrossCheck,
-    Dialect,
-    DialectSettings,
-    EditorView,
-    builtin_schema_dir,
-)
+from bundle_ls.dialects.base import Dialect, DialectSettings, EditorView, builtin_schema_dir
 from bundle_ls.dialects.module_schemas import completion, files, hover, keys, references
 from bundle_ls.dialects.module_schemas.analysis import Items, analyze_csv, analyze_yaml
 from bundle_ls.dialects.module_schemas.codes import DIALECT, UNKNOWN_NAMESPACE
@@ -28,6 +20,7 @@ from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
 from bundle_ls.documents.model import Node
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import Completion, HoverResult
+from bundle_ls.index.checks import ENTRIES, KEYS, CrossCheck
 
 __all__ = ["ModuleSchemaDialect", "SchemaSet"]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from bundle_ls.documents.codes import SCHEMA
 from bundle_ls.documents.model import MAPPING, SEQUENCE, Diagnostic, Node, key_text, plain
 from bundle_ls.documents.suggest import did_you_mean
 
@@ -75,7 +76,7 @@ def _one(path: str, err: ValidationError, root: Node) -> list[Diagnostic]:
     value = err.instance
 
     def diag(rng, message: str, data: dict | None = None) -> Diagnostic:
-        return Diagnostic(path, rng, "error", "schema", message, None, data)
+        return SCHEMA(path, rng, message, data=data)
 
     if kw in ("additionalProperties", "unevaluatedProperties") and node.kind == MAPPING:
         if kw == "additionalProperties":

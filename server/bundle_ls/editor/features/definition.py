@@ -1,6 +1,6 @@
 """Go to definition: a reference → its key's definitions; a file path → the file.
 
-The dialect is asked first (Initializer: a `${…}` placeholder → its constant)."""
+The dialect is asked first (a placeholder → its constant, say)."""
 
 from __future__ import annotations
 

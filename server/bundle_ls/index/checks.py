@@ -1,0 +1,35 @@
+"""Cross-file checks as the index runs them: a check of one file against the whole index,
+declaring what it reads so the index knows when its findings must be made again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bundle_ls.documents.facts import FileFacts
+from bundle_ls.documents.model import Diagnostic
+
+if TYPE_CHECKING:
+    from bundle_ls.index.project_index import ProjectIndex
+
+# What a cross-file check reads from the index, so the index knows when to re-run it.
+KEYS = "keys"  # key definitions (of the file's keys and of the namespaces it references)
+ENTRIES = "entries"  # entries of merged mapping namespaces
+FILES = "files"  # which files the project has
+DISK = "disk"  # files on disk that are not indexed (files a config names, archives)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossCheck:
+    """A check of one file against the whole project index."""
+
+    name: str
+    run: Callable[[ProjectIndex, FileFacts], list[Diagnostic]]
+    depends_on: frozenset[str]
+
+    @property
+    def kept(self) -> bool:
+        """Its findings for a file stand until a change of keys or entries affects the
+        file, and are re-checked part by part after an edit of one part."""
+        return self.depends_on <= {KEYS, ENTRIES}
