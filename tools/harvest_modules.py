@@ -233,6 +233,10 @@ class Harvest:
     concept_uuids: dict[str, str] = field(default_factory=dict)  # concept_id -> uuid
 
     def add(self, domain: str, entry: Entry) -> None:
+        # MySQL compares names without trailing spaces (PAD SPACE collations); so do we.
+        entry.name = entry.name.strip()
+        if not entry.name:
+            return
         entries = self.domains.setdefault(domain, {})
         key = entry.name.casefold()
         old = entries.get(key)
@@ -1403,12 +1407,20 @@ def main(argv: list[str] | None = None) -> int:
         "--mirrors", type=Path, required=True, help="folder of <owner>+<repo>/repo git dirs"
     )
     parser.add_argument("--out", type=Path, required=True, help="folder for <module-id>.yaml")
+    parser.add_argument(
+        "--module",
+        action="append",
+        default=[],
+        metavar="ID=OWNER/NAME",
+        help="harvest a module that is not in the built-in list, with the default layout",
+    )
     parser.add_argument("modules", nargs="*", help="module ids (default: all)")
     args = parser.parse_args(argv)
+    extra = [ModuleSpec(*item.split("=", 1)) for item in args.module]
     args.out.mkdir(parents=True, exist_ok=True)
     trees: dict[str, GitMirror] = {}
     status = 0
-    for spec in iter_modules(args.modules):
+    for spec in extra or iter_modules(args.modules):
         git_dir = mirror_dir(args.mirrors, spec.repo)
         if not git_dir.is_dir():
             print(f"{spec.module_id}: no mirror of {spec.repo} at {git_dir}", file=sys.stderr)
