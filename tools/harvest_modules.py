@@ -1167,16 +1167,13 @@ def read_mds_package(tree: SourceTree, path: str, harvest: Harvest) -> None:
         name_el = item.find(
             "privilege" if domain == "privileges" else "role" if domain == "roles" else "name"
         )
+        # XStream writes the uuid as an attribute of the item (or, in older packages, a child).
         uuid_el = item.find("uuid")
+        uuid = item.get("uuid") or (
+            uuid_el.text.strip() if uuid_el is not None and uuid_el.text else None
+        )
         if name_el is not None and name_el.text:
-            harvest.add(
-                domain,
-                Entry(
-                    name_el.text.strip(),
-                    uuid_el.text.strip() if uuid_el is not None and uuid_el.text else None,
-                    path,
-                ),
-            )
+            harvest.add(domain, Entry(name_el.text.strip(), uuid, path))
 
 
 # --------------------------------------------------------------------------------------------
