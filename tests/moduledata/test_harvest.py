@@ -145,3 +145,37 @@ def test_what_cannot_be_read_is_counted_not_guessed(harvested) -> None:
     assert summary.endswith("; skipped 4")
     out = (SAMPLE / LIQUIBASE).read_text(encoding="utf-8")
     assert "'Never'" in out  # the procedure body is in the sample, and was not harvested
+
+
+def _tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("harvest_modules", TOOL)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["harvest_modules"] = module  # dataclasses resolve their module by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_metadata_sharing_items_keep_name_and_uuid(tmp_path: Path) -> None:
+    # The layout of referencemetadata's Reference_Application_Encounter_Types-2.zip:
+    # XStream items with the uuid as an attribute.
+    import zipfile
+
+    tool = _tool()
+    (tmp_path / "pkg").mkdir()
+    with zipfile.ZipFile(tmp_path / "pkg" / "Encounter_Types.zip", "w") as z:
+        z.writestr(
+            "metadata.xml",
+            '<list id="1"><org.openmrs.EncounterType id="2" '
+            'uuid="ca3aed11-1aa4-42a1-b85c-8332fc8001fc"><name>Check In</name>'
+            '</org.openmrs.EncounterType><org.openmrs.Location id="3" uuid="x">'
+            "<name>Not a domain read here</name></org.openmrs.Location></list>",
+        )
+    tree = tool.DirectoryTree(tmp_path / "pkg", "example/pkg", "0" * 40)
+    harvest = tool.Harvest("pkg", tree.repo, tree.commit)
+    tool.read_mds_package(tree, "Encounter_Types.zip", harvest)
+    assert {d: {e.name: e.uuid for e in es.values()} for d, es in harvest.domains.items()} == {
+        "encountertypes": {"Check In": "ca3aed11-1aa4-42a1-b85c-8332fc8001fc"}
+    }
