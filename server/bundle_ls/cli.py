@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["migrate"]:  # a subcommand with its own arguments (migrate/cli.py)
+        from .migrate.cli import main as migrate_main
+
+        return migrate_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.check is None:
         from .lsp.server import serve
