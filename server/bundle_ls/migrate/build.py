@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from . import core
 from .dbunit import Record, Tables
-from .ledger import Ledger, Row
+from .ledger import Ledger
 from .model import (
+    ADDRESS_FIELDS,
     NUMERIC_FIELDS,
     AppointmentServiceDefinition,
     AppointmentSpeciality,
@@ -40,7 +41,6 @@ from .model import (
     RelationshipType,
     Role,
     VisitType,
-    ADDRESS_FIELDS,
 )
 
 # Columns OpenMRS fills itself (audit) or Initializer sets on its own (retire reasons).
@@ -168,7 +168,11 @@ class Builder:
         if self.options.external_concepts == EXTERNAL_CIEL and concept_id.isdigit():
             self.external_concepts.add(concept_id)
             return concept_id + "A" * (36 - len(concept_id)), "", ""
-        return None, f"its {column} is a concept the datasets do not define", f"{column}={concept_id}"
+        return (
+            None,
+            f"its {column} is a concept the datasets do not define",
+            f"{column}={concept_id}",
+        )
 
     def written(self, entity: Entity, record: Record, domain: str) -> None:
         entity.rows.insert(0, record.row)
@@ -295,7 +299,9 @@ class Builder:
                         f"{column}={concept_id}",
                     )
 
-    def _names(self, records: list[Record]) -> tuple[list[tuple[ConceptName, Record]], list[tuple[Record, str, str]]]:
+    def _names(
+        self, records: list[Record]
+    ) -> tuple[list[tuple[ConceptName, Record]], list[tuple[Record, str, str]]]:
         """The names a concept row can carry, and the name rows it cannot (with why).
 
         OpenMRS's ConceptValidator allows one fully specified and one short name per locale,
@@ -307,7 +313,10 @@ class Builder:
         kinds = {"FULLY_SPECIFIED": 0, None: 1, "SHORT": 2, "INDEX_TERM": 3}
         ordered = sorted(
             records,
-            key=lambda r: (kinds.get((r.get("concept_name_type") or "").upper() or None, 4), _id_order(r.key)),
+            key=lambda r: (
+                kinds.get((r.get("concept_name_type") or "").upper() or None, 4),
+                _id_order(r.key),
+            ),
         )
         fsn_locales: set[str] = set()
         short_locales: set[str] = set()
@@ -318,30 +327,60 @@ class Builder:
             text, locale = record.get("name"), record.get("locale")
             detail = f"concept_name_id={record.key[0]} '{text}' ({locale})"
             if truthy(record.get("voided")):
-                dropped.append((record, "voided name (Initializer creates no voided names)", detail))
+                dropped.append(
+                    (record, "voided name (Initializer creates no voided names)", detail)
+                )
             elif text is None or locale is None:
                 dropped.append((record, "a name without text or locale", detail))
             elif kind == "INDEX_TERM":
                 dropped.append(
-                    (record, "index term (Initializer's concept loader reads no index-term names)", detail)
+                    (
+                        record,
+                        "index term (Initializer's concept loader reads no index-term names)",
+                        detail,
+                    )
                 )
             elif kind not in ("FULLY_SPECIFIED", "SHORT", "SYNONYM"):
-                dropped.append((record, "a concept_name_type Initializer cannot write", detail))
+                dropped.append(
+                    (
+                        record,
+                        "a concept_name_type Initializer cannot write",
+                        f"{detail}, concept_name_type={kind}",
+                    )
+                )
             elif kind == "FULLY_SPECIFIED" and locale in fsn_locales:
                 dropped.append(
-                    (record, "a second fully specified name in the locale (OpenMRS allows one)", detail)
+                    (
+                        record,
+                        "a second fully specified name in the locale (OpenMRS allows one)",
+                        detail,
+                    )
                 )
             elif kind == "SHORT" and locale in short_locales:
-                dropped.append((record, "a second short name in the locale (OpenMRS allows one)", detail))
+                dropped.append(
+                    (record, "a second short name in the locale (OpenMRS allows one)", detail)
+                )
             elif kind != "SHORT" and (locale, text.lower()) in texts:
                 dropped.append(
-                    (record, "the same text as another name of the concept in the locale (OpenMRS rejects it)", detail)
+                    (
+                        record,
+                        "the same text as another name of the concept in the locale (OpenMRS rejects it)",
+                        detail,
+                    )
                 )
             else:
                 preferred = truthy(record.get("locale_preferred"))
                 if preferred and (kind == "SHORT" or locale in preferred_locales):
-                    why = "a short name" if kind == "SHORT" else "a second preferred name in the locale"
-                    self.ledger.note(record.row, f"written as not preferred: {why} cannot be preferred (OpenMRS rejects it)", detail)
+                    why = (
+                        "a short name"
+                        if kind == "SHORT"
+                        else "a second preferred name in the locale"
+                    )
+                    self.ledger.note(
+                        record.row,
+                        f"written as not preferred: {why} cannot be preferred (OpenMRS rejects it)",
+                        detail,
+                    )
                     preferred = False
                 if preferred:
                     preferred_locales.add(locale)
@@ -351,7 +390,9 @@ class Builder:
                     short_locales.add(locale)
                 if kind != "SHORT":
                     texts.add((locale, text.lower()))
-                kept.append((ConceptName(text, locale, kind, preferred, record.get("uuid")), record))
+                kept.append(
+                    (ConceptName(text, locale, kind, preferred, record.get("uuid")), record)
+                )
         return kept, dropped
 
     def build_concepts(self) -> None:
@@ -370,9 +411,16 @@ class Builder:
                 why, what = (reason, detail) if class_name is None else (reason2, detail2)
             elif not base[1] and not any(n.kind == "FULLY_SPECIFIED" for n, _ in kept):
                 why, what = "no fully specified name the datasets define", ""
-            elif not kept:
-                why, what = "no name the datasets define", ""
             else:
+                if not kept:
+                    # A retired concept without names: the dataset retires a concept that
+                    # exists elsewhere. Initializer only retires an existing concept on a
+                    # retired row (CsvParser.shouldFill), so the row does just that.
+                    self.ledger.note(
+                        record.row,
+                        "written as a retire-only row: without names it can only retire a concept that already exists (Initializer fails the row otherwise)",
+                        f"concept_id={cid}",
+                    )
                 concept = Concept(
                     base[0],
                     base[1],
@@ -401,7 +449,9 @@ class Builder:
                 self.ledger.not_migrated(name_record.row, why, detail)
             for locale in sorted({n.locale for n in concept.names}):
                 in_locale = [n for n in concept.names if n.locale == locale]
-                if not any(n.preferred for n in in_locale) and any(n.kind != "SHORT" for n in in_locale):
+                if not any(n.preferred for n in in_locale) and any(
+                    n.kind != "SHORT" for n in in_locale
+                ):
                     self.ledger.note(
                         record.row,
                         "no preferred name in a locale: Initializer marks the fully specified name (or first synonym) preferred",
@@ -414,7 +464,17 @@ class Builder:
                     f"concept.{column} is not written (a legacy column OpenMRS 2.x does not map)",
                     f"concept_id={concept.concept_id}",
                 )
-            carried = {"concept_id", "class_id", "datatype_id", "version", "retired", "is_set", "short_name", "description", "form_text"}
+            carried = {
+                "concept_id",
+                "class_id",
+                "datatype_id",
+                "version",
+                "retired",
+                "is_set",
+                "short_name",
+                "description",
+                "form_text",
+            }
             self.uncarried(record, carried)
             self.written(concept, record, "concepts")
         self._descriptions()
@@ -433,7 +493,9 @@ class Builder:
             defaults = []
             if not concept.retired:
                 for locale in sorted({n.locale for n in concept.names}):
-                    in_locale = [n for n in concept.names if n.locale == locale and n.kind != "SHORT"]
+                    in_locale = [
+                        n for n in concept.names if n.locale == locale and n.kind != "SHORT"
+                    ]
                     pick = next((n for n in in_locale if n.preferred), None) or next(
                         (n for n in in_locale if n.kind == "FULLY_SPECIFIED"), None
                     )
@@ -466,7 +528,11 @@ class Builder:
                 if locale is None or text is None:
                     self.fail(record, "a description without text or locale", detail)
                 elif locale in concept.descriptions:
-                    self.fail(record, "a second description in the locale (one Description:<locale> column)", detail)
+                    self.fail(
+                        record,
+                        "a second description in the locale (one Description:<locale> column)",
+                        detail,
+                    )
                 else:
                     concept.descriptions[locale] = text
                     self.ledger.written(record.row)
@@ -496,7 +562,17 @@ class Builder:
                 display_precision=record.get("display_precision"),
             )
             concept.numeric = numeric
-            self.uncarried(record, {"concept_id", *NUMERIC_FIELDS, "units", "allow_decimal", "precise", "display_precision"})
+            self.uncarried(
+                record,
+                {
+                    "concept_id",
+                    *NUMERIC_FIELDS,
+                    "units",
+                    "allow_decimal",
+                    "precise",
+                    "display_precision",
+                },
+            )
             self.ledger.written(record.row)
             concept.rows.append(record.row)
 
@@ -508,14 +584,20 @@ class Builder:
             if concept is None:
                 continue
             if concept.datatype != "Complex":
-                self.fail(record, "a complex row of a concept whose datatype is not Complex", f"concept_id={cid}")
+                self.fail(
+                    record,
+                    "a complex row of a concept whose datatype is not Complex",
+                    f"concept_id={cid}",
+                )
                 continue
             concept.complex_handler = record.get("handler")
             self.ledger.written(record.row)
             concept.rows.append(record.row)
 
     def _answers_and_members(self) -> None:
-        edges: dict[str, list[tuple[str, str, Record]]] = {}  # concept_id -> (kind, target uuid, row)
+        edges: dict[
+            str, list[tuple[str, str, Record]]
+        ] = {}  # concept_id -> (kind, target uuid, row)
         answers = self._group("concept_answer", "concept_id")
         self._orphans(answers, "concept_id")
         for cid, records in answers.items():
@@ -530,11 +612,19 @@ class Builder:
                         f"concept_answer_id={record.key[0]}, answer_drug={record.get('answer_drug')}",
                     )
                     continue
-                target, reason, detail = self.concept_ref(record.get("answer_concept"), "answer_concept")
+                target, reason, detail = self.concept_ref(
+                    record.get("answer_concept"), "answer_concept"
+                )
                 if target is None:
-                    self.fail(record, reason, f"concept_answer_id={record.key[0]}, {detail}".rstrip(", "))
+                    self.fail(
+                        record, reason, f"concept_answer_id={record.key[0]}, {detail}".rstrip(", ")
+                    )
                 elif target == self.concepts[cid].uuid:
-                    self.fail(record, "a concept that answers itself (OpenMRS rejects it)", f"concept_id={cid}")
+                    self.fail(
+                        record,
+                        "a concept that answers itself (OpenMRS rejects it)",
+                        f"concept_id={cid}",
+                    )
                 else:
                     edges.setdefault(cid, []).append(("answer", target, record))
         members = self._group("concept_set", "concept_set")
@@ -546,9 +636,17 @@ class Builder:
             for record in records:
                 target, reason, detail = self.concept_ref(record.get("concept_id"), "concept_id")
                 if target is None:
-                    self.fail(record, f"member: {reason}", f"concept_set_id={record.key[0]}, {detail}".rstrip(", "))
+                    self.fail(
+                        record,
+                        f"member: {reason}",
+                        f"concept_set_id={record.key[0]}, {detail}".rstrip(", "),
+                    )
                 elif target == self.concepts[cid].uuid:
-                    self.fail(record, "a set that is its own member (Initializer cannot load it)", f"concept_set={cid}")
+                    self.fail(
+                        record,
+                        "a set that is its own member (Initializer cannot load it)",
+                        f"concept_set={cid}",
+                    )
                 else:
                     edges.setdefault(cid, []).append(("member", target, record))
         by_uuid = {c.uuid: cid for cid, c in self.concepts.items()}
@@ -614,7 +712,11 @@ class Builder:
                 term = self.tables.find("concept_reference_term", term_id) if term_id else None
                 map_type, reason, what = self._map_type(record.get("concept_map_type_id"))
                 if term is None:
-                    self.fail(record, "its reference term is one the datasets do not define", f"{detail}, concept_reference_term_id={term_id}")
+                    self.fail(
+                        record,
+                        "its reference term is one the datasets do not define",
+                        f"{detail}, concept_reference_term_id={term_id}",
+                    )
                     continue
                 source_id = term.get("concept_source_id")
                 source = self.sources.get(source_id or "")
@@ -637,7 +739,11 @@ class Builder:
                         f"{detail}, {source.name}:{code}",
                     )
                 elif "|" in map_type:
-                    self.fail(record, "a map type name with '|' cannot be written in a Mappings| header", f"{detail}, {map_type}")
+                    self.fail(
+                        record,
+                        "a map type name with '|' cannot be written in a Mappings| header",
+                        f"{detail}, {map_type}",
+                    )
                 elif (source.name.lower(), code.lower()) in mapped:
                     self.fail(
                         record,
@@ -674,10 +780,15 @@ class Builder:
             if base is None:
                 continue
             rng = ConceptReferenceRange(
-                base[0], False, concept=target, criteria=record.get("criteria"),
+                base[0],
+                False,
+                concept=target,
+                criteria=record.get("criteria"),
                 **{f: record.get(f) for f in NUMERIC_FIELDS},
             )
-            self.uncarried(record, {"concept_reference_range_id", "concept_id", "criteria", *NUMERIC_FIELDS})
+            self.uncarried(
+                record, {"concept_reference_range_id", "concept_id", "criteria", *NUMERIC_FIELDS}
+            )
             self.written(rng, record, "conceptreferencerange")
 
     # drugs -----------------------------------------------------------------------------
@@ -708,8 +819,19 @@ class Builder:
             if record.get("dosage_form") is not None:
                 form, reason, detail = self.concept_ref(record.get("dosage_form"), "dosage_form")
                 if form is None:
-                    self.ledger.note(record.row, f"dosage form not written: {reason}", f"drug_id={record.key[0]}, {detail}")
-            drug = Drug(base[0], base[1], name=name, concept=concept, dosage_form=form, strength=record.get("strength"))
+                    self.ledger.note(
+                        record.row,
+                        f"dosage form not written: {reason}",
+                        f"drug_id={record.key[0]}, {detail}",
+                    )
+            drug = Drug(
+                base[0],
+                base[1],
+                name=name,
+                concept=concept,
+                dosage_form=form,
+                strength=record.get("strength"),
+            )
             carried = {"drug_id", "name", "concept_id", "dosage_form", "strength", "retired"}
             if not truthy(record.get("combination")):
                 carried.add("combination")  # false is also what Initializer leaves
@@ -723,7 +845,9 @@ class Builder:
             base = self.entity_base(record)
             if base is None:
                 continue
-            priv = Privilege(base[0], False, name=record.key[0], description=record.get("description"))
+            priv = Privilege(
+                base[0], False, name=record.key[0], description=record.get("description")
+            )
             self.uncarried(record, {"privilege", "description"})
             self.privileges[priv.name] = priv
             self.written(priv, record, "privileges")
@@ -743,7 +867,11 @@ class Builder:
             elif priv_name not in self.privileges and self.tables.find("privilege", priv_name):
                 self.fail(record, "its privilege is not migrated", f"privilege={priv_name}")
             elif LIST_SEPARATOR in priv_name:
-                self.fail(record, "a privilege name with ';' cannot be written in a Privileges list", priv_name)
+                self.fail(
+                    record,
+                    "a privilege name with ';' cannot be written in a Privileges list",
+                    priv_name,
+                )
             else:
                 if priv_name not in self.privileges:
                     self.external_privileges.add(priv_name)
@@ -759,7 +887,11 @@ class Builder:
             elif parent not in self.roles and self.tables.find("role", parent):
                 self.fail(record, "its parent role is not migrated", f"parent_role={parent}")
             elif LIST_SEPARATOR in parent:
-                self.fail(record, "a role name with ';' cannot be written in an Inherited roles list", parent)
+                self.fail(
+                    record,
+                    "a role name with ';' cannot be written in an Inherited roles list",
+                    parent,
+                )
             elif parent == child:
                 self.fail(record, "a role that inherits itself", parent)
             else:
@@ -770,7 +902,11 @@ class Builder:
             role = self.roles[child]
             for parent, record in edges[child]:
                 if record.row.seq in cyclic:
-                    self.fail(record, "closes a cycle of inherited roles (Initializer could load none of its rows)", f"{parent} -> {child}")
+                    self.fail(
+                        record,
+                        "closes a cycle of inherited roles (Initializer could load none of its rows)",
+                        f"{parent} -> {child}",
+                    )
                     continue
                 if parent not in self.roles:
                     self.external_roles.add(parent)
@@ -781,7 +917,10 @@ class Builder:
     def _missing_role(self, name: str) -> tuple[str, str]:
         if self.tables.find("role", name):
             return "its role is not migrated", f"role={name}"
-        return "its role is one the datasets do not define (a row would replace that role's privileges)", f"role={name}"
+        return (
+            "its role is one the datasets do not define (a row would replace that role's privileges)",
+            f"role={name}",
+        )
 
     # programs --------------------------------------------------------------------------
 
@@ -796,14 +935,30 @@ class Builder:
                 continue
             outcomes = None
             if record.get("outcomes_concept_id") is not None:
-                outcomes, reason, detail = self.concept_ref(record.get("outcomes_concept_id"), "outcomes_concept_id")
+                outcomes, reason, detail = self.concept_ref(
+                    record.get("outcomes_concept_id"), "outcomes_concept_id"
+                )
                 if outcomes is None:
                     self.ledger.note(record.row, f"outcomes concept not written: {reason}", detail)
             program = Program(
-                base[0], base[1], name=record.get("name"), description=record.get("description"),
-                concept=concept, outcomes_concept=outcomes,
+                base[0],
+                base[1],
+                name=record.get("name"),
+                description=record.get("description"),
+                concept=concept,
+                outcomes_concept=outcomes,
             )
-            self.uncarried(record, {"program_id", "name", "description", "concept_id", "outcomes_concept_id", "retired"})
+            self.uncarried(
+                record,
+                {
+                    "program_id",
+                    "name",
+                    "description",
+                    "concept_id",
+                    "outcomes_concept_id",
+                    "retired",
+                },
+            )
             self.programs[record.key[0]] = program
             self.written(program, record, "programs")
         for record in self.records("program_workflow"):
@@ -815,22 +970,40 @@ class Builder:
                 self.fail(record, reason, detail)
             elif (base := self.entity_base(record)) is not None:
                 wf = ProgramWorkflow(base[0], base[1], program=program.uuid, concept=concept)
-                self.uncarried(record, {"program_workflow_id", "program_id", "concept_id", "retired"})
+                self.uncarried(
+                    record, {"program_workflow_id", "program_id", "concept_id", "retired"}
+                )
                 self.workflows[record.key[0]] = wf
                 self.written(wf, record, "programworkflows")
         for record in self.records("program_workflow_state"):
             wf = self.workflows.get(record.get("program_workflow_id") or "")
             concept, reason, detail = self.concept_ref(record.get("concept_id"), "concept_id")
             if wf is None:
-                self.fail(record, *self._missing("program_workflow", record.get("program_workflow_id")))
+                self.fail(
+                    record, *self._missing("program_workflow", record.get("program_workflow_id"))
+                )
             elif concept is None:
                 self.fail(record, reason, detail)
             elif (base := self.entity_base(record)) is not None:
                 state = ProgramWorkflowState(
-                    base[0], base[1], workflow=wf.uuid, concept=concept,
-                    initial=truthy(record.get("initial")), terminal=truthy(record.get("terminal")),
+                    base[0],
+                    base[1],
+                    workflow=wf.uuid,
+                    concept=concept,
+                    initial=truthy(record.get("initial")),
+                    terminal=truthy(record.get("terminal")),
                 )
-                self.uncarried(record, {"program_workflow_state_id", "program_workflow_id", "concept_id", "initial", "terminal", "retired"})
+                self.uncarried(
+                    record,
+                    {
+                        "program_workflow_state_id",
+                        "program_workflow_id",
+                        "concept_id",
+                        "initial",
+                        "terminal",
+                        "retired",
+                    },
+                )
                 self.written(state, record, "programworkflowstates")
 
     def _missing(self, table: str, key: str | None) -> tuple[str, str]:
@@ -843,7 +1016,9 @@ class Builder:
 
     # simple metadata -------------------------------------------------------------------
 
-    def _unique_names(self, domain: str, entities: list[tuple[Entity, Record, str]], fold: bool, why: str) -> None:
+    def _unique_names(
+        self, domain: str, entities: list[tuple[Entity, Record, str]], fold: bool, why: str
+    ) -> None:
         """Write entities in key order; a later one with a name already taken is reported."""
         taken: dict[str, Record] = {}
         for entity, record, name in entities:
@@ -872,15 +1047,38 @@ class Builder:
                 if base is None:
                     continue
                 att = AttributeType(
-                    base[0], base[1], entity=entity_name, name=name, description=record.get("description"),
-                    datatype_classname=datatype, datatype_config=record.get("datatype_config"),
-                    preferred_handler=record.get("preferred_handler"), handler_config=record.get("handler_config"),
-                    min_occurs=record.get("min_occurs"), max_occurs=record.get("max_occurs"),
+                    base[0],
+                    base[1],
+                    entity=entity_name,
+                    name=name,
+                    description=record.get("description"),
+                    datatype_classname=datatype,
+                    datatype_config=record.get("datatype_config"),
+                    preferred_handler=record.get("preferred_handler"),
+                    handler_config=record.get("handler_config"),
+                    min_occurs=record.get("min_occurs"),
+                    max_occurs=record.get("max_occurs"),
                 )
-                self.uncarried(record, {f"{table}_id", "name", "description", "datatype", "datatype_config", "preferred_handler", "handler_config", "min_occurs", "max_occurs", "retired"})
+                self.uncarried(
+                    record,
+                    {
+                        f"{table}_id",
+                        "name",
+                        "description",
+                        "datatype",
+                        "datatype_config",
+                        "preferred_handler",
+                        "handler_config",
+                        "min_occurs",
+                        "max_occurs",
+                        "retired",
+                    },
+                )
                 found.append((att, record, name))
             self._unique_names(
-                "attributetypes", found, True,
+                "attributetypes",
+                found,
+                True,
                 "another attribute type of the same entity has the same name (Initializer would overwrite it)",
             )
 
@@ -892,8 +1090,21 @@ class Builder:
                 self.fail(record, "no name (Initializer requires it)")
             elif (base := self.entity_base(record)) is not None:
                 self.uncarried(record, {"visit_type_id", "name", "description", "retired"})
-                found.append((VisitType(base[0], base[1], name=name, description=record.get("description")), record, name))
-        self._unique_names("visittypes", found, False, "another visit type has the same name (Initializer would overwrite it)")
+                found.append(
+                    (
+                        VisitType(
+                            base[0], base[1], name=name, description=record.get("description")
+                        ),
+                        record,
+                        name,
+                    )
+                )
+        self._unique_names(
+            "visittypes",
+            found,
+            False,
+            "another visit type has the same name (Initializer would overwrite it)",
+        )
 
     def build_encounter_types(self) -> None:
         found = []
@@ -907,16 +1118,37 @@ class Builder:
                 value = record.get(column)
                 if value is not None and value not in self.privileges:
                     if self.tables.find("privilege", value):
-                        self.ledger.note(record.row, f"{column} not written: its privilege is not migrated", value)
+                        self.ledger.note(
+                            record.row,
+                            f"{column} not written: its privilege is not migrated",
+                            value,
+                        )
                         value = None
                     else:
                         self.external_privileges.add(value)
                 privileges[column] = value
             if (base := self.entity_base(record)) is not None:
-                self.uncarried(record, {"encounter_type_id", "name", "description", "retired", "view_privilege", "edit_privilege"})
-                et = EncounterType(base[0], base[1], name=name, description=record.get("description"), **privileges)
+                self.uncarried(
+                    record,
+                    {
+                        "encounter_type_id",
+                        "name",
+                        "description",
+                        "retired",
+                        "view_privilege",
+                        "edit_privilege",
+                    },
+                )
+                et = EncounterType(
+                    base[0], base[1], name=name, description=record.get("description"), **privileges
+                )
                 found.append((et, record, name))
-        self._unique_names("encountertypes", found, True, "another encounter type has the same name (Initializer would overwrite it)")
+        self._unique_names(
+            "encountertypes",
+            found,
+            True,
+            "another encounter type has the same name (Initializer would overwrite it)",
+        )
 
     def build_relationship_types(self) -> None:
         for record in self.records("relationship_type"):
@@ -926,10 +1158,26 @@ class Builder:
             elif (base := self.entity_base(record)) is not None:
                 preferred = record.get("preferred")
                 rt = RelationshipType(
-                    base[0], base[1], a_is_to_b=a, b_is_to_a=b, description=record.get("description"),
-                    weight=record.get("weight"), preferred=None if preferred is None else truthy(preferred),
+                    base[0],
+                    base[1],
+                    a_is_to_b=a,
+                    b_is_to_a=b,
+                    description=record.get("description"),
+                    weight=record.get("weight"),
+                    preferred=None if preferred is None else truthy(preferred),
                 )
-                self.uncarried(record, {"relationship_type_id", "a_is_to_b", "b_is_to_a", "description", "weight", "preferred", "retired"})
+                self.uncarried(
+                    record,
+                    {
+                        "relationship_type_id",
+                        "a_is_to_b",
+                        "b_is_to_a",
+                        "description",
+                        "weight",
+                        "preferred",
+                        "retired",
+                    },
+                )
                 self.written(rt, record, "relationshiptypes")
 
     def build_person_attribute_types(self) -> None:
@@ -944,7 +1192,9 @@ class Builder:
             fmt, foreign = record.get("format"), None
             if record.get("foreign_key") is not None:
                 if fmt == "org.openmrs.Concept":
-                    foreign, reason, detail = self.concept_ref(record.get("foreign_key"), "foreign_key")
+                    foreign, reason, detail = self.concept_ref(
+                        record.get("foreign_key"), "foreign_key"
+                    )
                     if foreign is None:
                         self.ledger.note(record.row, f"foreign key not written: {reason}", detail)
                 else:
@@ -957,10 +1207,28 @@ class Builder:
             if edit is not None and edit not in self.privileges:
                 self.external_privileges.add(edit)
             pat = PersonAttributeType(
-                base[0], base[1], name=name, description=record.get("description"), format=fmt,
-                foreign_uuid=foreign, searchable=truthy(record.get("searchable")), edit_privilege=edit,
+                base[0],
+                base[1],
+                name=name,
+                description=record.get("description"),
+                format=fmt,
+                foreign_uuid=foreign,
+                searchable=truthy(record.get("searchable")),
+                edit_privilege=edit,
             )
-            self.uncarried(record, {"person_attribute_type_id", "name", "description", "format", "foreign_key", "searchable", "edit_privilege", "retired"})
+            self.uncarried(
+                record,
+                {
+                    "person_attribute_type_id",
+                    "name",
+                    "description",
+                    "format",
+                    "foreign_key",
+                    "searchable",
+                    "edit_privilege",
+                    "retired",
+                },
+            )
             self.written(pat, record, "personattributetypes")
 
     def build_order_frequencies(self) -> None:
@@ -969,8 +1237,15 @@ class Builder:
             if concept is None:
                 self.fail(record, reason, f"order_frequency_id={record.key[0]}, {detail}")
             elif (base := self.entity_base(record)) is not None:
-                freq = OrderFrequency(base[0], base[1], frequency_per_day=record.get("frequency_per_day"), concept=concept)
-                self.uncarried(record, {"order_frequency_id", "concept_id", "frequency_per_day", "retired"})
+                freq = OrderFrequency(
+                    base[0],
+                    base[1],
+                    frequency_per_day=record.get("frequency_per_day"),
+                    concept=concept,
+                )
+                self.uncarried(
+                    record, {"order_frequency_id", "concept_id", "frequency_per_day", "retired"}
+                )
                 self.written(freq, record, "orderfrequencies")
 
     # locations -------------------------------------------------------------------------
@@ -981,7 +1256,9 @@ class Builder:
             if name is None:
                 self.fail(record, "no name")
             elif (base := self.entity_base(record)) is not None:
-                tag = LocationTag(base[0], base[1], name=name, description=record.get("description"))
+                tag = LocationTag(
+                    base[0], base[1], name=name, description=record.get("description")
+                )
                 self.uncarried(record, {"location_tag_id", "name", "description", "retired"})
                 self.location_tags[record.key[0]] = tag
                 self.written(tag, record, "locationtags")
@@ -994,11 +1271,26 @@ class Builder:
             base = self.entity_base(record)
             if base is None:
                 continue
-            address = {col: record.get(col) for col, _ in ADDRESS_FIELDS if record.get(col) is not None}
-            loc = Location(base[0], base[1], name=name, description=record.get("description"), address=address)
+            address = {
+                col: record.get(col) for col, _ in ADDRESS_FIELDS if record.get(col) is not None
+            }
+            loc = Location(
+                base[0], base[1], name=name, description=record.get("description"), address=address
+            )
             if record.get("attributes"):
                 self.ledger.note(record.row, "location attributes are not written", record.key_text)
-            self.uncarried(record, {"location_id", "name", "description", "retired", "parent_location", "attributes", *(c for c, _ in ADDRESS_FIELDS)})
+            self.uncarried(
+                record,
+                {
+                    "location_id",
+                    "name",
+                    "description",
+                    "retired",
+                    "parent_location",
+                    "attributes",
+                    *(c for c, _ in ADDRESS_FIELDS),
+                },
+            )
             self.locations[record.key[0]] = loc
             if record.get("parent_location") is not None:
                 parents[record.key[0]] = (record.get("parent_location"), record)  # type: ignore[assignment]
@@ -1007,10 +1299,22 @@ class Builder:
         cyclic = _cycle_edges(sorted(self.locations, key=lambda k: _id_order((k,))), graph)
         for key, (parent, record) in parents.items():
             if parent not in self.locations:
-                why = "not migrated" if self.tables.find("location", parent) else "one the datasets do not define"
-                self.ledger.note(record.row, f"parent location not written: it is {why}", f"parent_location={parent}")
+                why = (
+                    "not migrated"
+                    if self.tables.find("location", parent)
+                    else "one the datasets do not define"
+                )
+                self.ledger.note(
+                    record.row,
+                    f"parent location not written: it is {why}",
+                    f"parent_location={parent}",
+                )
             elif record.row.seq in cyclic:
-                self.ledger.note(record.row, "parent location not written: it closes a cycle of parents", f"parent_location={parent}")
+                self.ledger.note(
+                    record.row,
+                    "parent location not written: it closes a cycle of parents",
+                    f"parent_location={parent}",
+                )
             else:
                 self.locations[key].parent = self.locations[parent].uuid
         for record in self.records("location_tag_map"):
@@ -1021,7 +1325,11 @@ class Builder:
             elif tag is None:
                 self.fail(record, *self._missing("location_tag", tag_id))
             elif LIST_SEPARATOR in tag.name:
-                self.fail(record, "a location tag name with ';' cannot be written in a Tags list", tag.name)
+                self.fail(
+                    record,
+                    "a location tag name with ';' cannot be written in a Tags list",
+                    tag.name,
+                )
             else:
                 loc.tags.append(tag.name)
                 self.ledger.written(record.row)
@@ -1040,7 +1348,12 @@ class Builder:
                 self.uncarried(record, {"speciality_id", "name", "voided"})
                 self.specialities[record.key[0]] = spec
                 found.append((spec, record, name))
-        self._unique_names("appointmentspecialities", found, True, "another speciality has the same name (Initializer would overwrite it)")
+        self._unique_names(
+            "appointmentspecialities",
+            found,
+            True,
+            "another speciality has the same name (Initializer would overwrite it)",
+        )
         found = []
         for record in self.records("appointment_service"):
             name = record.get("name")
@@ -1057,31 +1370,70 @@ class Builder:
                     # CsvLine.getSqlTime appends ":00": the cell must be HH:mm
                     parts = value.split(":")
                     if len(parts) > 2 and parts[2].strip("0"):
-                        self.ledger.note(record.row, f"{column} seconds dropped (Initializer reads HH:mm)", value)
+                        self.ledger.note(
+                            record.row, f"{column} seconds dropped (Initializer reads HH:mm)", value
+                        )
                     value = ":".join(parts[:2])
                 times[column] = value
             speciality = None
             if record.get("speciality_id") is not None:
                 spec = self.specialities.get(record.get("speciality_id") or "")
                 if spec is None:
-                    self.ledger.note(record.row, "speciality not written: " + self._missing("appointment_speciality", record.get("speciality_id"))[0], record.key_text)
+                    self.ledger.note(
+                        record.row,
+                        "speciality not written: "
+                        + self._missing("appointment_speciality", record.get("speciality_id"))[0],
+                        record.key_text,
+                    )
                 else:
                     speciality = spec.uuid
             location = None
             if record.get("location_id") is not None:
                 loc = self.locations.get(record.get("location_id") or "")
                 if loc is None:
-                    self.ledger.note(record.row, "location not written: " + self._missing("location", record.get("location_id"))[0], record.key_text)
+                    self.ledger.note(
+                        record.row,
+                        "location not written: "
+                        + self._missing("location", record.get("location_id"))[0],
+                        record.key_text,
+                    )
                 else:
                     location = loc.uuid
             svc = AppointmentServiceDefinition(
-                base[0], base[1], name=name, description=record.get("description"),
-                duration=record.get("duration_mins"), max_load=record.get("max_appointments_limit"),
-                speciality=speciality, location=location, label_colour=record.get("color"), **times,
+                base[0],
+                base[1],
+                name=name,
+                description=record.get("description"),
+                duration=record.get("duration_mins"),
+                max_load=record.get("max_appointments_limit"),
+                speciality=speciality,
+                location=location,
+                label_colour=record.get("color"),
+                **times,
             )
-            self.uncarried(record, {"appointment_service_id", "name", "description", "duration_mins", "start_time", "end_time", "max_appointments_limit", "speciality_id", "location_id", "color", "voided"})
+            self.uncarried(
+                record,
+                {
+                    "appointment_service_id",
+                    "name",
+                    "description",
+                    "duration_mins",
+                    "start_time",
+                    "end_time",
+                    "max_appointments_limit",
+                    "speciality_id",
+                    "location_id",
+                    "color",
+                    "voided",
+                },
+            )
             found.append((svc, record, name))
-        self._unique_names("appointmentservicedefinitions", found, True, "another service definition has the same name (Initializer would overwrite it)")
+        self._unique_names(
+            "appointmentservicedefinitions",
+            found,
+            True,
+            "another service definition has the same name (Initializer would overwrite it)",
+        )
 
     # tables with no Initializer domain -------------------------------------------------
 
@@ -1110,14 +1462,40 @@ class Builder:
 
 _BUILT_TABLES = frozenset(
     {
-        "concept", "concept_name", "concept_description", "concept_numeric", "concept_complex",
-        "concept_answer", "concept_set", "concept_class", "concept_reference_source",
-        "concept_reference_term", "concept_reference_map", "concept_reference_range", "drug",
-        "privilege", "role", "role_privilege", "role_role", "program", "program_workflow",
-        "program_workflow_state", "program_attribute_type", "location_attribute_type",
-        "visit_attribute_type", "provider_attribute_type", "concept_attribute_type", "visit_type",
-        "encounter_type", "relationship_type", "person_attribute_type", "order_frequency",
-        "location", "location_tag", "location_tag_map", "appointment_speciality",
+        "concept",
+        "concept_name",
+        "concept_description",
+        "concept_numeric",
+        "concept_complex",
+        "concept_answer",
+        "concept_set",
+        "concept_class",
+        "concept_reference_source",
+        "concept_reference_term",
+        "concept_reference_map",
+        "concept_reference_range",
+        "drug",
+        "privilege",
+        "role",
+        "role_privilege",
+        "role_role",
+        "program",
+        "program_workflow",
+        "program_workflow_state",
+        "program_attribute_type",
+        "location_attribute_type",
+        "visit_attribute_type",
+        "provider_attribute_type",
+        "concept_attribute_type",
+        "visit_type",
+        "encounter_type",
+        "relationship_type",
+        "person_attribute_type",
+        "order_frequency",
+        "location",
+        "location_tag",
+        "location_tag_map",
+        "appointment_speciality",
         "appointment_service",
     }
 )
@@ -1152,4 +1530,3 @@ def _cycle_edges(nodes: Iterable[str], graph: dict[str, list[tuple[str, Record]]
 def build(tables: Tables, ledger: Ledger, options: Options) -> tuple[Model, Builder]:
     builder = Builder(tables, ledger, options)
     return builder.build(), builder
-

@@ -28,8 +28,20 @@ def build_parser() -> argparse.ArgumentParser:
             "and a MIGRATION.md report, then check the result."
         ),
     )
-    p.add_argument("sources", nargs="+", metavar="SOURCE", type=Path, help="a .xml dataset, a .zip package or a folder of them, in load order")
-    p.add_argument("--out", required=True, metavar="DIR", type=Path, help="the folder to write (new, empty, or an earlier migrate output)")
+    p.add_argument(
+        "sources",
+        nargs="+",
+        metavar="SOURCE",
+        type=Path,
+        help="a .xml dataset, a .zip package or a folder of them, in load order",
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        type=Path,
+        help="the folder to write (new, empty, or an earlier migrate output)",
+    )
     p.add_argument(
         "--external-concepts",
         choices=[EXTERNAL_CIEL],
@@ -43,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
-        result = run(args.sources, args.out, Options(args.external_concepts), check=not args.no_check)
+        result = run(
+            args.sources, args.out, Options(args.external_concepts), check=not args.no_check
+        )
     except (SourceError, OutputError) as exc:
         sys.stderr.write(f"bundle-ls migrate: {exc}\n")
         return 2

@@ -84,7 +84,9 @@ class Record:
 
     @property
     def key_text(self) -> str:
-        return ", ".join(f"{c}={v}" for c, v in zip(PRIMARY_KEYS[self.table], self.key))
+        return ", ".join(
+            f"{c}={v}" for c, v in zip(PRIMARY_KEYS[self.table], self.key, strict=True)
+        )
 
 
 @dataclass(slots=True)
@@ -131,7 +133,7 @@ def refresh(rows: Iterable[Row], ledger: Ledger) -> Tables:
             continue
         key = tuple(row.get(c) for c in pk)
         if any(k is None for k in key):
-            missing = ", ".join(c for c, k in zip(pk, key) if k is None)
+            missing = ", ".join(c for c, k in zip(pk, key, strict=True) if k is None)
             ledger.not_migrated(row, "no value for its primary key", missing)
             continue
         table = tables.records.setdefault(row.table, {})

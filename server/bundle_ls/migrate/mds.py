@@ -64,7 +64,10 @@ CLASS_TABLES: dict[str, tuple[str, dict[str, str]]] = {
         "visit_type",
         {"name": "name", "description": "description", "retired": "retired"},
     ),
-    "org.openmrs.Privilege": ("privilege", {"privilege": "privilege", "description": "description"}),
+    "org.openmrs.Privilege": (
+        "privilege",
+        {"privilege": "privilege", "description": "description"},
+    ),
     "org.openmrs.Role": ("role", {"role": "role", "description": "description"}),
     "org.openmrs.ConceptClass": (
         "concept_class",
@@ -135,9 +138,7 @@ class _Package:
         return el.get("class") or FIELD_CLASSES.get(tag, tag)
 
     def add(self, table: str, values: dict[str, str | None], line: int) -> None:
-        self.rows.append(
-            Row(table, values, self.source, line, self.seq, frozenset(values))
-        )
+        self.rows.append(Row(table, values, self.source, line, self.seq, frozenset(values)))
         self.seq += 1
 
     def field(self, obj: etree._Element, name: str) -> etree._Element | None:
@@ -200,14 +201,19 @@ class _Package:
             if self.objects(el, "attributes"):
                 values["attributes"] = "present"
         elif table == "encounter_type":
-            for fld, column in (("viewPrivilege", "view_privilege"), ("editPrivilege", "edit_privilege")):
+            for fld, column in (
+                ("viewPrivilege", "view_privilege"),
+                ("editPrivilege", "edit_privilege"),
+            ):
                 holder = self.field(el, fld)
                 target = self.resolve(holder) if holder is not None else None
                 values[column] = self.name_of(target, "privilege") if target is not None else None
         elif table == "person_attribute_type":
             holder = self.field(el, "editPrivilege")
             target = self.resolve(holder) if holder is not None else None
-            values["edit_privilege"] = self.name_of(target, "privilege") if target is not None else None
+            values["edit_privilege"] = (
+                self.name_of(target, "privilege") if target is not None else None
+            )
         elif table == "role":
             for priv in self.objects(el, "privileges"):
                 self.add(
@@ -231,7 +237,11 @@ def read_package(path: Path, source: str, first_seq: int) -> list[Row]:
     except (zipfile.BadZipFile, OSError) as exc:
         raise XmlError(f"{source}: not a readable zip file ({exc})") from None
     with archive:
-        names = sorted(n for n in archive.namelist() if n.rsplit("/", 1)[-1].startswith("metadata") and n.endswith(".xml"))
+        names = sorted(
+            n
+            for n in archive.namelist()
+            if n.rsplit("/", 1)[-1].startswith("metadata") and n.endswith(".xml")
+        )
         if not names:
             raise XmlError(f"{source}: not a Metadata Sharing package (no metadata.xml)")
         rows: list[Row] = []

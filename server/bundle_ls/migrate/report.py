@@ -117,17 +117,28 @@ def render(
         "|---|---|---|---|---|",
     ]
     order = {s.display: i for i, s in enumerate(sources)}
-    for (source, table), c in sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 0), kv[0][1])):
-        out.append(f"| {_cell(source)} | {_cell(table)} | {c.read} | {c.written} | {c.not_migrated} |")
+    for (source, table), c in sorted(
+        counts.items(), key=lambda kv: (order.get(kv[0][0], 0), kv[0][1])
+    ):
+        out.append(
+            f"| {_cell(source)} | {_cell(table)} | {c.read} | {c.written} | {c.not_migrated} |"
+        )
     totals: dict[str, TableCount] = {}
     for (_source, table), c in counts.items():
         t = totals.setdefault(table, TableCount())
         t.read += c.read
         t.written += c.written
         t.not_migrated += c.not_migrated
-    out += ["", "All sources together:", "", "| table | read | written | not migrated |", "|---|---|---|---|"]
     out += [
-        f"| {_cell(t)} | {c.read} | {c.written} | {c.not_migrated} |" for t, c in sorted(totals.items())
+        "",
+        "All sources together:",
+        "",
+        "| table | read | written | not migrated |",
+        "|---|---|---|---|",
+    ]
+    out += [
+        f"| {_cell(t)} | {c.read} | {c.written} | {c.not_migrated} |"
+        for t, c in sorted(totals.items())
     ]
 
     out += ["", "## Not migrated, by table and reason"]
@@ -135,7 +146,9 @@ def render(
     for seq, row in ledger.rows.items():
         outcome = ledger.outcomes.get(seq)
         if outcome is not None and outcome.status == NOT_MIGRATED:
-            groups.setdefault(row.table, {}).setdefault(outcome.reason, []).append((row, outcome.detail))
+            groups.setdefault(row.table, {}).setdefault(outcome.reason, []).append(
+                (row, outcome.detail)
+            )
     if not groups:
         out += ["", "Nothing: every row was written."]
     for table in sorted(groups):

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..runner import CheckResult, check_directory
 from . import writers
 from .build import Options, build
-from .dbunit import refresh, read_dataset
+from .dbunit import read_dataset, refresh
 from .ledger import Ledger, Row
 from .mds import read_package
 from .model import Model
@@ -48,7 +48,9 @@ def _prepare(out: Path) -> None:
     if not entries:
         return
     report = out / REPORT
-    ours = report.is_file() and report.read_text(encoding="utf-8", errors="replace").startswith(MARKER)
+    ours = report.is_file() and report.read_text(encoding="utf-8", errors="replace").startswith(
+        MARKER
+    )
     domains = set(writers.DOMAINS) | {"concepts"}
     foreign = [
         e.name
@@ -112,7 +114,9 @@ def run(
         (out / rel).write_bytes(writers.csv_text(table).encode("utf-8"))
         files[rel] = len(table.rows)
     external = {
-        "privileges named by roles, encounter types or person attribute types": sorted(builder.external_privileges),
+        "privileges named by roles, encounter types or person attribute types": sorted(
+            builder.external_privileges
+        ),
         "roles inherited": sorted(builder.external_roles),
         "concepts referred to by their CIEL uuid (`--external-concepts ciel`)": sorted(
             builder.external_concepts, key=int

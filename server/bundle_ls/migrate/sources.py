@@ -58,7 +58,9 @@ def discover(arguments: Sequence[Path]) -> Sources:
         if not arg.exists():
             raise SourceError(f"{arg}: no such file or folder")
         if arg.is_file() and _kind(arg) is None:
-            raise SourceError(f"{arg}: not a DBUnit dataset (.xml) nor a Metadata Sharing package (.zip)")
+            raise SourceError(
+                f"{arg}: not a DBUnit dataset (.xml) nor a Metadata Sharing package (.zip)"
+            )
         resolved.append(arg.resolve())
     base = Path(os.path.commonpath([p.parent for p in resolved]))
     sources = Sources()

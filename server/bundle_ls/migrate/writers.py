@@ -14,32 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .model import (
-    ADDRESS_FIELDS,
-    AppointmentServiceDefinition,
-    AppointmentSpeciality,
-    AttributeType,
-    Concept,
-    ConceptClass,
-    ConceptName,
-    ConceptReferenceRange,
-    ConceptSource,
-    Drug,
-    EncounterType,
-    Entity,
-    Location,
-    LocationTag,
-    Model,
-    OrderFrequency,
-    PersonAttributeType,
-    Privilege,
-    Program,
-    ProgramWorkflow,
-    ProgramWorkflowState,
-    RelationshipType,
-    Role,
-    VisitType,
-)
+from .model import ADDRESS_FIELDS, Concept, ConceptName, Entity, Model
 
 ORDER_HEADER = "_order:1"
 LIST_JOIN = ";"
@@ -95,18 +70,20 @@ def _levels(entities: Sequence[Entity], ident: Callable, deps: Callable) -> dict
     return level
 
 
-def _sorted(entities: Sequence[Entity], key: Callable, ident: Callable | None, deps: Callable | None) -> list[Entity]:
+def _sorted(
+    entities: Sequence[Entity], key: Callable, ident: Callable | None, deps: Callable | None
+) -> list[Entity]:
     if ident is None or deps is None:
         return sorted(entities, key=lambda e: (key(e), e.uuid))
     level = _levels(entities, ident, deps)
-    order = sorted(range(len(entities)), key=lambda i: (level[i], key(entities[i]), entities[i].uuid))
+    order = sorted(
+        range(len(entities)), key=lambda i: (level[i], key(entities[i]), entities[i].uuid)
+    )
     return [entities[i] for i in order]
 
 
 def _table(entities: Sequence[Entity], columns: Sequence[Column]) -> Table:
-    used = [
-        c for c in columns if c.always or any(c.value(e) is not None for e in entities)
-    ]
+    used = [c for c in columns if c.always or any(c.value(e) is not None for e in entities)]
     header = [c.header for c in used] + [ORDER_HEADER]
     rows = [[c.value(e) for c in used] + [None] for e in entities]
     return Table(header, rows)
@@ -145,14 +122,19 @@ def _c(header: str, attr: str, always: bool = False) -> Column:
 DOMAINS: dict[str, Domain] = {
     d.name: d
     for d in (
-        Domain("conceptclasses", (UUID, RETIRE, _c("Name", "name", True), _c("Description", "description"))),
+        Domain(
+            "conceptclasses",
+            (UUID, RETIRE, _c("Name", "name", True), _c("Description", "description")),
+        ),
         Domain(
             "conceptsources",
             (
                 UUID,
                 RETIRE,
                 _c("Name", "name", True),
-                _c("Description", "description", True),  # read with get(…, true): the header must exist
+                _c(
+                    "Description", "description", True
+                ),  # read with get(…, true): the header must exist
                 _c("HL7 Code", "hl7_code"),
                 _c("Unique ID", "unique_id"),
             ),
@@ -183,7 +165,10 @@ DOMAINS: dict[str, Domain] = {
                 _c("Strength", "strength"),
             ),
         ),
-        Domain("privileges", (UUID, _c("Privilege name", "name", True), _c("Description", "description"))),
+        Domain(
+            "privileges",
+            (UUID, _c("Privilege name", "name", True), _c("Description", "description")),
+        ),
         Domain(
             "roles",
             (
@@ -191,7 +176,9 @@ DOMAINS: dict[str, Domain] = {
                 _c("Role name", "name", True),
                 _c("Description", "description"),
                 Column("Inherited roles", lambda e: LIST_JOIN.join(e.inherited_roles) or None),
-                Column("Privileges", lambda e: LIST_JOIN.join(sorted(e.privileges, key=_fold)) or None),
+                Column(
+                    "Privileges", lambda e: LIST_JOIN.join(sorted(e.privileges, key=_fold)) or None
+                ),
             ),
             ident=lambda e: e.name,
             deps=lambda e: e.inherited_roles,
@@ -239,9 +226,11 @@ DOMAINS: dict[str, Domain] = {
                 _c("Min occurs", "min_occurs"),
                 _c("Max occurs", "max_occurs"),
             ),
-            key=lambda e: (e.entity + "\0" + _fold(e.name)),
+            key=lambda e: e.entity + "\0" + _fold(e.name),
         ),
-        Domain("visittypes", (UUID, RETIRE, _c("Name", "name", True), _c("Description", "description"))),
+        Domain(
+            "visittypes", (UUID, RETIRE, _c("Name", "name", True), _c("Description", "description"))
+        ),
         Domain(
             "encountertypes",
             (
@@ -281,10 +270,18 @@ DOMAINS: dict[str, Domain] = {
         ),
         Domain(
             "orderfrequencies",
-            (UUID, RETIRE, _c("Frequency per day", "frequency_per_day"), _c("Concept frequency", "concept", True)),
+            (
+                UUID,
+                RETIRE,
+                _c("Frequency per day", "frequency_per_day"),
+                _c("Concept frequency", "concept", True),
+            ),
             key=lambda e: e.concept,
         ),
-        Domain("locationtags", (UUID, RETIRE, _c("Name", "name", True), _c("Description", "description"))),
+        Domain(
+            "locationtags",
+            (UUID, RETIRE, _c("Name", "name", True), _c("Description", "description")),
+        ),
         Domain(
             "locations",
             (
@@ -294,7 +291,10 @@ DOMAINS: dict[str, Domain] = {
                 _c("Description", "description"),
                 _c("Parent", "parent"),
                 Column("Tags", lambda e: LIST_JOIN.join(sorted(e.tags, key=_fold)) or None),
-                *(Column(header, lambda e, c=col: e.address.get(c)) for col, header in ADDRESS_FIELDS),
+                *(
+                    Column(header, lambda e, c=col: e.address.get(c))
+                    for col, header in ADDRESS_FIELDS
+                ),
             ),
             ident=lambda e: e.uuid,
             deps=lambda e: [e.parent] if e.parent else [],
@@ -322,7 +322,11 @@ DOMAINS: dict[str, Domain] = {
 
 # ---- concepts: headers that depend on the names, numerics and mappings in use ----------
 
-KIND_HEADERS = {"FULLY_SPECIFIED": "Fully specified name", "SHORT": "Short name", "SYNONYM": "Synonym"}
+KIND_HEADERS = {
+    "FULLY_SPECIFIED": "Fully specified name",
+    "SHORT": "Short name",
+    "SYNONYM": "Synonym",
+}
 NUMERIC_COLUMNS = (
     ("Absolute high", "hi_absolute"),
     ("Critical high", "hi_critical"),
@@ -341,7 +345,9 @@ def name_slots(concept: Concept) -> dict[str, ConceptName]:
     for name in concept.names:
         by_locale.setdefault(name.locale, []).append(name)
     for locale, names in by_locale.items():
-        synonyms = sorted((n for n in names if n.kind == "SYNONYM"), key=lambda n: (_fold(n.name), n.uuid or ""))
+        synonyms = sorted(
+            (n for n in names if n.kind == "SYNONYM"), key=lambda n: (_fold(n.name), n.uuid or "")
+        )
         for n in names:
             if n.kind != "SYNONYM":
                 slots[f"{KIND_HEADERS[n.kind]}:{locale}"] = n
@@ -379,7 +385,7 @@ def concepts_table(concepts: Sequence[Concept]) -> Table:
         deps=lambda c: c.answers + c.members,
     )
     slots = [name_slots(c) for c in ordered]
-    flagged = [flagged_preferred(c, s) for c, s in zip(ordered, slots)]
+    flagged = [flagged_preferred(c, s) for c, s in zip(ordered, slots, strict=True)]
     name_headers = sorted({h for s in slots for h in s}, key=_slot_order)
     with_uuid = {h for s in slots for h, n in s.items() if n.uuid}
     with_flag = {h for f in flagged for h in f}
@@ -392,7 +398,9 @@ def concepts_table(concepts: Sequence[Concept]) -> Table:
     for h in name_headers:
         columns.append((h, lambda i, h=h: slots[i][h].name if h in slots[i] else None))
         if h in with_uuid:
-            columns.append((f"{h}:uuid", lambda i, h=h: slots[i][h].uuid if h in slots[i] else None))
+            columns.append(
+                (f"{h}:uuid", lambda i, h=h: slots[i][h].uuid if h in slots[i] else None)
+            )
         if h in with_flag:
             columns.append((f"{h}:preferred", lambda i, h=h: "TRUE" if h in flagged[i] else None))
     for loc in locales:
@@ -408,21 +416,36 @@ def concepts_table(concepts: Sequence[Concept]) -> Table:
     numerics = [c.numeric for c in ordered]
     for header, attr in NUMERIC_COLUMNS:
         if any(n is not None and getattr(n, attr) is not None for n in numerics):
-            columns.append((header, lambda i, a=attr: getattr(numerics[i], a) if numerics[i] else None))
+            columns.append(
+                (header, lambda i, a=attr: getattr(numerics[i], a) if numerics[i] else None)
+            )
     if any(n is not None and n.allow_decimal is not None for n in numerics):
-        columns.append(("Allow decimals", lambda i: yes(numerics[i].allow_decimal) if numerics[i] else None))
+        columns.append(
+            ("Allow decimals", lambda i: yes(numerics[i].allow_decimal) if numerics[i] else None)
+        )
     if any(n is not None and n.display_precision is not None for n in numerics):
-        columns.append(("Display precision", lambda i: numerics[i].display_precision if numerics[i] else None))
+        columns.append(
+            ("Display precision", lambda i: numerics[i].display_precision if numerics[i] else None)
+        )
     if any(c.complex_handler for c in ordered):
         columns.append(("Complex data handler", lambda i: ordered[i].complex_handler))
     for mt in map_types:
         columns.append(
             (
                 f"Mappings|{mt}",
-                lambda i, mt=mt: LIST_JOIN.join(
-                    sorted((f"{m.source}:{m.code}" for m in ordered[i].mappings if m.map_type == mt), key=_fold)
-                )
-                or None,
+                lambda i, mt=mt: (
+                    LIST_JOIN.join(
+                        sorted(
+                            (
+                                f"{m.source}:{m.code}"
+                                for m in ordered[i].mappings
+                                if m.map_type == mt
+                            ),
+                            key=_fold,
+                        )
+                    )
+                    or None
+                ),
             )
         )
     header = [h for h, _ in columns] + [ORDER_HEADER]
@@ -462,30 +485,3 @@ def csv_text(table: Table) -> str:
     lines = [",".join(csv_cell(h) for h in table.header)]
     lines.extend(",".join(csv_cell(c) for c in row) for row in table.rows)
     return "\n".join(lines) + "\n"
-
-
-__all__ = [
-    "DOMAINS",
-    "Table",
-    "csv_text",
-    "tables",
-    "AppointmentServiceDefinition",
-    "AppointmentSpeciality",
-    "AttributeType",
-    "ConceptClass",
-    "ConceptReferenceRange",
-    "ConceptSource",
-    "Drug",
-    "EncounterType",
-    "Location",
-    "LocationTag",
-    "OrderFrequency",
-    "PersonAttributeType",
-    "Privilege",
-    "Program",
-    "ProgramWorkflow",
-    "ProgramWorkflowState",
-    "RelationshipType",
-    "Role",
-    "VisitType",
-]
