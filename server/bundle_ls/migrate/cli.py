@@ -72,8 +72,8 @@ def main(argv: list[str]) -> int:
         f"{args.out}: {len(result.files)} CSV files ({rows} rows) and {REPORT}; "
         f"{read} source rows read, {written} written, {read - written} not migrated (see {REPORT})\n"
     )
-    for source, reason in result.ledger.unreadable:
-        out.write(f"unreadable: {source}: {reason}\n")
+    for _source, reason in result.ledger.unreadable:
+        out.write(f"warning: not migrated, unreadable: {reason}\n")
     if result.check is None:
         return 0
     diags = result.check.diagnostics

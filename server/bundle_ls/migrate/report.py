@@ -104,7 +104,7 @@ def render(
         out += [f"- {_cell(p)}" for p in sorted(ignored)]
     if ledger.unreadable:
         out += ["", "Unreadable sources (nothing of them is migrated):", ""]
-        out += [f"- {_cell(s)}: {_cell(r)}" for s, r in ledger.unreadable]
+        out += [f"- {_cell(r)}" for _s, r in ledger.unreadable]
 
     out += ["", "## Files written", "", "| file | rows |", "|---|---|"]
     out += [f"| {f} | {n} |" for f, n in sorted(files.items())]
