@@ -18,7 +18,9 @@ def dataset(folder: Path, name: str, body: str) -> Path:
     """A flat XML dataset `name` in `folder` with the given rows."""
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<dataset>\n{body}\n</dataset>\n', encoding="utf-8")
+    path.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<dataset>\n{body}\n</dataset>\n', encoding="utf-8"
+    )
     return path
 
 
@@ -26,8 +28,14 @@ def mds_package(folder: Path, name: str, metadata: str) -> Path:
     """A Metadata Sharing package `name` whose metadata.xml lists the given objects."""
     path = folder / name
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr("header.xml", '<package id="1" uuid="00000000-0000-0000-0000-000000000001"><name>test</name></package>')
-        z.writestr("metadata.xml", f'<?xml version="1.0" encoding="UTF-8"?>\n<list id="1">\n{metadata}\n</list>\n')
+        z.writestr(
+            "header.xml",
+            '<package id="1" uuid="00000000-0000-0000-0000-000000000001"><name>test</name></package>',
+        )
+        z.writestr(
+            "metadata.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<list id="1">\n{metadata}\n</list>\n',
+        )
     return path
 
 

@@ -23,23 +23,61 @@ from pathlib import Path
 
 # openmrs-core liquibase-core-data: the 16 concept classes, datatypes and a few map types.
 CORE_CONCEPT_CLASSES = [
-    "Test", "Procedure", "Drug", "Diagnosis", "Finding", "Anatomy", "Question", "LabSet",
-    "MedSet", "ConvSet", "Misc", "Symptom", "Symptom/Finding", "Specimen", "Misc Order",
+    "Test",
+    "Procedure",
+    "Drug",
+    "Diagnosis",
+    "Finding",
+    "Anatomy",
+    "Question",
+    "LabSet",
+    "MedSet",
+    "ConvSet",
+    "Misc",
+    "Symptom",
+    "Symptom/Finding",
+    "Specimen",
+    "Misc Order",
     "Frequency",
 ]
 CORE_DATATYPES = [
-    "Numeric", "Coded", "Text", "N/A", "Document", "Date", "Time", "Datetime", "Boolean",
-    "Rule", "Structured Numeric", "Complex",
+    "Numeric",
+    "Coded",
+    "Text",
+    "N/A",
+    "Document",
+    "Date",
+    "Time",
+    "Datetime",
+    "Boolean",
+    "Rule",
+    "Structured Numeric",
+    "Complex",
 ]
 CORE_MAP_TYPES = ["SAME-AS", "NARROWER-THAN", "BROADER-THAN", "Associated with", "IS A"]
 SAME_AS_UUID = "35543629-7d8c-11e1-909d-c80aa9edcf4e"
 
 # Domain.java order, for the domains migrate writes.
 DOMAIN_ORDER = [
-    "conceptclasses", "conceptsources", "visittypes", "relationshiptypes", "locationtags",
-    "privileges", "encountertypes", "roles", "attributetypes", "locations", "concepts",
-    "conceptreferencerange", "programs", "programworkflows", "programworkflowstates",
-    "personattributetypes", "drugs", "orderfrequencies", "appointmentspecialities",
+    "conceptclasses",
+    "conceptsources",
+    "visittypes",
+    "relationshiptypes",
+    "locationtags",
+    "privileges",
+    "encountertypes",
+    "roles",
+    "attributetypes",
+    "locations",
+    "concepts",
+    "conceptreferencerange",
+    "programs",
+    "programworkflows",
+    "programworkflowstates",
+    "personattributetypes",
+    "drugs",
+    "orderfrequencies",
+    "appointmentspecialities",
     "appointmentservicedefinitions",
 ]
 TRUE_WORDS = {"true", "yes", "on", "y", "t"}
@@ -214,11 +252,16 @@ class Database:
         parts = ident.split(":")
         if len(parts) == 2:
             for c in self.saved_concepts():
-                if any(s.lower() == parts[0].strip().lower() and code == parts[1].strip() for _t, s, code in c.mappings):
+                if any(
+                    s.lower() == parts[0].strip().lower() and code == parts[1].strip()
+                    for _t, s, code in c.mappings
+                ):
                     return c
         found = [
-            c for c in self.saved_concepts()
-            if not c.retired and any(n.kind == "FULLY_SPECIFIED" and n.name == ident for n in c.names)
+            c
+            for c in self.saved_concepts()
+            if not c.retired
+            and any(n.kind == "FULLY_SPECIFIED" and n.name == ident for n in c.names)
         ]
         if len(found) > 1:
             raise RowError(f"several concepts named {ident}")
@@ -231,13 +274,22 @@ class Database:
 # ---- domains ---------------------------------------------------------------------------
 
 
-def _named(db: Database, items: list[Named], line: Line, name_col: str, name_fallback: bool, exact: bool = False) -> Named:
+def _named(
+    db: Database,
+    items: list[Named],
+    line: Line,
+    name_col: str,
+    name_fallback: bool,
+    exact: bool = False,
+) -> Named:
     """Bootstrap: by uuid; then by name where the parser falls back to it; else new."""
     uuid = line.uuid()
     found = db.by_uuid(items, uuid)
     if found is None and name_fallback:
         name = line.get(name_col, required=True)
-        found = next((i for i in items if i.name == name), None) if exact else db.by_name(items, name)
+        found = (
+            next((i for i in items if i.name == name), None) if exact else db.by_name(items, name)
+        )
     if found is None:
         found = Named(uuid)
     return found
@@ -324,7 +376,9 @@ def load_encountertypes(db: Database, line: Line) -> None:
     for header in ("view privilege", "edit privilege"):
         ident = line.get(header)
         if ident is not None:
-            priv = next((p for p in db.privileges if p.name == ident), None) or db.by_uuid(db.privileges, ident)
+            priv = next((p for p in db.privileges if p.name == ident), None) or db.by_uuid(
+                db.privileges, ident
+            )
             if priv is None:
                 raise RowError(f"{header} {ident}")
             et.extra[header] = priv.name
@@ -348,7 +402,11 @@ def load_attributetypes(db: Database, line: Line) -> None:
     if entity.lower() not in ("location", "visit", "provider", "program", "concept"):
         raise RowError(f"entity {entity}")
     same = [a for a in db.attribute_types if a.extra.get("entity", "").lower() == entity.lower()]
-    att = db.by_uuid(same, line.uuid()) or db.by_name(same, line.get("name", required=True)) or Named(line.uuid())
+    att = (
+        db.by_uuid(same, line.uuid())
+        or db.by_name(same, line.get("name", required=True))
+        or Named(line.uuid())
+    )
     att.name = line.get("name", required=True)
     att.description = line.get("description")
     att.extra = {
@@ -387,8 +445,15 @@ def load_locations(db: Database, line: Line) -> None:
             tag = Named(None, ident, "")
             db.location_tags.append(tag)
         tags.append(tag.name)
-    address = {h: line.get(h) for h in ("address 1", "city/village", "county/district", "state/province", "country")}
-    loc.extra = {"parent": parent_uuid, "tags": sorted(tags), "address": {k: v for k, v in address.items() if v}}
+    address = {
+        h: line.get(h)
+        for h in ("address 1", "city/village", "county/district", "state/province", "country")
+    }
+    loc.extra = {
+        "parent": parent_uuid,
+        "tags": sorted(tags),
+        "address": {k: v for k, v in address.items() if v},
+    }
     _save(db.locations, loc, line)
 
 
@@ -399,7 +464,11 @@ def _concept_names(line: Line) -> list[Name]:
     for header in line.header:
         parts = header.split(":", 2)
         h = parts[0].strip().lower()
-        if not (h.startswith("fully specified name") or h.startswith("short name") or h.startswith("synonym")):
+        if not (
+            h.startswith("fully specified name")
+            or h.startswith("short name")
+            or h.startswith("synonym")
+        ):
             continue
         if len(parts) == 1:
             raise RowError("a concept name header without a locale")
@@ -408,7 +477,13 @@ def _concept_names(line: Line) -> list[Name]:
         text = line.get(header)
         if not text:
             continue
-        kind = "FULLY_SPECIFIED" if h.startswith("fully") else "SHORT" if h.startswith("short") else "SYNONYM"
+        kind = (
+            "FULLY_SPECIFIED"
+            if h.startswith("fully")
+            else "SHORT"
+            if h.startswith("short")
+            else "SYNONYM"
+        )
         preferred = line.bool(f"{header}:preferred") or False
         names.append(Name(text, parts[1], kind, preferred, line.get(f"{header}:uuid")))
     preferred_in: dict[str, Name] = {}
@@ -450,14 +525,24 @@ def load_concepts(db: Database, line: Line) -> None:
         concept = Concept(uuid)
     retired = line.retired()
     if not (retired and existing):
-        new = Concept(concept.uuid, names=list(concept.names), answers=list(concept.answers), members=list(concept.members), is_set=concept.is_set)
+        new = Concept(
+            concept.uuid,
+            names=list(concept.names),
+            answers=list(concept.answers),
+            members=list(concept.members),
+            is_set=concept.is_set,
+        )
         # ConceptNumericLineProcessor / ConceptComplexLineProcessor (exact datatype names)
         if line.get("data type") == "Numeric":
             new.numeric = {
-                "hi_absolute": line.double("absolute high"), "hi_critical": line.double("critical high"),
-                "hi_normal": line.double("normal high"), "low_absolute": line.double("absolute low"),
-                "low_critical": line.double("critical low"), "low_normal": line.double("normal low"),
-                "allow_decimal": line.bool("allow decimals"), "units": line.get("units"),
+                "hi_absolute": line.double("absolute high"),
+                "hi_critical": line.double("critical high"),
+                "hi_normal": line.double("normal high"),
+                "low_absolute": line.double("absolute low"),
+                "low_critical": line.double("critical low"),
+                "low_normal": line.double("normal low"),
+                "allow_decimal": line.bool("allow decimals"),
+                "units": line.get("units"),
                 "display_precision": line.int("display precision"),
             }
         if line.get("data type") == "Complex":
@@ -516,13 +601,21 @@ def load_concepts(db: Database, line: Line) -> None:
             if parts[0].lower() != "mappings":
                 continue
             type_id = parts[1].strip().lower()
-            map_type = "SAME-AS" if type_id == SAME_AS_UUID else next((t for t in db.map_types if t.lower() == type_id), None)
+            map_type = (
+                "SAME-AS"
+                if type_id == SAME_AS_UUID
+                else next((t for t in db.map_types if t.lower() == type_id), None)
+            )
             if map_type is None:
                 raise RowError(f"map type {type_id}")
             prefix = parts[2].strip() + ":" if len(parts) > 2 else ""
             for val in value.split(";"):
                 source_code = (prefix + val.strip()).split(":")
-                source = db.by_name(db.concept_sources, source_code[0].strip()) if len(source_code) == 2 else None
+                source = (
+                    db.by_name(db.concept_sources, source_code[0].strip())
+                    if len(source_code) == 2
+                    else None
+                )
                 if source is None:  # ConceptReferenceTermValidator: a term needs its source
                     raise RowError(f"mapping {val}: no source")
                 new.mappings.append((map_type, source.name, source_code[1].strip()))
@@ -545,9 +638,14 @@ def _validate(db: Database, c: Concept) -> None:
     if not c.retired:
         for locale in {n.locale for n in live}:
             here = [n for n in live if n.locale == locale]
-            if sum(n.preferred for n in here) > 1 or any(n.preferred and n.kind == "SHORT" for n in here):
+            if sum(n.preferred for n in here) > 1 or any(
+                n.preferred and n.kind == "SHORT" for n in here
+            ):
                 raise RowError("preferred names")
-            if sum(n.kind == "FULLY_SPECIFIED" for n in here) > 1 or sum(n.kind == "SHORT" for n in here) > 1:
+            if (
+                sum(n.kind == "FULLY_SPECIFIED" for n in here) > 1
+                or sum(n.kind == "SHORT" for n in here) > 1
+            ):
                 raise RowError("two fully specified or short names")
             texts = [n.name.lower() for n in here if n.kind != "SHORT"]
             if len(texts) != len(set(texts)):
@@ -569,7 +667,9 @@ def _validate(db: Database, c: Concept) -> None:
 
 def _default_name(c: Concept, locale: str) -> str | None:
     here = [n for n in c.names if n.locale == locale and not n.voided]
-    pick = next((n for n in here if n.preferred), None) or next((n for n in here if n.kind == "FULLY_SPECIFIED"), None)
+    pick = next((n for n in here if n.preferred), None) or next(
+        (n for n in here if n.kind == "FULLY_SPECIFIED"), None
+    )
     return pick.name if pick else None
 
 
@@ -580,8 +680,19 @@ def load_conceptreferencerange(db: Database, line: Line) -> None:
         raise RowError("Concept Numeric uuid not found")
     rng = db.by_uuid(db.reference_ranges, line.uuid()) or Named(line.uuid())
     rng.extra = {
-        "concept": ident, "criteria": line.get("criteria"),
-        **{k: line.double(h) for k, h in (("hi_absolute", "absolute high"), ("low_absolute", "absolute low"), ("hi_critical", "critical high"), ("low_critical", "critical low"), ("hi_normal", "normal high"), ("low_normal", "normal low"))},
+        "concept": ident,
+        "criteria": line.get("criteria"),
+        **{
+            k: line.double(h)
+            for k, h in (
+                ("hi_absolute", "absolute high"),
+                ("low_absolute", "absolute low"),
+                ("hi_critical", "critical high"),
+                ("low_critical", "critical low"),
+                ("hi_normal", "normal high"),
+                ("low_normal", "normal low"),
+            )
+        },
     }
     _save(db.reference_ranges, rng, line)
 
@@ -593,7 +704,11 @@ def _concept_uuid(db: Database, ident: str | None) -> str | None:
 
 def load_drugs(db: Database, line: Line) -> None:
     uuid = line.uuid()
-    drug = db.by_uuid(db.drugs, uuid) or db.by_name(db.drugs, line.get("name", required=True)) or Named(uuid)
+    drug = (
+        db.by_uuid(db.drugs, uuid)
+        or db.by_name(db.drugs, line.get("name", required=True))
+        or Named(uuid)
+    )
     if line.retired() and drug in db.drugs:
         drug.retired = True
         return
@@ -612,13 +727,20 @@ def load_drugs(db: Database, line: Line) -> None:
 def load_programs(db: Database, line: Line) -> None:
     uuid = line.uuid()
     ident = uuid or line.get("name") or line.get("program concept")
-    prog = next((p for p in db.programs if p.name == ident), None) or db.by_uuid(db.programs, ident) or Named(uuid)
+    prog = (
+        next((p for p in db.programs if p.name == ident), None)
+        or db.by_uuid(db.programs, ident)
+        or Named(uuid)
+    )
     concept = db.fetch_concept(line.get("program concept"))
     if concept is None:
         raise RowError("no program concept")
     prog.name = line.get("name") or _default_name(concept, "en")
     prog.description = line.get("description")
-    prog.extra = {"concept": concept.uuid, "outcomes": _concept_uuid(db, line.get("outcomes concept"))}
+    prog.extra = {
+        "concept": concept.uuid,
+        "outcomes": _concept_uuid(db, line.get("outcomes concept")),
+    }
     _save(db.programs, prog, line)
 
 
@@ -644,7 +766,8 @@ def load_programworkflowstates(db: Database, line: Line) -> None:
     if wf is None:
         raise RowError("no workflow")
     state.extra = {
-        "workflow": wf.uuid, "concept": concept.uuid,
+        "workflow": wf.uuid,
+        "concept": concept.uuid,
         "initial": to_boolean(line.get("initial", required=True)),
         "terminal": to_boolean(line.get("terminal", required=True)),
     }
@@ -670,12 +793,19 @@ def load_personattributetypes(db: Database, line: Line) -> None:
 
 def load_orderfrequencies(db: Database, line: Line) -> None:
     freq = db.by_uuid(db.order_frequencies, line.uuid()) or Named(line.uuid())
-    freq.extra = {"concept": _concept_uuid(db, line.get("concept frequency")), "per_day": line.double("frequency per day")}
+    freq.extra = {
+        "concept": _concept_uuid(db, line.get("concept frequency")),
+        "per_day": line.double("frequency per day"),
+    }
     _save(db.order_frequencies, freq, line)
 
 
 def load_appointmentspecialities(db: Database, line: Line) -> None:
-    spec = db.by_uuid(db.specialities, line.uuid()) or db.by_name(db.specialities, line.get("name", required=True)) or Named(line.uuid())
+    spec = (
+        db.by_uuid(db.specialities, line.uuid())
+        or db.by_name(db.specialities, line.get("name", required=True))
+        or Named(line.uuid())
+    )
     spec.name = line.get("name", required=True)
     _save(db.specialities, spec, line)
 
@@ -692,14 +822,23 @@ def _time(text: str | None) -> str | None:
 
 def load_appointmentservicedefinitions(db: Database, line: Line) -> None:
     name = line.get("name", required=True)
-    svc = db.by_uuid(db.service_definitions, line.uuid()) or db.by_name(db.service_definitions, name) or Named(line.uuid())
+    svc = (
+        db.by_uuid(db.service_definitions, line.uuid())
+        or db.by_name(db.service_definitions, name)
+        or Named(line.uuid())
+    )
     svc.name, svc.description = name, line.get("description")
     speciality = line.get("speciality")
     location = line.get("location")
     svc.extra = {
-        "duration": line.int("duration"), "start": _time(line.get("start time")), "end": _time(line.get("end time")),
-        "max_load": line.int("max load"), "colour": line.get("label colour"),
-        "speciality": (db.fetch(db.specialities, speciality) or Named(None)).uuid if speciality else None,
+        "duration": line.int("duration"),
+        "start": _time(line.get("start time")),
+        "end": _time(line.get("end time")),
+        "max_load": line.int("max load"),
+        "colour": line.get("label colour"),
+        "speciality": (db.fetch(db.specialities, speciality) or Named(None)).uuid
+        if speciality
+        else None,
         "location": (db.fetch(db.locations, location) or Named(None)).uuid if location else None,
     }
     _save(db.service_definitions, svc, line)

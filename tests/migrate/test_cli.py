@@ -12,7 +12,9 @@ from .conftest import dataset, mds_package
 from .test_roundtrip import CONCEPTS, LOCATIONS, ROLES
 
 
-def test_migrate_writes_checks_and_summarises(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_migrate_writes_checks_and_summarises(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = dataset(tmp_path / "metadata", "Concept.xml", CONCEPTS)
     mds_package(tmp_path / "metadata", "Locations-1.zip", LOCATIONS)
     out = tmp_path / "out"
@@ -32,7 +34,9 @@ def test_migrate_writes_checks_and_summarises(tmp_path: Path, capsys: pytest.Cap
     assert source.exists()
 
 
-def test_the_same_input_gives_the_same_bytes_and_a_rerun_replaces_the_output(tmp_path: Path) -> None:
+def test_the_same_input_gives_the_same_bytes_and_a_rerun_replaces_the_output(
+    tmp_path: Path,
+) -> None:
     folder = tmp_path / "metadata"
     dataset(folder, "Concept.xml", CONCEPTS)
     dataset(folder, "Role_Privilege.xml", ROLES)
@@ -42,7 +46,9 @@ def test_the_same_input_gives_the_same_bytes_and_a_rerun_replaces_the_output(tmp
     assert main(["migrate", str(folder), "--out", str(second), "--no-check"]) == 0
 
     def files(root: Path) -> dict[str, bytes]:
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
 
     assert files(first) == files(second)
     (folder / "Role_Privilege.xml").unlink()
@@ -55,14 +61,24 @@ def test_the_same_input_gives_the_same_bytes_and_a_rerun_replaces_the_output(tmp
     ("args", "reason"),
     [
         (["missing.xml", "--out", "OUT"], "missing.xml: no such file or folder"),
-        (["notes.txt", "--out", "OUT"], "notes.txt: not a DBUnit dataset (.xml) nor a Metadata Sharing package (.zip)"),
+        (
+            ["notes.txt", "--out", "OUT"],
+            "notes.txt: not a DBUnit dataset (.xml) nor a Metadata Sharing package (.zip)",
+        ),
         (["Concept.xml"], "the following arguments are required: --out"),
-        (["Concept.xml", "--out", "full"], "full: not empty and not the output of an earlier migrate run"),
+        (
+            ["Concept.xml", "--out", "full"],
+            "full: not empty and not the output of an earlier migrate run",
+        ),
         (["Concept.xml", "--out", "Concept.xml"], "Concept.xml: not a folder"),
     ],
 )
 def test_bad_input_exits_2_with_a_one_line_reason(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], reason: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    reason: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     dataset(tmp_path, "Concept.xml", CONCEPTS)
@@ -77,7 +93,9 @@ def test_bad_input_exits_2_with_a_one_line_reason(
     assert (tmp_path / "full" / "mine.txt").exists()
 
 
-def test_xml_entities_are_refused_not_expanded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_xml_entities_are_refused_not_expanded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bomb = tmp_path / "metadata" / "bomb.xml"
     bomb.parent.mkdir()
     bomb.write_text(
@@ -93,11 +111,17 @@ def test_xml_entities_are_refused_not_expanded(tmp_path: Path, capsys: pytest.Ca
     out = tmp_path / "out"
     assert main(["migrate", str(tmp_path / "metadata"), "--out", str(out), "--no-check"]) == 0
     printed = capsys.readouterr().out
-    assert "warning: not migrated, unreadable: metadata/bomb.xml: declares XML entities; refused" in printed
+    assert (
+        "warning: not migrated, unreadable: metadata/bomb.xml: declares XML entities; refused"
+        in printed
+    )
     assert "warning: not migrated, unreadable: metadata/external.xml: " in printed
     assert not (out / "visittypes").exists()
     report = (out / "MIGRATION.md").read_text(encoding="utf-8")
-    assert "- metadata/bomb.xml: declares XML entities; refused (entities are never expanded)" in report
+    assert (
+        "- metadata/bomb.xml: declares XML entities; refused (entities are never expanded)"
+        in report
+    )
     assert "root:" not in report
 
 

@@ -89,29 +89,63 @@ def test_concepts_round_trip(tmp_path: Path) -> None:
             answers=[u(3), u(2)],  # sort_weight 1 before 2
             mappings=[("SAME-AS", "CIEL", "1234"), ("NARROWER-THAN", "ICD-10-WHO", "B54")],
         ),
-        u(2): iniz.Concept(u(2), names=[n("Positive", "en", "FULLY_SPECIFIED", True, u(21))], concept_class="Program Area", datatype="N/A"),
-        u(3): iniz.Concept(u(3), names=[n("Negative, confirmed", "en", "FULLY_SPECIFIED", True, u(31))], concept_class="Program Area", datatype="N/A"),
+        u(2): iniz.Concept(
+            u(2),
+            names=[n("Positive", "en", "FULLY_SPECIFIED", True, u(21))],
+            concept_class="Program Area",
+            datatype="N/A",
+        ),
+        u(3): iniz.Concept(
+            u(3),
+            names=[n("Negative, confirmed", "en", "FULLY_SPECIFIED", True, u(31))],
+            concept_class="Program Area",
+            datatype="N/A",
+        ),
         u(4): iniz.Concept(
             u(4),
             names=[n("Blood glucose", "en", "FULLY_SPECIFIED", True, u(41))],
             concept_class="Test",
             datatype="Numeric",
             numeric={
-                "hi_absolute": 100.0, "hi_critical": None, "hi_normal": 7.8, "low_absolute": None,
-                "low_critical": None, "low_normal": 3.5, "allow_decimal": True, "units": "mmol/L",
+                "hi_absolute": 100.0,
+                "hi_critical": None,
+                "hi_normal": 7.8,
+                "low_absolute": None,
+                "low_critical": None,
+                "low_normal": 3.5,
+                "allow_decimal": True,
+                "units": "mmol/L",
                 "display_precision": 1,
             },
         ),
-        u(5): iniz.Concept(u(5), names=[n("Malaria panel", "en", "FULLY_SPECIFIED", True, u(51))], concept_class="ConvSet", datatype="N/A", members=[u(1), u(4)], is_set=True),
-        u(6): iniz.Concept(u(6), names=[n('Old "quoted" text', "en", "FULLY_SPECIFIED", True, u(61))], concept_class="Misc", datatype="Text", retired=True),
+        u(5): iniz.Concept(
+            u(5),
+            names=[n("Malaria panel", "en", "FULLY_SPECIFIED", True, u(51))],
+            concept_class="ConvSet",
+            datatype="N/A",
+            members=[u(1), u(4)],
+            is_set=True,
+        ),
+        u(6): iniz.Concept(
+            u(6),
+            names=[n('Old "quoted" text', "en", "FULLY_SPECIFIED", True, u(61))],
+            concept_class="Misc",
+            datatype="Text",
+            retired=True,
+        ),
     }
     assert set(db.concepts) == set(expected)
     for uuid, want in expected.items():
         got = db.concepts[uuid]
-        assert sorted(got.names, key=lambda x: x.uuid) == sorted(want.names, key=lambda x: x.uuid), uuid
+        assert sorted(got.names, key=lambda x: x.uuid) == sorted(
+            want.names, key=lambda x: x.uuid
+        ), uuid
         assert got.descriptions == want.descriptions
         assert (got.concept_class, got.datatype, got.version, got.retired) == (
-            want.concept_class, want.datatype, want.version, want.retired,
+            want.concept_class,
+            want.datatype,
+            want.version,
+            want.retired,
         ), uuid
         assert [a for a, _w in got.answers] == want.answers, uuid
         assert [m for m, _w in got.members] == want.members, uuid
@@ -151,11 +185,24 @@ def test_roles_and_privileges_round_trip(tmp_path: Path) -> None:
         "View Malaria": (u(1), "See malaria data"),
         "App: malaria.home": (u(2), "Home; with a colon"),
     }
-    roles = {r.name: (r.uuid, r.description, r.extra.get("privileges"), r.extra.get("inherited_roles")) for r in db.roles}
+    roles = {
+        r.name: (r.uuid, r.description, r.extra.get("privileges"), r.extra.get("inherited_roles"))
+        for r in db.roles
+    }
     assert roles == {
         "Authenticated": (u(901), None, None, None),
-        "Malaria Nurse": (u(10), "Nurses", ["App: malaria.home", "Get Concepts", "View Malaria"], []),
-        "Malaria Clinician": (u(11), "Clinicians", ["View Malaria"], ["Authenticated", "Malaria Nurse"]),
+        "Malaria Nurse": (
+            u(10),
+            "Nurses",
+            ["App: malaria.home", "Get Concepts", "View Malaria"],
+            [],
+        ),
+        "Malaria Clinician": (
+            u(11),
+            "Clinicians",
+            ["View Malaria"],
+            ["Authenticated", "Malaria Nurse"],
+        ),
     }
 
 
@@ -185,17 +232,29 @@ def test_drugs_programs_and_order_frequencies_round_trip(tmp_path: Path) -> None
     db = load(migrate(tmp_path, dataset(tmp_path, "drugs.xml", DRUGS_PROGRAMS)))
     drugs = {d.uuid: (d.name, d.extra, d.retired) for d in db.drugs}
     assert drugs == {
-        u(20): ("Artemether 20 mg", {"concept": u(1), "dosage_form": u(2), "strength": "20 mg"}, False),
-        u(21): ("Artemether 40 mg", {"concept": u(1), "dosage_form": None, "strength": "40 mg"}, True),
+        u(20): (
+            "Artemether 20 mg",
+            {"concept": u(1), "dosage_form": u(2), "strength": "20 mg"},
+            False,
+        ),
+        u(21): (
+            "Artemether 40 mg",
+            {"concept": u(1), "dosage_form": None, "strength": "40 mg"},
+            True,
+        ),
     }
     assert [(p.uuid, p.name, p.description, p.extra) for p in db.programs] == [
         (u(30), "Malaria", "Malaria care", {"concept": u(3), "outcomes": None})
     ]
-    assert [(w.uuid, w.extra) for w in db.workflows] == [(u(31), {"program": u(30), "concept": u(4)})]
+    assert [(w.uuid, w.extra) for w in db.workflows] == [
+        (u(31), {"program": u(30), "concept": u(4)})
+    ]
     assert [(s.uuid, s.extra) for s in db.states] == [
         (u(32), {"workflow": u(31), "concept": u(5), "initial": True, "terminal": False})
     ]
-    assert [(f.uuid, f.extra) for f in db.order_frequencies] == [(u(40), {"concept": u(6), "per_day": 2.0})]
+    assert [(f.uuid, f.extra) for f in db.order_frequencies] == [
+        (u(40), {"concept": u(6), "per_day": 2.0})
+    ]
 
 
 METADATA = f"""
@@ -212,30 +271,63 @@ METADATA = f"""
 
 def test_other_metadata_round_trip(tmp_path: Path) -> None:
     db = load(migrate(tmp_path, dataset(tmp_path, "metadata.xml", METADATA)))
-    assert [(v.uuid, v.name, v.description) for v in db.visit_types] == [(u(1), "Outreach", "In the community")]
+    assert [(v.uuid, v.name, v.description) for v in db.visit_types] == [
+        (u(1), "Outreach", "In the community")
+    ]
     assert [(e.uuid, e.name, e.description, e.extra) for e in db.encounter_types] == [
         (u(2), "Malaria Visit", "A visit", {"view privilege": "View Malaria"})
     ]
     assert [(r.uuid, r.description, r.extra) for r in db.relationship_types] == [
-        (u(4), "Legal", {"a_is_to_b": "Guardian", "b_is_to_a": "Ward", "preferred": True, "weight": 0})
+        (
+            u(4),
+            "Legal",
+            {"a_is_to_b": "Guardian", "b_is_to_a": "Ward", "preferred": True, "weight": 0},
+        )
     ]
     assert [(p.uuid, p.name, p.description, p.extra) for p in db.person_attribute_types] == [
-        (u(5), "Phone", "Mobile", {"format": "java.lang.String", "searchable": True, "foreign": None, "edit_privilege": None})
+        (
+            u(5),
+            "Phone",
+            "Mobile",
+            {
+                "format": "java.lang.String",
+                "searchable": True,
+                "foreign": None,
+                "edit_privilege": None,
+            },
+        )
     ]
     assert [(a.uuid, a.name, a.description, a.extra) for a in db.attribute_types] == [
         (
-            u(6), "District No.", "Number",
+            u(6),
+            "District No.",
+            "Number",
             {
-                "entity": "Program", "datatype": "org.openmrs.customdatatype.datatype.FreeTextDatatype",
-                "datatype_config": None, "handler": None, "handler_config": None, "min_occurs": 0, "max_occurs": 1,
+                "entity": "Program",
+                "datatype": "org.openmrs.customdatatype.datatype.FreeTextDatatype",
+                "datatype_config": None,
+                "handler": None,
+                "handler_config": None,
+                "min_occurs": 0,
+                "max_occurs": 1,
             },
         )
     ]
     assert [(s.uuid, s.name) for s in db.specialities] == [(u(7), "Doctor")]
     assert [(s.uuid, s.name, s.description, s.extra) for s in db.service_definitions] == [
         (
-            u(8), "ART Refill", "Refills",
-            {"duration": 30, "start": "09:00:00", "end": "17:30:00", "max_load": 30, "colour": "#0000ff", "speciality": u(7), "location": None},
+            u(8),
+            "ART Refill",
+            "Refills",
+            {
+                "duration": 30,
+                "start": "09:00:00",
+                "end": "17:30:00",
+                "max_load": 30,
+                "colour": "#0000ff",
+                "speciality": u(7),
+                "location": None,
+            },
         )
     ]
 
@@ -286,10 +378,20 @@ def test_metadata_sharing_locations_round_trip(tmp_path: Path) -> None:
     assert tags == {u(10): ("Login Location", "Choose at login"), u(11): ("Visit Location", None)}
     locations = {loc.uuid: (loc.name, loc.description, loc.extra) for loc in db.locations}
     assert locations == {
-        u(1): ("Health Center", "Main site", {"parent": None, "tags": ["Login Location", "Visit Location"], "address": {"country": "Uganda"}}),
+        u(1): (
+            "Health Center",
+            "Main site",
+            {
+                "parent": None,
+                "tags": ["Login Location", "Visit Location"],
+                "address": {"country": "Uganda"},
+            },
+        ),
         u(2): ("Lab", None, {"parent": u(1), "tags": ["Login Location"], "address": {}}),
     }
-    assert [(e.uuid, e.name, e.description) for e in db.encounter_types] == [(u(20), "Check In", "Arrival")]
+    assert [(e.uuid, e.name, e.description) for e in db.encounter_types] == [
+        (u(20), "Check In", "Arrival")
+    ]
 
 
 def test_concept_reference_ranges_round_trip(tmp_path: Path) -> None:
@@ -304,8 +406,14 @@ def test_concept_reference_ranges_round_trip(tmp_path: Path) -> None:
         (
             u(3),
             {
-                "concept": u(1), "criteria": "$patient.getAgeInMonths() <= 3", "hi_absolute": None, "low_absolute": None,
-                "hi_critical": None, "low_critical": None, "hi_normal": 17.0, "low_normal": 5.5,
+                "concept": u(1),
+                "criteria": "$patient.getAgeInMonths() <= 3",
+                "hi_absolute": None,
+                "low_absolute": None,
+                "hi_critical": None,
+                "low_critical": None,
+                "hi_normal": 17.0,
+                "low_normal": 5.5,
             },
         )
     ]
@@ -316,7 +424,13 @@ def test_retired_concept_without_names_retires_the_existing_concept(tmp_path: Pa
     UgandaEMR) becomes a retire-only row: it retires the concept that exists."""
     body = f'<concept concept_id="5001" class_id="11" datatype_id="4" retired="1" uuid="{u(1)}"/>'
     result = migrate(tmp_path, dataset(tmp_path, "retire.xml", body))
-    existing = iniz.Concept(u(1), names=[iniz.Name("Old", "en", "FULLY_SPECIFIED", True, u(2))], concept_class="Misc", datatype="N/A", saved=True)
+    existing = iniz.Concept(
+        u(1),
+        names=[iniz.Name("Old", "en", "FULLY_SPECIFIED", True, u(2))],
+        concept_class="Misc",
+        datatype="N/A",
+        saved=True,
+    )
     db = load(result, iniz.Database(concepts={u(1): existing}))
     assert db.concepts[u(1)].retired is True
     assert db.concepts[u(1)].names == existing.names

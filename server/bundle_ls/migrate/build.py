@@ -149,6 +149,12 @@ class Builder:
         if problem is not None:
             self.fail(record, *problem)
             return None
+        if record.values.get("uuid") != uuid:
+            self.ledger.note(
+                record.row,
+                "uuid written without its surrounding spaces (Initializer trims every cell)",
+                f"{record.key_text}: '{record.values.get('uuid')}'",
+            )
         retired = truthy(record.get("retired")) or truthy(record.get("voided"))
         return uuid, retired  # type: ignore[return-value]
 
@@ -390,6 +396,12 @@ class Builder:
                     short_locales.add(locale)
                 if kind != "SHORT":
                     texts.add((locale, text.lower()))
+                if record.values.get("uuid") not in (None, record.get("uuid")):
+                    self.ledger.note(
+                        record.row,
+                        "uuid written without its surrounding spaces (Initializer trims every cell)",
+                        detail,
+                    )
                 kept.append(
                     (ConceptName(text, locale, kind, preferred, record.get("uuid")), record)
                 )
