@@ -8,7 +8,7 @@ from pathlib import Path
 from bundle_ls.migrate import Options, run
 from bundle_ls.migrate.ledger import NOT_MIGRATED
 
-from .conftest import dataset
+from .conftest import dataset, mds_package
 from .test_roundtrip import u
 
 
@@ -275,3 +275,35 @@ def test_concept_headers_are_the_ones_initializer_reads(tmp_path: Path) -> None:
         "Mappings|SAME-AS",
         "_order:1",
     ]
+
+
+def test_one_entity_per_uuid_and_per_name_where_initializer_finds_by_name(tmp_path: Path) -> None:
+    package = mds_package(
+        tmp_path,
+        "Encounter_Types-1.zip",
+        f"""<org.openmrs.EncounterType id="2" uuid="{u(1)}">
+    <name>Check In</name>
+    <retired>false</retired>
+  </org.openmrs.EncounterType>""",
+    )
+    later = dataset(
+        tmp_path,
+        "VisitTypes.xml",
+        f'<encounter_type encounter_type_id="70" name="Check-in" description="Arrival" retired="0" uuid="{u(1)}"/>\n'
+        f'<drug drug_id="1" concept_id="9" name="x" uuid="{u(9)}"/>\n'
+        f'<concept_class concept_class_id="50" name="Program" uuid="{u(2)}"/>\n'
+        f'<concept_class concept_class_id="51" name="PROGRAM" uuid="{u(3)}"/>',
+    )
+    result = run([package, later], tmp_path / "out", check=False)
+    assert csv_rows(tmp_path / "out/encountertypes/encountertypes.csv") == [
+        {"Uuid": u(1), "Name": "Check-in", "Description": "Arrival", "_order:1": ""}
+    ]
+    assert reason_of(result, "encounter_type", 3, "Encounter_Types-1.zip") == (
+        "its uuid is defined again by a later row under another id (the later one is written)"
+    )
+    assert [r["Uuid"] for r in csv_rows(tmp_path / "out/conceptclasses/conceptclasses.csv")] == [
+        u(2)
+    ]
+    assert reason_of(result, "concept_class", 6).startswith(
+        "another concept class has the same name"
+    )

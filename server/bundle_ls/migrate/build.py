@@ -203,7 +203,31 @@ class Builder:
         self.build_locations()
         self.build_appointments()
         self.build_no_domain()
+        self.one_entity_per_uuid()
         return self.model
+
+    def one_entity_per_uuid(self) -> None:
+        """The same uuid under two ids (two tables' worth of rows, a dataset and a package)
+        would be two rows of one entity in Initializer: the one loaded last is written."""
+        for domain, entities in self.model.domains.items():
+            groups: dict[str, list[Entity]] = {}
+            for entity in entities:
+                groups.setdefault(entity.uuid.lower(), []).append(entity)
+            dropped: set[int] = set()
+            for group in groups.values():
+                if len(group) < 2:
+                    continue
+                group.sort(key=lambda e: e.rows[0].seq)
+                kept = group[-1]
+                for entity in group[:-1]:
+                    dropped.add(id(entity))
+                    for row in entity.rows:
+                        self.ledger.retract(
+                            row,
+                            "its uuid is defined again by a later row under another id (the later one is written)",
+                            f"uuid={entity.uuid}, again at {kept.rows[0].where}",
+                        )
+            self.model.domains[domain] = [e for e in entities if id(e) not in dropped]
 
     # concept classes, sources ------------------------------------------------------------
 
@@ -215,6 +239,17 @@ class Builder:
             name = record.get("name")
             if name is None:
                 self.fail(record, "no name")
+                continue
+            taken = next((c for c in self.classes.values() if c.name.lower() == name.lower()), None)
+            if taken is not None:
+                # Initializer finds the class by name and overwrites it; concepts that name
+                # this class get that one, which has the same name
+                self.fail(
+                    record,
+                    "another concept class has the same name (Initializer would find that one by name and overwrite it)",
+                    f"{record.key_text} '{name}'",
+                )
+                self.classes[record.key[0]] = taken
                 continue
             cls = ConceptClass(base[0], base[1], name=name, description=record.get("description"))
             self.uncarried(record, {"concept_class_id", "name", "description", "retired"})
@@ -229,6 +264,15 @@ class Builder:
             name = record.get("name")
             if name is None:
                 self.fail(record, "no name")
+                continue
+            taken = next((c for c in self.sources.values() if c.name.lower() == name.lower()), None)
+            if taken is not None:
+                self.fail(
+                    record,
+                    "another concept source has the same name (Initializer would find that one by name and overwrite it)",
+                    f"{record.key_text} '{name}'",
+                )
+                self.sources[record.key[0]] = taken
                 continue
             source = ConceptSource(
                 base[0],

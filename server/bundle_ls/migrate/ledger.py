@@ -66,6 +66,10 @@ class Ledger:
         """The first outcome given to a row stands (later ones would only repeat the cause)."""
         self.outcomes.setdefault(row.seq, Outcome(NOT_MIGRATED, reason, detail))
 
+    def retract(self, row: Row, reason: str, detail: str = "") -> None:
+        """Not migrated after all (an entity dropped after its rows were settled)."""
+        self.outcomes[row.seq] = Outcome(NOT_MIGRATED, reason, detail)
+
     def note(self, row: Row, note: str, detail: str = "") -> None:
         self.notes.setdefault(row.seq, []).append((note, detail))
 

@@ -29,6 +29,9 @@ FIELD_CLASSES = {
     "parentLocation": "org.openmrs.Location",
     "viewPrivilege": "org.openmrs.Privilege",
     "editPrivilege": "org.openmrs.Privilege",
+    "creator": "org.openmrs.User",
+    "changedBy": "org.openmrs.User",
+    "retiredBy": "org.openmrs.User",
 }
 
 # The table each exported class is kept in, and its columns: XStream field -> column.
