@@ -434,3 +434,37 @@ def test_retired_concept_without_names_retires_the_existing_concept(tmp_path: Pa
     db = load(result, iniz.Database(concepts={u(1): existing}))
     assert db.concepts[u(1)].retired is True
     assert db.concepts[u(1)].names == existing.names
+
+
+def test_dbunit_locations_complex_concepts_and_attribute_types_round_trip(tmp_path: Path) -> None:
+    body = f"""
+<location_tag location_tag_id="1" name="Login Location" description="At login" retired="0" uuid="{u(1)}"/>
+<location location_id="2" name="Ward A" parent_location="1" city_village="Kampala" country="Uganda" retired="0" uuid="{u(3)}"/>
+<location location_id="1" name="Hospital" retired="0" uuid="{u(2)}"/>
+<location_tag_map location_id="2" location_tag_id="1"/>
+<location_attribute_type location_attribute_type_id="1" name="Code" datatype="org.openmrs.customdatatype.datatype.FreeTextDatatype" min_occurs="0" uuid="{u(4)}"/>
+<concept concept_id="1" class_id="11" datatype_id="13" retired="0" uuid="{u(5)}"/>
+<concept_name concept_name_id="1" concept_id="1" name="X-ray image" locale="en" concept_name_type="FULLY_SPECIFIED" locale_preferred="1" voided="0" uuid="{u(6)}"/>
+<concept_complex concept_id="1" handler="ImageHandler"/>
+"""
+    db = load(migrate(tmp_path, dataset(tmp_path, "locations.xml", body)))
+    assert [(t.uuid, t.name, t.description) for t in db.location_tags] == [
+        (u(1), "Login Location", "At login")
+    ]
+    locations = {loc.uuid: (loc.name, loc.extra) for loc in db.locations}
+    assert locations == {
+        u(2): ("Hospital", {"parent": None, "tags": [], "address": {}}),
+        u(3): (
+            "Ward A",
+            {
+                "parent": u(2),
+                "tags": ["Login Location"],
+                "address": {"city/village": "Kampala", "country": "Uganda"},
+            },
+        ),
+    }
+    assert [
+        (a.uuid, a.name, a.extra["entity"], a.extra["min_occurs"]) for a in db.attribute_types
+    ] == [(u(4), "Code", "Location", 0)]
+    concept = db.concepts[u(5)]
+    assert (concept.datatype, concept.handler) == ("Complex", "ImageHandler")
