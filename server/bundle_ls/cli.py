@@ -11,7 +11,7 @@ from bundle_ls import __version__
 from bundle_ls.batch.explain import explain
 from bundle_ls.batch.reporters import REPORTERS, Report
 from bundle_ls.batch.runner import check_directory
-from bundle_ls.dialects import code_registry
+from bundle_ls.dialects import code_registry, dialect_commands
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.project.config import ProjectError
 from bundle_ls.project.discovery import project_of
@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command = dialect_commands().get(argv[0]) if argv else None
+    if command is not None:  # a dialect's command, with its own arguments
+        return command.main(argv[1:], lambda root: check_directory(root, jobs=1))
     args = build_parser().parse_args(argv)
     if args.explain is not None:
         return run_explain(args.explain)

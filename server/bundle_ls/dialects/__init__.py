@@ -7,7 +7,7 @@ contract's `**/locations.csv`), then the contract's module schemas.
 
 from __future__ import annotations
 
-from bundle_ls.dialects.base import Dialect, DialectSettings
+from bundle_ls.dialects.base import Command, Dialect, DialectSettings
 from bundle_ls.dialects.initializer import InitializerDialect
 from bundle_ls.dialects.module_schemas import ModuleSchemaDialect
 from bundle_ls.documents.codes import CORE_CODES, CodeRegistry
@@ -24,3 +24,8 @@ def configure_dialects(settings: DialectSettings) -> tuple[Dialect, ...]:
 def code_registry() -> CodeRegistry:
     """Every code the project can report: the core's and each dialect's."""
     return CodeRegistry([*CORE_CODES, *(c for cls in DIALECTS for c in cls.codes)])
+
+
+def dialect_commands() -> dict[str, Command]:
+    """`bundle-ls <name> …` commands the dialects add, by name."""
+    return {c.name: c for cls in DIALECTS for c in cls.commands}

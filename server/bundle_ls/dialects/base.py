@@ -14,7 +14,7 @@ it was forked or spawned.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -30,7 +30,12 @@ if TYPE_CHECKING:
     from bundle_ls.index.project_index import ProjectIndex
 
 
-class DialectError(Exception):
+class CannotCheck(Exception):
+    """A check cannot run at all (unusable settings, an invalid module schema); the message
+    names the file and says why."""
+
+
+class DialectError(CannotCheck):
     """A dialect cannot be configured for a project (an invalid module schema); the message
     names the file."""
 
@@ -42,6 +47,20 @@ def builtin_schema_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return package.parents[1] / "schemas"  # source checkout: <repo>/server/bundle_ls
+
+
+# The batch check of a directory, as commands get it from the command line: it returns the
+# result (`.diagnostics`, `.files`) or raises when the check cannot run.
+CheckFn = Callable[[Path], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A `bundle-ls <name> …` command a dialect adds (`main(argv, check) -> exit status`)."""
+
+    name: str
+    summary: str
+    main: Callable[[list[str], CheckFn], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +95,7 @@ class Dialect:
 
     name: ClassVar[str]  # an id: "module-schemas", "initializer"
     codes: ClassVar[tuple[Code, ...]] = ()
+    commands: ClassVar[tuple[Command, ...]] = ()
     # A key of bundle-ls.yaml that holds severity overrides too (as `severity:` does).
     severity_section: ClassVar[str | None] = None
     cross_checks: tuple[CrossCheck, ...] = ()

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bundle_ls.dialects import DIALECTS, code_registry
+from bundle_ls.dialects.base import CannotCheck
 from bundle_ls.documents.codes import SETTINGS
 from bundle_ls.documents.model import (
     MAPPING,
@@ -42,7 +43,7 @@ KNOWN_KEYS = ("schemas", "modules", "exclude", "severity")
 SEVERITY_SECTIONS = tuple(d.severity_section for d in DIALECTS if d.severity_section)
 
 
-class ProjectError(Exception):
+class ProjectError(CannotCheck):
     """The directory's settings cannot be used; the message names the file and place."""
 
 

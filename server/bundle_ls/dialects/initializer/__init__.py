@@ -11,11 +11,12 @@ import hashlib
 from functools import partial
 from pathlib import Path
 
-from bundle_ls.dialects.base import Dialect, DialectSettings, EditorView
+from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EditorView
 from bundle_ls.dialects.initializer import cross, editor, features
 from bundle_ls.dialects.initializer.codes import CODES, DIALECT
 from bundle_ls.dialects.initializer.files import analyze_file
 from bundle_ls.dialects.initializer.layout import Layout, is_initializer_folder, repository_of
+from bundle_ls.dialects.initializer.migrate.cli import main as migrate_main
 from bundle_ls.dialects.initializer.spec import PREFIX, spec_path
 from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.positions import LineIndex
@@ -29,6 +30,13 @@ class InitializerDialect(Dialect):
     name = DIALECT
     codes = CODES
     severity_section = "initializer"  # bundle-ls.yaml's older spelling of `severity:`
+    commands = (
+        Command(
+            "migrate",
+            "turn DBUnit datasets and Metadata Sharing packages into Initializer CSV folders",
+            migrate_main,
+        ),
+    )
 
     def __init__(self, layout: Layout, installed: frozenset[str] | None) -> None:
         self.layout = layout
