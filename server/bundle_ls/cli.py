@@ -1,4 +1,9 @@
-"""Command line: `bundle-ls [--stdio]` serves LSP; `bundle-ls --check [PATH ...]` checks."""
+"""Command line: `bundle-ls [--stdio]` serves LSP; `bundle-ls --check [PATH ...]` checks.
+
+`--check` is a mode and paths are positional, so options may come in any order
+(`bundle-ls --check --format json DIR`, `bundle-ls DIR --check`). A dialect may add a
+command of its own (`bundle-ls migrate …`), which parses its own arguments.
+"""
 
 from __future__ import annotations
 
@@ -32,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--stdio", action="store_true", help="serve the language server over stdio (default)"
     )
     p.add_argument(
-        "--check", nargs="*", metavar="PATH", help="check Config Directories (default: .)"
+        "--check", action="store_true", help="check the Config Directories at PATH (default: .)"
     )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="what --check checks")
     p.add_argument(
         "--schemas",
         action="append",
@@ -65,16 +71,23 @@ def main(argv: list[str] | None = None) -> int:
     command = dialect_commands().get(argv[0]) if argv else None
     if command is not None:  # a dialect's command, with its own arguments
         return command.main(argv[1:], lambda root: check_directory(root, jobs=1))
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_intermixed_args(argv)
     if args.explain is not None:
         return run_explain(args.explain)
-    if args.check is None:
+    if not args.check:
+        if args.paths:
+            commands = ", ".join(sorted(dialect_commands()))
+            parser.error(
+                f"'{args.paths[0]}': to check it, run `bundle-ls --check {args.paths[0]}` "
+                f"(commands: {commands}; without arguments bundle-ls is a language server)"
+            )
         from bundle_ls.lsp.server import serve
 
         serve(extra_schemas=args.schemas)
         return 0
     return run_check(
-        args.check or ["."], args.schemas, args.format, args.jobs, cache=not args.no_cache
+        args.paths or ["."], args.schemas, args.format, args.jobs, cache=not args.no_cache
     )
 
 

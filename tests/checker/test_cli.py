@@ -256,3 +256,30 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(config_dir: ConfigDir) ->
     p = run("--check", str(config_dir.root))
     assert p.returncode == 0
     assert p.stderr == ""
+
+
+# ---- the command line's shape -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--check", "--format", "json", "{root}"),
+        ("--check", "{root}", "--format", "json"),
+        ("--format", "json", "--check", "{root}"),
+        ("{root}", "--no-cache", "--check", "--format", "json"),
+    ],
+)
+def test_options_in_any_order_give_the_same_output(config_dir: ConfigDir, args) -> None:
+    config_dir.write("wards.yaml", BAD_WARD)
+    p = run(*(a.format(root=config_dir.root) for a in args))
+    assert p.returncode == 1, p.stderr
+    reference = run("--check", str(config_dir.root), "--format", "json")
+    assert p.stdout == reference.stdout
+    assert json.loads(p.stdout)["summary"]["errors"] == 1
+
+
+def test_a_path_without_check_suggests_it(config_dir: ConfigDir) -> None:
+    p = run(str(config_dir.root))
+    assert p.returncode == 2
+    assert f"run `bundle-ls --check {config_dir.root}`" in p.stderr
