@@ -48,6 +48,9 @@ class Workspace:
         self.indexed = False
         self._discovered: set[str] = set()
         self.stats = {"incremental": 0, "full": 0}
+        # Documents whose whole-file re-analysis runs elsewhere (the server's worker
+        # thread): until it is installed, reads answer from their last analysis.
+        self.deferred: set[str] = set()
 
     @classmethod
     def load(cls, root: Path, extra_schemas: Iterable[Path] = ()) -> Workspace:
@@ -210,8 +213,8 @@ class Workspace:
 
     def flush(self, rel: str, allow_full: bool = True) -> FlushResult | None:
         """Bring one edited document's analysis and index entry up to date. With
-        `allow_full=False`, None when that takes a whole-file analysis (which the caller
-        may then run elsewhere: `snapshot`, `analyze_text`, `apply_full`)."""
+        `allow_full=False`, or for a `deferred` document, None when that takes a whole-file
+        analysis (which the caller runs elsewhere: `snapshot`, `analyze_text`, `apply_full`)."""
         st = self.docs.get(rel)
         if st is None or st.lines is None or not st.is_dirty:
             return FlushResult()
@@ -224,7 +227,7 @@ class Workspace:
         if affected is not None:
             self.stats["incremental"] += 1
             return FlushResult(affected, True)
-        if not allow_full:
+        if not allow_full or rel in self.deferred:
             return None
         self.stats["full"] += 1
         return FlushResult(self._analyze_full(st))

@@ -40,9 +40,7 @@ async def index_workspace(ls: BundleServer) -> None:
     gc.disable()  # see the module's docstring
     try:
         old = ls.ws
-        for h in ls.timers.values():
-            h.cancel()
-        ls.timers.clear()
+        ls.rechecks.cancel_all()
         ls.ws = ws = build_workspace(ls)
         if ws is None:
             return

@@ -55,9 +55,7 @@ async def did_change_configuration(ls: BundleServer, params):
 
 
 def shutdown(ls: BundleServer, params):
-    for h in ls.timers.values():
-        h.cancel()
-    ls.timers.clear()
+    ls.rechecks.cancel_all()
     if ls.indexing is not None and not ls.indexing.done():
         ls.indexing.cancel()
 

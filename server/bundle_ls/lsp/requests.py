@@ -1,5 +1,7 @@
 """Requests that read the analysis: hover, definition, references, rename, symbols, code
-actions. Each applies the document's pending edits first, then asks the core."""
+actions. Each answers from the document's last consistent state (`flush_pending`: a
+pending partial re-check is applied, a whole-file one is not waited for), then asks the
+core."""
 
 from __future__ import annotations
 
@@ -83,9 +85,9 @@ def rename(ls: BundleServer, params: lsp.RenameParams):
     rel = ls.tracked(params.text_document.uri)
     if rel is None:
         return None
-    flush_pending(ls, rel)
-    for other in list(ls.timers):
-        flush_pending(ls, other)
+    # A rename edits every file: it waits for every pending re-check, whole-file ones too.
+    for other in {rel, *ls.rechecks.pending()}:
+        flush_pending(ls, other, force=True)
     pos = params.position
     try:
         edits = f_rename.rename(ProjectView(ls.ws), rel, pos.line, pos.character, params.new_name)

@@ -23,6 +23,7 @@ from bundle_ls import __version__
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.lsp import completion, lifecycle, requests, sync
 from bundle_ls.lsp.protocol import BundleProtocol
+from bundle_ls.lsp.rechecks import Rechecks
 from bundle_ls.lsp.settings import Settings
 
 log = logging.getLogger("bundle_ls.server")
@@ -39,7 +40,7 @@ class BundleServer(LanguageServer):
         self.init_options: Any = None
         self.configuration: Any = None
         self.settings = Settings()
-        self.timers: dict[str, asyncio.TimerHandle] = {}
+        self.rechecks = Rechecks(self)
         self.published: dict[str, tuple] = {}  # uri → what was last published
         self.to_publish: dict[str, None] = {}  # other files to re-publish, in order
         self.indexing: asyncio.Task | None = None

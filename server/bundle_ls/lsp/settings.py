@@ -3,7 +3,11 @@
 Both take the same shape:
 
     {"schemas": ["path/to/schemas", ...],   # extra module-schema folders (relative to the root)
-     "diagnosticsDelay": 150}                # ms to wait after an edit before re-checking
+     "diagnosticsDelay": 150}                # the longest wait before a whole-file re-analysis
+
+Edits inside one item or row are re-checked at once whatever `diagnosticsDelay` says; it
+only bounds how long an expensive whole-file re-analysis waits for typing to pause
+(lsp/rechecks.py).
 
 They are parsed once into a `Settings`; a wrong value is reported with a clear message and
 its default is used instead.
