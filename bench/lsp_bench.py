@@ -468,3 +468,91 @@ def workspace(
     finally:
         c.shutdown()
     return res
+
+
+def initializer(
+    server: dict,
+    root: Path,
+    big_csv: str,
+    reps: int,
+    outdir: Path,
+    index_timeout: float = 900,
+) -> dict:
+    """The Initializer workload (bench/iniz_corpus.py): a server rooted at the repository;
+    after indexing, the 10,000-row `locations.csv` is opened and edited REPS times in a
+    location's Name (a key other rows' `Parent` may name) and REPS times in its
+    Description (no key), each edit → its diagnostics; and REPS times an edit followed at
+    once by a hover on that row's `Parent` cell, the hover's round trip timed."""
+    res: dict = {"server": server["name"]}
+    c, res["initialize_s"] = start(server, root, outdir)
+    try:
+        ok = c.wait(lambda: c.progress_end is not None, index_timeout)
+        res["index_s"] = (c.progress_end - c.t_spawn) if ok else None
+        res["rss_after_index_mb"] = c.proc.memory_info().rss / 2**20
+        text = (root / big_csv).read_text()
+        uri = (root / big_csv).as_uri()
+        t0 = _open(c, uri, text, "csv")
+        rec = c.wait_diag(uri, t0, timeout=300)
+        res["open_to_diag_s"] = rec[0] - t0
+        res["open_diag_count"] = len(rec[3])
+        rows = text.split("\n")
+        first = len(rows) // 2
+
+        def cells(line: int) -> list[int]:
+            """Column of the end of each cell of a row (uuid, name, description, parent)."""
+            ends, at = [], 0
+            for cell in rows[line].split(",")[:4]:
+                at += len(cell)
+                ends.append(at)
+                at += 1
+            return ends
+
+        version = [1]
+
+        def typed(line: int, col: int, r: int) -> float:
+            version[0] += 1
+            return c.notify(
+                "textDocument/didChange",
+                {
+                    "textDocument": {"uri": uri, "version": version[0]},
+                    "contentChanges": [
+                        {
+                            "range": {
+                                "start": {"line": line, "character": col + r},
+                                "end": {"line": line, "character": col + r},
+                            },
+                            "text": "x",
+                        }
+                    ],
+                },
+            )
+
+        for label, cell in (("name", 1), ("description", 2)):
+            times = []
+            for r in range(reps):
+                line = first + 3 * r + (1 if label == "description" else 0)
+                t0 = typed(line, cells(line)[cell], 0)
+                times.append(c.wait_diag(uri, t0, version=version[0])[0] - t0)
+                time.sleep(0.2)
+            res[f"edit_{label}_to_diag_s"] = stats(times)
+        hovers, hover_text = [], ""
+        for r in range(reps):
+            line = first + 3 * r + 2
+            ends = cells(line)
+            t0 = typed(line, ends[1], 0)
+            pos = {"line": line, "character": ends[2] + 3}
+            result, dt = c.request(
+                "textDocument/hover", {"textDocument": {"uri": uri}, "position": pos}
+            )
+            hovers.append(dt)
+            if result and not hover_text:
+                contents = result.get("contents")
+                hover_text = contents.get("value", "") if isinstance(contents, dict) else ""
+            c.wait_diag(uri, t0, version=version[0])
+            time.sleep(0.2)
+        res["hover_after_edit_s"] = stats(hovers)
+        res["hover_sample"] = hover_text[:120]
+        res["vm_hwm_mb"] = c.vm_hwm_mb()
+    finally:
+        c.shutdown()
+    return res
