@@ -10,7 +10,7 @@ gives exactly what `--check` gives.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bundle_ls.dialects.module_schemas.codes import UNKNOWN_NAMESPACE
 from bundle_ls.dialects.module_schemas.schema_errors import schema_diagnostics
@@ -23,6 +23,7 @@ from bundle_ls.documents.csv_doc import (
     sequence_of_rows,
     table_to_nodes,
 )
+from bundle_ls.documents.digests import digest
 from bundle_ls.documents.facts import (
     Document,
     Entry,
@@ -87,7 +88,8 @@ class FileAnalysis:
             return None
         return ns
 
-    def validate(self, ns_name: str, item: bool, node: Node, diags: list[Diagnostic]) -> None:
+    def validate(self, ns_name: str, item: bool, node: Node, diags: list[Diagnostic]) -> Any:
+        """Validate a node; returns its plain value (None past the expansion limit)."""
         try:
             instance = to_python(node, [MAX_ITEM_NODES])
         except ExpansionLimit:
@@ -98,18 +100,18 @@ class FileAnalysis:
                     f"aliases expand this item past {MAX_ITEM_NODES} values; it is not checked",
                 )
             )
-            return
+            return None
         validator = self.schemas.validator(ns_name, item=item)
         diags.extend(schema_diagnostics(self.path, validator.iter_errors(instance), node))
+        return instance
 
     def item_facts(self, ns: Namespace, item: Node, kind: str, validate: bool = True) -> FileFacts:
         """One item of an array namespace: repeated keys, schema, keys, references, files."""
         facts = FileFacts(self.path, kind)
         if kind == "yaml":
             repeated_keys(self.path, item, facts.diagnostics, 2)  # items sit at depth 2
-        if validate:
-            self.validate(ns.name, True, item, facts.diagnostics)
-        walk(ns, item, ns.item_schema, self.schemas, facts, ns.module.uri)
+        plain = self.validate(ns.name, True, item, facts.diagnostics) if validate else None
+        walk(ns, item, ns.item_schema, self.schemas, facts, ns.module.uri, plain=plain)
         return facts
 
 
@@ -233,8 +235,10 @@ def walk(
     facts: FileFacts,
     base: str,
     depth: int = 0,
+    plain: Any = None,
 ) -> None:
-    """Collect key definitions, references and file paths by following the schema."""
+    """Collect key definitions, references and file paths by following the schema.
+    `plain`: `to_python(node)` when the caller has it already."""
     if not schema or depth > 100:
         return
     schema = schemas.resolve(schema, base)
@@ -255,11 +259,14 @@ def walk(
             xkey = sub_r.get("x-key")
             if xkey and v.kind == SCALAR and v.value is not None:
                 target = ns.name if xkey is True else xkey
-                try:
-                    content = to_python(node, [MAX_ITEM_NODES])
-                except ExpansionLimit:
-                    content = None
-                facts.keys.append(KeyDef(target, key_text(v), v.range, content))
+                content = plain
+                if content is None:
+                    try:
+                        content = to_python(node, [MAX_ITEM_NODES])
+                    except ExpansionLimit:
+                        content = None
+                # only compared with other definitions of the key: a digest, not a copy
+                facts.keys.append(KeyDef(target, key_text(v), v.range, digest(content)))
             walk(ns, v, sub_r, schemas, facts, base, depth + 1)
         return
     items = schema.get("items")
