@@ -124,6 +124,9 @@ def snapshot(work: Path) -> str:
     shutil.copytree(REPO / "server" / "bundle_ls", snap / "bundle_ls", ignore=ignore)
     if (REPO / "schemas").is_dir():
         shutil.copytree(REPO / "schemas", snap / "bundle_ls" / "_schemas", ignore=ignore)
+    # compiled once here, as an installed package is: with PYTHONDONTWRITEBYTECODE set (as
+    # on some machines) every bundle-ls process would otherwise compile it again
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(snap)], check=True)
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(snap), *filter(None, [os.environ.get("PYTHONPATH")])]
     )
@@ -966,7 +969,8 @@ NOTES = [
     "- **Cold** `--check` runs with an empty cache folder (`BUNDLE_LS_CACHE_DIR` pointing at a "
     "fresh folder); the operating system's file cache is warm for every tool alike. **Warm** re-runs "
     "the same unchanged directory with the cache the previous run left: per-file results are reused "
-    "by content hash, the cross-file checks run again.",
+    "by content hash; when nothing the result depends on has changed (every file's content, "
+    "the size and time of every other file), the last result is replayed (`batch/replay.py`).",
     "- `--check` parses and validates in one worker process per core, largest files first; "
     "`--jobs 1` shows the same work on one core.",
     "- Memory of a batch run is the peak of the sum of the resident sets of the process and its "

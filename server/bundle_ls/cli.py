@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 from bundle_ls import __version__
-from bundle_ls.batch.explain import explain
 from bundle_ls.batch.reporters import REPORTERS, Report
 from bundle_ls.batch.runner import check_directory
 from bundle_ls.dialects import code_registry, dialect_commands
@@ -92,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_explain(code_id: str) -> int:
+    from bundle_ls.batch.explain import explain
+
     registry = code_registry()
     if code_id not in registry:
         hint = did_you_mean(code_id, registry.ids())

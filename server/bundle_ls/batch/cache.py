@@ -247,9 +247,9 @@ def loads(blob: bytes) -> FileFacts:
     return pickle.loads(blob)
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, pattern: str = "check-*.bin") -> None:
     try:
-        files = [p for p in folder.glob("check-*.bin") if p.is_file()]
+        files = [p for p in folder.glob(pattern) if p.is_file()]
         if len(files) <= MAX_FILES:
             return
         files.sort(key=lambda p: p.stat().st_mtime)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bundle_ls.batch.cache import FactsCache, content_digest, context_fingerprint, dumps, loads
+from bundle_ls.batch.replay import ResultStore, tree_state, watched_files
 from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.project_index import ProjectIndex
@@ -43,6 +44,7 @@ class CheckResult:
     index: ProjectIndex
     context: AnalysisContext
     cached: int = 0  # files whose facts came from the cache
+    replayed: bool = False  # the last result, replayed (`index` is then empty)
 
 
 # Worker state: the analysis context, inherited from the parent (fork) or built once per
@@ -199,6 +201,15 @@ def check_directory(
     rels = discover(ctx)
     jobs = jobs or os.cpu_count() or 1
     total = len(rels)
+    store = ResultStore.open(root, context_fingerprint(ctx)) if cache else None
+    key = tree_state(root, rels) if store is not None else b""
+    last = store.load(key) if store is not None else None
+    if last is not None:
+        if progress:
+            progress(total, total)
+        return CheckResult(
+            root, last[0], last[1], ProjectIndex(root, ctx.cross_checks), ctx, total, True
+        )
     done = [0]
 
     def tick(n: int) -> None:
@@ -215,4 +226,8 @@ def check_directory(
         diagnostics: list[Diagnostic] = ctx.settings_diagnostics()
         for rel in rels:
             diagnostics.extend(index.diagnostics(rel))
-    return CheckResult(root, total, ctx.policy.apply(diagnostics), index, ctx, cached)
+    result = CheckResult(root, total, ctx.policy.apply(diagnostics), index, ctx, cached)
+    if store is not None:
+        watched = watched_files(root, list(index.files.values()))
+        store.save(key, total, result.diagnostics, watched)
+    return result

@@ -12,11 +12,10 @@ from functools import partial
 from pathlib import Path
 
 from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EditorView
-from bundle_ls.dialects.initializer import cross, editor, features
+from bundle_ls.dialects.initializer import cross, features
 from bundle_ls.dialects.initializer.codes import CODES, DIALECT
 from bundle_ls.dialects.initializer.files import analyze_file
 from bundle_ls.dialects.initializer.layout import Layout, is_initializer_folder, repository_of
-from bundle_ls.dialects.initializer.migrate.cli import main as migrate_main
 from bundle_ls.dialects.initializer.spec import PREFIX, spec_path
 from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.positions import LineIndex
@@ -24,6 +23,13 @@ from bundle_ls.documents.results import Completion, HoverResult, Location
 from bundle_ls.index.checks import DISK, FILES, KEYS, CrossCheck
 
 __all__ = ["InitializerDialect"]
+
+
+def migrate_main(argv: list[str], check) -> int:
+    # imported when the command runs: a check never needs the migration's code
+    from bundle_ls.dialects.initializer.migrate.cli import main
+
+    return main(argv, check)
 
 
 class InitializerDialect(Dialect):
@@ -86,6 +92,8 @@ class InitializerDialect(Dialect):
         return namespace
 
     def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
+        from bundle_ls.dialects.initializer import editor  # the editor's only
+
         constants = editor.complete_placeholder(view, rel, line, ch)
         if constants is not None:
             return constants
@@ -93,6 +101,8 @@ class InitializerDialect(Dialect):
         return editor.complete_csv(view, domain, rel, line, ch) if domain is not None else None
 
     def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
+        from bundle_ls.dialects.initializer import editor
+
         found = editor.hover_placeholder(view, rel, line, ch)
         domain = features.domain_of(self.layout, rel)
         if found is None and domain is not None:
@@ -102,4 +112,6 @@ class InitializerDialect(Dialect):
         return found
 
     def definition(self, view: EditorView, rel: str, line: int, ch: int) -> list[Location] | None:
+        from bundle_ls.dialects.initializer import editor
+
         return editor.definition(view, rel, line, ch)

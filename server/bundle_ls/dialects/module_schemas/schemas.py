@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
@@ -54,6 +55,46 @@ class Namespace:
     @property
     def is_array(self) -> bool:
         return self.item_schema is not None
+
+
+# Formats of the 2020-12 metaschema jsonschema checks only when a library for them is
+# installed; with one of them checked, jsonschema-rs's answer is not the same question.
+_URI_FORMATS = frozenset(("uri", "uri-reference", "iri", "iri-reference", "uri-template"))
+
+
+def check_schema(doc: dict) -> None:
+    """`Draft202012Validator.check_schema` (raises SchemaError), with jsonschema-rs's
+    metaschema check in front: ten times faster on a valid schema, which is every run's
+    case. jsonschema-rs does not check that patterns are regular expressions, as
+    jsonschema's `regex` format does, so that is checked here; any doubt goes to jsonschema."""
+    checked = Draft202012Validator.FORMAT_CHECKER.checkers
+    fast = not _URI_FORMATS & checked.keys()
+    if fast and jsonschema_rs.meta.is_valid(doc) and _patterns_compile(doc):
+        return
+    Draft202012Validator.check_schema(doc)
+
+
+def _patterns_compile(node: Any) -> bool:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "pattern" and isinstance(v, str) and not _compiles(v):
+                return False
+            patterns = v if k == "patternProperties" and isinstance(v, dict) else ()
+            if not all(_compiles(p) for p in patterns):
+                return False
+            if not _patterns_compile(v):
+                return False
+    elif isinstance(node, list):
+        return all(_patterns_compile(x) for x in node)
+    return True
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 def _load_document(path: Path) -> Any:
@@ -125,7 +166,7 @@ class SchemaSet:
         if not isinstance(doc, dict):
             raise InvalidSchema(f"{path}: a module schema must be a mapping")
         try:
-            Draft202012Validator.check_schema(doc)
+            check_schema(doc)
         except SchemaError as exc:
             where = "/".join(str(p) for p in exc.path)
             raise InvalidSchema(
