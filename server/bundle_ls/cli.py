@@ -159,11 +159,13 @@ def _progress_bar():
 
     bar: list = []
 
-    def update(done: int, total: int) -> None:
+    def update(done: int, total: int, phase: str = "") -> None:
         if total < PROGRESS_MIN_FILES:
             return
+        if bar and bar[0].desc != phase:  # the next phase (analysing, cross-file checks)
+            bar.pop().close()
         if not bar:
-            bar.append(tqdm(total=total, unit="file", file=sys.stderr, leave=False))
+            bar.append(tqdm(total=total, unit="file", file=sys.stderr, leave=False, desc=phase))
         bar[0].n = done
         bar[0].refresh()
         if done >= total:

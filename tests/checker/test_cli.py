@@ -248,6 +248,7 @@ def test_progress_bar_on_a_terminal_for_a_large_directory(config_dir: ConfigDir)
     p.wait(timeout=60)
     assert p.returncode == 0
     assert b"150/150" in shown and b"file" in shown
+    assert b"analysing" in shown and b"cross-file checks" in shown  # both phases
     assert out.strip() == "0 errors, 0 warnings in 150 files"  # stdout stays clean
 
 

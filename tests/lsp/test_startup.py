@@ -69,7 +69,10 @@ async def test_capabilities_progress_and_watcher_registration(client: LanguageCl
     reports = next(iter(client.progress_reports.values()))
     assert isinstance(reports[0], lsp.WorkDoneProgressBegin)
     assert isinstance(reports[-1], lsp.WorkDoneProgressEnd)
-    assert reports[-1].message == "4 files indexed"
+    assert reports[-1].message == "4 files indexed and checked"
+    # the cross-file checks are part of the progress, after the indexing
+    phases = [r.message.split(":")[0] for r in reports if isinstance(r, lsp.WorkDoneProgressReport)]
+    assert phases.index("cross-file checks") > phases.index("indexing")
     methods = [r.method for r in client.registrations]  # type: ignore[attr-defined]
     assert methods == [lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES]
 

@@ -34,6 +34,9 @@ PARALLEL_MIN_BYTES = 256 * 1024
 PARALLEL_MIN_FILES = 4
 # Work is cut into about this many tasks per worker, to balance the load.
 TASKS_PER_WORKER = 6
+# The phases `check_directory` reports progress of.
+ANALYSING = "analysing"
+CROSS_CHECKING = "cross-file checks"
 
 
 @dataclass(slots=True)
@@ -187,11 +190,14 @@ def check_directory(
     root: Path,
     extra_schemas: list[Path] | None = None,
     jobs: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
     cache: bool = False,
     start_method: str | None = None,
 ) -> CheckResult:
     """Check one Config Directory. Raises ProjectError / InvalidSchema when it cannot run.
+
+    `progress(done, total, phase)` is called as files are analysed (phase `ANALYSING`),
+    then as their cross-file checks are done (`CROSS_CHECKING`).
 
     `cache=True` reuses and updates the on-disk facts cache (cache.py); the command line
     turns it on, library callers (tests, the server) get a fresh analysis by default.
@@ -206,7 +212,7 @@ def check_directory(
     last = store.load(key) if store is not None else None
     if last is not None:
         if progress:
-            progress(total, total)
+            progress(total, total, ANALYSING)
         return CheckResult(
             root, last[0], last[1], ProjectIndex(root, ctx.cross_checks), ctx, total, True
         )
@@ -215,7 +221,7 @@ def check_directory(
     def tick(n: int) -> None:
         done[0] += n
         if progress:
-            progress(done[0], total)
+            progress(done[0], total, ANALYSING)
 
     with no_gc():
         facts_by_rel, cached = analyse_files(ctx, rels, jobs, cache, tick, start_method)
@@ -224,8 +230,10 @@ def check_directory(
             index.add(facts_by_rel[rel])
         index.generation += 1  # what checks cached from the index must be rebuilt
         diagnostics: list[Diagnostic] = ctx.settings_diagnostics()
-        for rel in rels:
+        for i, rel in enumerate(rels, 1):
             diagnostics.extend(index.diagnostics(rel))
+            if progress:
+                progress(i, total, CROSS_CHECKING)
     result = CheckResult(root, total, ctx.policy.apply(diagnostics), index, ctx, cached)
     if store is not None:
         watched = watched_files(root, list(index.files.values()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 
 from bundle_ls.editor.workspace import Workspace
-from bundle_ls.lsp.publishing import publish
+from bundle_ls.lsp.publishing import PUBLISH_SLICE_S, publish
 from bundle_ls.project.config import SETTINGS_FILE, ProjectError
 
 if TYPE_CHECKING:
@@ -45,9 +46,11 @@ async def index_workspace(ls: BundleServer) -> None:
         if ws is None:
             return
         _reopen(ls, old, ws)
-        await _index_files(ls, ws, ws.discover())
+        rels = ws.discover()
+        token = await begin_progress(ls, "Indexing the Config Directory", len(rels))
+        await _index_files(ls, ws, rels, token)
         ws.indexed = True
-        _publish_all(ls, ws, old)
+        await _publish_all(ls, ws, old, token)
     except asyncio.CancelledError:
         raise
     except Exception:  # noqa: BLE001
@@ -73,8 +76,7 @@ def _reopen(ls: BundleServer, old: Workspace | None, ws: Workspace) -> None:
             ws.open(rel, doc.source, doc.version)
 
 
-async def _index_files(ls: BundleServer, ws: Workspace, rels: list[str]) -> None:
-    token = await begin_progress(ls, "Indexing the Config Directory", len(rels))
+async def _index_files(ls: BundleServer, ws: Workspace, rels: list[str], token: str | None) -> None:
     for i in range(0, len(rels), INDEX_CHUNK):
         ws.index_files(rels[i : i + INDEX_CHUNK])
         if token is not None:
@@ -82,27 +84,50 @@ async def _index_files(ls: BundleServer, ws: Workspace, rels: list[str]) -> None
             ls.work_done_progress.report(
                 token,
                 lsp.WorkDoneProgressReport(
-                    message=f"{done}/{len(rels)} files",
-                    percentage=100 * done // max(1, len(rels)),
+                    message=f"indexing: {done}/{len(rels)} files",
+                    percentage=50 * done // max(1, len(rels)),  # the first half: indexing
                 ),
             )
         await asyncio.sleep(0)  # a look at incoming messages between chunks
-    if token is not None:
-        ls.work_done_progress.end(
-            token, lsp.WorkDoneProgressEnd(message=f"{len(rels)} files indexed")
-        )
 
 
-def _publish_all(ls: BundleServer, ws: Workspace, old: Workspace | None) -> None:
+async def _publish_all(
+    ls: BundleServer, ws: Workspace, old: Workspace | None, token: str | None
+) -> None:
     """Every file's diagnostics (bundle-ls.yaml's too), and an empty list for files that
-    had some before and are no longer checked."""
+    had some before and are no longer checked. The cross-file checks run here, file by
+    file: in slices, with a look at incoming messages between them, and with progress."""
     stale = set(ls.published)
     rels = list(ws.index.files)
     if ws.diagnostics(SETTINGS_FILE):
         rels.append(SETTINGS_FILE)
-    for rel in rels:
+    n_indexed = len(ws.index.files)
+    if token is not None:
+        ls.work_done_progress.report(
+            token,
+            lsp.WorkDoneProgressReport(
+                message=f"cross-file checks: 0/{len(rels)} files", percentage=50
+            ),
+        )
+    slice_end = time.perf_counter() + PUBLISH_SLICE_S
+    for i, rel in enumerate(rels, 1):
         stale.discard(ls.uri_of(rel))
         publish(ls, rel, force=ws.docs.get(rel) is not None and ws.docs[rel].is_open)
+        if time.perf_counter() >= slice_end:
+            if token is not None:
+                ls.work_done_progress.report(
+                    token,
+                    lsp.WorkDoneProgressReport(
+                        message=f"cross-file checks: {i}/{len(rels)} files",
+                        percentage=50 + 50 * i // max(1, len(rels)),
+                    ),
+                )
+            await asyncio.sleep(0)
+            slice_end = time.perf_counter() + PUBLISH_SLICE_S
+    if token is not None:
+        ls.work_done_progress.end(
+            token, lsp.WorkDoneProgressEnd(message=f"{n_indexed} files indexed and checked")
+        )
     for uri in stale:
         if old is not None or ls.published.get(uri):
             ls.published.pop(uri, None)
