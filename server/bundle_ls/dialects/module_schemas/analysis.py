@@ -278,6 +278,9 @@ def walk(
             walk(ns, c, items, schemas, facts, base, depth + 1)
 
 
+_TARGETS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
 def _scalar(node: Node, schema: dict, facts: FileFacts) -> None:
     if not (isinstance(node.value, str) or (node.value is not None and "x-ref" in schema)):
         return
@@ -285,6 +288,8 @@ def _scalar(node: Node, schema: dict, facts: FileFacts) -> None:
     xref = schema.get("x-ref")
     if xref:
         targets = (xref,) if isinstance(xref, str) else tuple(xref)
+        # one tuple per x-ref, shared by its hundreds of thousands of references
+        targets = _TARGETS.setdefault(targets, targets)
         facts.refs.append(Reference(targets, text, node.range, node.quoted))
     if schema.get("x-file") is True:
         facts.file_refs.append(FileRef(text, node.range))
