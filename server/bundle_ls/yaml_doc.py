@@ -15,6 +15,7 @@ from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.reader import ReaderError
 
+from .gcpause import no_cyclic_gc
 from .model import MAPPING, SCALAR, SEQUENCE, Node
 from .positions import LineIndex, split_lines
 
@@ -42,6 +43,9 @@ MAX_EXPANDED = 1_000_000
 _PLAIN_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "seq", "map")
 )
+# First characters of the plain scalars that may resolve to something other than a string.
+_MAYBE_NOT_STR = frozenset("~nNtTfF0123456789+-.")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NULL = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
@@ -98,123 +102,170 @@ class YamlParse:
 
 
 def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
-    """Parse one YAML document into nodes; a syntax error keeps what was built before it."""
+    """Parse one YAML document into nodes; a syntax error keeps what was built before it.
+
+    `lines` is the `LineIndex` of `text`. The cyclic collector is paused meanwhile: every
+    object made here stays alive, so collecting during the parse only wastes time.
+    """
+    with no_cyclic_gc():
+        return _parse(text, lines)
+
+
+def _astral_lines(text: str, lines: LineIndex) -> frozenset[int] | None:
+    """Lines holding characters outside the BMP, the only ones whose UTF-16 columns differ
+    from code-point columns; None when there are none (nearly always)."""
+    if text.isascii() or _ASTRAL.search(text) is None:
+        return None
+    return frozenset(i for i, line in enumerate(lines.lines) if _ASTRAL.search(line))
+
+
+def _parse(text: str, lines: LineIndex) -> YamlParse:
+    # One loop over the C parser's events with the open container's state in local
+    # variables: this is the hot path of opening a file, so no per-event helper calls.
     parser = CParser(io.StringIO(text))
+    get_event = parser.get_event
     problems: list[SyntaxProblem] = []
     anchors: dict[str, tuple[Node, int]] = {}  # anchor → (node, expanded size)
-    # Each open container: [node, pending_key_or_None, expanded size so far]
-    stack: list[list] = []
+    # The open container: its node, items, kind, pending key, expanded size, anchor.
+    # `stack` keeps the enclosing ones; its bottom entry is the top level (node None).
+    cur: Node | None = None
+    items: list | None = None
+    is_seq = False
+    key: Node | None = None
+    size = 0
+    anchor: str | None = None
+    stack: list[tuple] = []
     expanded = 0
     over_limit = False
     root: Node | None = None
     documents = 0
+    astral = _astral_lines(text, lines)
     conv = lines.to_utf16
 
-    def rng(start, end) -> tuple[int, int, int, int]:
+    def rng(start, end) -> tuple[int, int, int, int]:  # only for lines beyond the BMP
+        sl, sc, el, ec = start.line, start.column, end.line, end.column
         return (
-            start.line,
-            conv(start.line, start.column),
-            end.line,
-            conv(end.line, end.column),
+            sl,
+            conv(sl, sc) if sl in astral else sc,
+            el,
+            conv(el, ec) if el in astral else ec,
         )
-
-    def attach(node: Node, size: int = 1) -> None:
-        nonlocal root
-        if not stack:
-            if root is None:
-                root = node
-            return
-        top = stack[-1]
-        top[2] += size
-        parent = top[0]
-        if parent.kind == SEQUENCE:
-            parent.items.append(node)
-        elif top[1] is None:
-            top[1] = node
-        else:
-            parent.items.append((top[1], node))
-            top[1] = None
 
     broken_from = None
     try:
         while True:
-            ev = parser.get_event()
+            ev = get_event()
             t = type(ev)
             if t is ScalarEvent:
-                value: object
-                if ev.style:  # quoted or block scalar: always a string
+                sm = ev.start_mark
+                em = ev.end_mark
+                style = ev.style
+                tag = ev.ctag
+                if tag is None:
                     value = ev.value
-                elif ev.tag is None or ev.tag == "!":
-                    value = resolve_plain(ev.value)
+                    if not style and (not value or value[0] in _MAYBE_NOT_STR):
+                        value = resolve_plain(value)
+                    node = Node(
+                        SCALAR,
+                        (sm.line, sm.column, em.line, em.column) if astral is None else rng(sm, em),
+                        value,
+                        None,
+                        None,
+                        bool(style),
+                    )
                 else:
-                    value = ev.value
-                node = Node(
-                    SCALAR,
-                    rng(ev.start_mark, ev.end_mark),
-                    value,
-                    None,
-                    ev.tag,
-                    bool(ev.style),
-                )
-                if ev.tag is not None and ev.tag != "!" and ev.tag not in _PLAIN_TAGS:
-                    problems.append(_tag_problem(ev))
-                elif (
-                    ev.tag is not None and not ev.style and ev.tag.startswith("tag:yaml.org,2002:")
-                ):
-                    node.value = _explicit(ev.tag, ev.value)
+                    node = _tagged_scalar(ev, problems)
+                    node.range = (
+                        (sm.line, sm.column, em.line, em.column) if astral is None else rng(sm, em)
+                    )
                 if ev.anchor:
                     anchors[ev.anchor] = (node, 1)
                 expanded += 1
-                attach(node)
+                if items is None:
+                    if root is None:
+                        root = node
+                elif is_seq:
+                    items.append(node)
+                    size += 1
+                elif key is None:
+                    key = node
+                    size += 1
+                else:
+                    items.append((key, node))
+                    key = None
+                    size += 1
             elif t is MappingStartEvent or t is SequenceStartEvent:
-                kind = MAPPING if t is MappingStartEvent else SEQUENCE
-                node = Node(kind, rng(ev.start_mark, ev.end_mark), None, [], ev.tag)
-                if ev.tag is not None and ev.tag != "!" and ev.tag not in _PLAIN_TAGS:
+                sm = ev.start_mark
+                em = ev.end_mark
+                tag = ev.ctag
+                node = Node(
+                    MAPPING if t is MappingStartEvent else SEQUENCE,
+                    (sm.line, sm.column, em.line, em.column) if astral is None else rng(sm, em),
+                    None,
+                    [],
+                    tag,
+                )
+                if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
                     problems.append(_tag_problem(ev))
                 expanded += 1
-                attach(node, 0)  # its size is added when it ends
+                if items is None:
+                    if root is None:
+                        root = node
+                elif is_seq:
+                    items.append(node)
+                elif key is None:
+                    key = node
+                else:
+                    items.append((key, node))
+                    key = None
                 if len(stack) >= MAX_DEPTH:
                     problems.append(
                         SyntaxProblem(
-                            ev.start_mark.line,
-                            ev.start_mark.column,
+                            sm.line,
+                            sm.column,
                             f"nesting deeper than {MAX_DEPTH} levels is not checked",
                             "limit",
                         )
                     )
-                    broken_from = ev.start_mark.line
+                    broken_from = sm.line
                     break
-                stack.append([node, None, 1, ev.anchor])
+                stack.append((cur, items, is_seq, key, size, anchor))
+                cur = node
+                items = node.items
+                is_seq = t is SequenceStartEvent
+                key = None
+                size = 1  # its own size, its children's added as they come
+                anchor = ev.anchor
             elif t is MappingEndEvent or t is SequenceEndEvent:
-                node, _key, size, anchor = stack.pop()
-                if stack:
-                    stack[-1][2] += size
-                if anchor:
-                    anchors[anchor] = (node, size)
-                s = node.range
-                node.range = (
+                done, done_size, done_anchor = cur, size, anchor
+                cur, items, is_seq, key, size, anchor = stack.pop()
+                size += done_size
+                if done_anchor:
+                    anchors[done_anchor] = (done, done_size)
+                em = ev.end_mark
+                s = done.range
+                done.range = (
                     s[0],
                     s[1],
-                    ev.end_mark.line,
-                    conv(ev.end_mark.line, ev.end_mark.column),
+                    em.line,
+                    em.column
+                    if astral is None or em.line not in astral
+                    else conv(em.line, em.column),
                 )
             elif t is AliasEvent:
+                sm = ev.start_mark
                 found = anchors.get(ev.anchor)
-                size = found[1] if found else 1
+                alias_size = found[1] if found else 1
                 if found is None:
                     problems.append(
-                        SyntaxProblem(
-                            ev.start_mark.line,
-                            ev.start_mark.column,
-                            f"found undefined alias '*{ev.anchor}'",
-                        )
+                        SyntaxProblem(sm.line, sm.column, f"found undefined alias '*{ev.anchor}'")
                     )
-                elif expanded + size > MAX_EXPANDED:
+                elif expanded + alias_size > MAX_EXPANDED:
                     if not over_limit:
                         problems.append(
                             SyntaxProblem(
-                                ev.start_mark.line,
-                                ev.start_mark.column,
+                                sm.line,
+                                sm.column,
                                 f"aliases expand this document past {MAX_EXPANDED:,} values; "
                                 "this alias and any later over the limit are left empty",
                                 "limit",
@@ -222,11 +273,30 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
                         )
                     over_limit = True
                     found = None
-                expanded += size
+                expanded += alias_size
                 if found is None:
-                    attach(Node(SCALAR, rng(ev.start_mark, ev.end_mark), None))
+                    em = ev.end_mark
+                    node = Node(
+                        SCALAR,
+                        (sm.line, sm.column, em.line, em.column) if astral is None else rng(sm, em),
+                        None,
+                    )
+                    alias_size = 1
                 else:
-                    attach(found[0], size)
+                    node = found[0]
+                if items is None:
+                    if root is None:
+                        root = node
+                elif is_seq:
+                    items.append(node)
+                    size += alias_size
+                elif key is None:
+                    key = node
+                    size += alias_size
+                else:
+                    items.append((key, node))
+                    key = None
+                    size += alias_size
             elif t is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -264,12 +334,13 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
     except Exception as exc:  # anything else the parser raises is still only a diagnostic
         problems.append(SyntaxProblem(0, 0, f"invalid YAML: {exc}"))
         broken_from = 0
-    if stack:  # close what the error left open, so the part before it can still be used
-        end = (len(lines.lines) - 1, 0)
-        for frame in stack:
-            n = frame[0]
-            n.range = (n.range[0], n.range[1], max(end[0], n.range[0]), 0)
-        root = stack[0][0]
+    if cur is not None:  # close what the error left open, so the part before it can still be used
+        last = len(lines.lines) - 1
+        still_open = [frame[0] for frame in stack[1:]]
+        still_open.append(cur)
+        for n in still_open:
+            n.range = (n.range[0], n.range[1], max(last, n.range[0]), 0)
+        root = still_open[0]
     return YamlParse(root, problems, broken_from)
 
 
@@ -288,6 +359,20 @@ def _explicit(tag: str, text: str) -> object:
     except ValueError:
         return text
     return text
+
+
+def _tagged_scalar(ev, problems: list[SyntaxProblem]) -> Node:
+    """A scalar with a tag, its range left for the caller: standard `!!` tags on plain
+    scalars resolve as they say; any other tag is reported and the value kept as text."""
+    tag = ev.ctag
+    style = ev.style
+    value: object = resolve_plain(ev.value) if tag == "!" and not style else ev.value
+    node = Node(SCALAR, (0, 0, 0, 0), value, None, tag, bool(style))
+    if tag != "!" and tag not in _PLAIN_TAGS:
+        problems.append(_tag_problem(ev))
+    elif not style and tag.startswith("tag:yaml.org,2002:"):
+        node.value = _explicit(tag, ev.value)
+    return node
 
 
 def _code_point(character: object) -> int:

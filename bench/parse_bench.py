@@ -1,0 +1,118 @@
+"""YAML text → located tree: the parser before and after it was made faster (issue #15, item 4).
+
+    .venv/bin/python bench/parse_bench.py            # the 10,000-item file of the workspace corpus
+    .venv/bin/python bench/parse_bench.py FILE.yaml  # any file
+
+"before" is tests/parser/reference_yaml.py (the frozen old parser, also the oracle of
+tests/parser), "after" is bundle_ls.yaml_doc.parse_yaml. Each figure is the median of
+several runs, each configuration in its own fresh process so that one heap does not slow
+the next; the load average is printed beside them. Three ways of timing one parse:
+
+- as called: what a caller waits for, the cyclic collector enabled as it is in the server;
+- + its collection: that, plus the young-generation collection of what the parse built
+  (the new parser pauses the collector, so this work is deferred, not gone);
+- collector off: the work of parsing alone.
+
+The floors beside them: ruamel.yaml's C parser delivering its events to Python, and libyaml
+alone (events parsed in C, none delivered).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+
+CHILD = r"""
+import gc, io, json, sys, time
+sys.path[:0] = [{repo!r}, {server!r}]
+from bundle_ls.positions import LineIndex
+text = open({path!r}, encoding="utf-8").read()
+lines = LineIndex(text)
+which, mode, runs = {which!r}, {mode!r}, {runs}
+if which == "before":
+    from tests.parser.reference_yaml import parse_yaml as parse
+elif which == "after":
+    from bundle_ls.yaml_doc import parse_yaml as parse
+elif which == "events":
+    from _ruamel_yaml import CParser
+    from ruamel.yaml.events import StreamEndEvent
+    def parse(text, lines):
+        get = CParser(io.StringIO(text)).get_event
+        while type(get()) is not StreamEndEvent:
+            pass
+else:
+    from _ruamel_yaml import CParser
+    def parse(text, lines):
+        CParser(io.StringIO(text)).raw_parse()
+if mode == "off":
+    gc.disable()
+kept = parse(text, lines)  # warm-up; the last tree stays alive, as an open document's does
+times = []
+for _ in range(runs):
+    t0 = time.perf_counter()
+    result = parse(text, lines)
+    if mode == "collect":
+        gc.collect(0)
+    times.append(time.perf_counter() - t0)
+    kept = result
+print(json.dumps(times))
+"""
+
+
+def measure(path: Path, which: str, mode: str, runs: int) -> float:
+    code = CHILD.format(
+        repo=str(REPO), server=str(REPO / "server"), path=str(path), which=which, mode=mode,
+        runs=runs,
+    )  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return statistics.median(json.loads(out.stdout)) * 1000
+
+
+def default_file() -> Path:
+    sys.path.insert(0, str(HERE))
+    import corpora
+
+    data = Path(os.environ.get("BUNDLE_LS_BENCH_DATA") or "/tmp/bundle-ls-bench") / "full"
+    ws = corpora.make_workspace(data)
+    return Path(ws["dir"]) / ws["big_yaml"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("file", nargs="?", type=Path, help="a YAML file (default: the 10,000-item one)")
+    ap.add_argument("--runs", type=int, default=7, help="timed runs per figure (median reported)")
+    args = ap.parse_args()
+    path = args.file or default_file()
+    size = path.stat().st_size
+    print(f"{path} ({size / 1e6:.1f} MB), {args.runs} runs each, median ms")
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    rows = {}
+    for which in ("before", "after"):
+        rows[which] = {m: measure(path, which, m, args.runs) for m in ("on", "collect", "off")}
+    floors = {w: measure(path, w, "off", args.runs) for w in ("events", "libyaml")}
+    print(f"{'':8} {'as called':>10} {'+ its collection':>17} {'collector off':>14}")
+    for which, r in rows.items():
+        print(f"{which:8} {r['on']:10.0f} {r['collect']:17.0f} {r['off']:14.0f}")
+    b, a = rows["before"], rows["after"]
+    print(
+        f"{'speed-up':8} {b['on'] / a['on']:9.2f}× {b['collect'] / a['collect']:16.2f}× "
+        f"{b['off'] / a['off']:13.2f}×"
+    )
+    print(f"floor: ruamel.yaml events delivered to Python {floors['events']:.0f} ms, "
+          f"libyaml alone {floors['libyaml']:.0f} ms")  # fmt: skip
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    main()
+    print(f"({time.perf_counter() - started:.0f} s)")
