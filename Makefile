@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-long test-editors lint bench vsix clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml hatch_build.py server/bundle_ls/_native/yamlfast.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
@@ -29,8 +29,8 @@ test-long: $(STAMP)
 	BUNDLE_LS_HYPOTHESIS=long $(PY) -m pytest -q tests/hostile
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check server tests bench
-	$(VENV)/bin/ruff format --check server tests bench
+	$(VENV)/bin/ruff check server tests bench hatch_build.py
+	$(VENV)/bin/ruff format --check server tests bench hatch_build.py
 
 bench: $(STAMP)
 	$(PY) bench/run.py

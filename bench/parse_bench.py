@@ -4,7 +4,9 @@
     .venv/bin/python bench/parse_bench.py FILE.yaml  # any file
 
 "before" is tests/parser/reference_yaml.py (the frozen old parser, also the oracle of
-tests/parser), "after" is bundle_ls.yaml_doc.parse_yaml. Each figure is the median of
+tests/parser); "python" is bundle_ls.yaml_doc.parse_yaml on its Python path
+(BUNDLE_LS_NATIVE_YAML=0), "native" the same call with the compiled builder
+(bundle_ls._yamlfast, see yaml_native.py). Each figure is the median of
 several runs, each configuration in its own fresh process so that one heap does not slow
 the next; the load average is printed beside them. Three ways of timing one parse:
 
@@ -40,8 +42,10 @@ lines = LineIndex(text)
 which, mode, runs = {which!r}, {mode!r}, {runs}
 if which == "before":
     from tests.parser.reference_yaml import parse_yaml as parse
-elif which == "after":
+elif which in ("python", "native"):
     from bundle_ls.yaml_doc import parse_yaml as parse
+    from bundle_ls import yaml_native
+    assert (yaml_native.LIBYAML is not None) == (which == "native"), "native parser not built"
 elif which == "events":
     from _ruamel_yaml import CParser
     from ruamel.yaml.events import StreamEndEvent
@@ -73,7 +77,10 @@ def measure(path: Path, which: str, mode: str, runs: int) -> float:
         repo=str(REPO), server=str(REPO / "server"), path=str(path), which=which, mode=mode,
         runs=runs,
     )  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = dict(os.environ, BUNDLE_LS_NATIVE_YAML="0" if which == "python" else "1")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     return statistics.median(json.loads(out.stdout)) * 1000
 
 
@@ -96,16 +103,24 @@ def main() -> None:
     print(f"{path} ({size / 1e6:.1f} MB), {args.runs} runs each, median ms")
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
     rows = {}
-    for which in ("before", "after"):
+    for which in ("before", "python", "native"):
         rows[which] = {m: measure(path, which, m, args.runs) for m in ("on", "collect", "off")}
     floors = {w: measure(path, w, "off", args.runs) for w in ("events", "libyaml")}
     print(f"{'':8} {'as called':>10} {'+ its collection':>17} {'collector off':>14}")
     for which, r in rows.items():
         print(f"{which:8} {r['on']:10.0f} {r['collect']:17.0f} {r['off']:14.0f}")
-    b, a = rows["before"], rows["after"]
+    b = rows["before"]
+    for which in ("python", "native"):
+        a = rows[which]
+        print(
+            f"{'÷ ' + which:8} {b['on'] / a['on']:9.2f}× {b['collect'] / a['collect']:16.2f}× "
+            f"{b['off'] / a['off']:13.2f}×"
+        )
+    a, n = rows["python"], rows["native"]
     print(
-        f"{'speed-up':8} {b['on'] / a['on']:9.2f}× {b['collect'] / a['collect']:16.2f}× "
-        f"{b['off'] / a['off']:13.2f}×"
+        f"native over python: {a['on'] / n['on']:.2f}× as called, "
+        f"{a['collect'] / n['collect']:.2f}× with its collection, {a['off'] / n['off']:.2f}× "
+        "collector off"
     )
     print(f"floor: ruamel.yaml events delivered to Python {floors['events']:.0f} ms, "
           f"libyaml alone {floors['libyaml']:.0f} ms")  # fmt: skip

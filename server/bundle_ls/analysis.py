@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .checks.schema import schema_diagnostics
 from .csv_doc import CsvTable, parse_csv, table_to_nodes
+from .gcpause import no_cyclic_gc
 from .model import (
     MAPPING,
     SCALAR,
@@ -132,17 +133,19 @@ def analyze(
     kind: str | None = None,
 ) -> tuple[Document, FileFacts]:
     kind = kind or ("csv" if path.lower().endswith(".csv") else "yaml")
-    lines = LineIndex(text)
-    # Initializer's folders (configuration/<domain>/…) have their own rules; see
-    # bundle_ls/initializer. None means the file is not Initializer's.
-    from .initializer.files import analyze_file as _initializer_file
+    # Everything built here lives on: the cyclic collector would only walk it for nothing.
+    with no_cyclic_gc():
+        lines = LineIndex(text)
+        # Initializer's folders (configuration/<domain>/…) have their own rules; see
+        # bundle_ls/initializer. None means the file is not Initializer's.
+        from .initializer.files import analyze_file as _initializer_file
 
-    handled = _initializer_file(path, text, lines, installed)
-    if handled is not None:
-        return handled
-    if kind == "csv":
-        return _analyze_csv(path, text, lines, schemas, installed)
-    return _analyze_yaml(path, text, lines, schemas, installed)
+        handled = _initializer_file(path, text, lines, installed)
+        if handled is not None:
+            return handled
+        if kind == "csv":
+            return _analyze_csv(path, text, lines, schemas, installed)
+        return _analyze_yaml(path, text, lines, schemas, installed)
 
 
 # ---- YAML --------------------------------------------------------------------------------

@@ -108,7 +108,24 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
     object made here stays alive, so collecting during the parse only wastes time.
     """
     with no_cyclic_gc():
-        return _parse(text, lines)
+        native = _native_parser()
+        if native is not None:
+            parsed = native(text, lines, _astral_lines(text, lines))
+            if parsed is not None:
+                return parsed
+        return parse_yaml_python(text, lines)
+
+
+_native: object = False  # the compiled parser's entry point, None without it; False: not looked up
+
+
+def _native_parser():
+    global _native
+    if _native is False:
+        from .yaml_native import parse_native  # imports this module: looked up on first use
+
+        _native = parse_native
+    return _native
 
 
 def _astral_lines(text: str, lines: LineIndex) -> frozenset[int] | None:
@@ -119,7 +136,9 @@ def _astral_lines(text: str, lines: LineIndex) -> frozenset[int] | None:
     return frozenset(i for i, line in enumerate(lines.lines) if _ASTRAL.search(line))
 
 
-def _parse(text: str, lines: LineIndex) -> YamlParse:
+def parse_yaml_python(text: str, lines: LineIndex) -> YamlParse:
+    """The parser in Python, over ruamel.yaml's C parser events: the fallback of the compiled
+    one (bundle_ls.yaml_native), which must give the very same results."""
     # One loop over the C parser's events with the open container's state in local
     # variables: this is the hot path of opening a file, so no per-event helper calls.
     parser = CParser(io.StringIO(text))
@@ -205,8 +224,8 @@ def _parse(text: str, lines: LineIndex) -> YamlParse:
                     [],
                     tag,
                 )
-                if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
-                    problems.append(_tag_problem(ev))
+                if tag is not None and tagged_value(tag, None, None)[1]:
+                    problems.append(tag_problem(sm.line, sm.column, tag))
                 expanded += 1
                 if items is None:
                     if root is None:
@@ -219,14 +238,7 @@ def _parse(text: str, lines: LineIndex) -> YamlParse:
                     items.append((key, node))
                     key = None
                 if len(stack) >= MAX_DEPTH:
-                    problems.append(
-                        SyntaxProblem(
-                            sm.line,
-                            sm.column,
-                            f"nesting deeper than {MAX_DEPTH} levels is not checked",
-                            "limit",
-                        )
-                    )
+                    problems.append(depth_problem(sm.line, sm.column))
                     broken_from = sm.line
                     break
                 stack.append((cur, items, is_seq, key, size, anchor))
@@ -257,20 +269,10 @@ def _parse(text: str, lines: LineIndex) -> YamlParse:
                 found = anchors.get(ev.anchor)
                 alias_size = found[1] if found else 1
                 if found is None:
-                    problems.append(
-                        SyntaxProblem(sm.line, sm.column, f"found undefined alias '*{ev.anchor}'")
-                    )
+                    problems.append(alias_problem(sm.line, sm.column, ev.anchor))
                 elif expanded + alias_size > MAX_EXPANDED:
                     if not over_limit:
-                        problems.append(
-                            SyntaxProblem(
-                                sm.line,
-                                sm.column,
-                                f"aliases expand this document past {MAX_EXPANDED:,} values; "
-                                "this alias and any later over the limit are left empty",
-                                "limit",
-                            )
-                        )
+                        problems.append(expansion_problem(sm.line, sm.column))
                     over_limit = True
                     found = None
                 expanded += alias_size
@@ -300,13 +302,7 @@ def _parse(text: str, lines: LineIndex) -> YamlParse:
             elif t is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    problems.append(
-                        SyntaxProblem(
-                            ev.start_mark.line,
-                            ev.start_mark.column,
-                            "a config file holds one YAML document; this second one is ignored",
-                        )
-                    )
+                    problems.append(document_problem(ev.start_mark.line, ev.start_mark.column))
                     break
             elif t is StreamEndEvent:
                 break
@@ -314,34 +310,89 @@ def _parse(text: str, lines: LineIndex) -> YamlParse:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line if mark else 0
         column = mark.column if mark else 0
-        msg = exc.problem or "invalid YAML"
-        if exc.context:
-            msg = f"{msg} ({exc.context})"
-        problems.append(SyntaxProblem(line, column, msg))
+        problems.append(syntax_problem(line, column, exc.problem, exc.context))
         broken_from = line
     except ReaderError as exc:  # a character YAML does not allow, such as NUL
-        # the C reader counts the position in UTF-8 bytes, not characters
-        before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore")
-        head = split_lines(before)  # \r\n, \r and \n all end a line, as LSP counts
-        line = len(head) - 1
-        column = len(head[-1])
-        problems.append(
-            SyntaxProblem(
-                line, column, f"character U+{_code_point(exc.character):04X} is not allowed in YAML"
-            )
-        )
-        broken_from = line
+        problems.append(reader_problem(text, exc.position, exc.character))
+        broken_from = problems[-1].line
     except Exception as exc:  # anything else the parser raises is still only a diagnostic
         problems.append(SyntaxProblem(0, 0, f"invalid YAML: {exc}"))
         broken_from = 0
-    if cur is not None:  # close what the error left open, so the part before it can still be used
-        last = len(lines.lines) - 1
+    if cur is not None:
         still_open = [frame[0] for frame in stack[1:]]
         still_open.append(cur)
-        for n in still_open:
-            n.range = (n.range[0], n.range[1], max(last, n.range[0]), 0)
-        root = still_open[0]
+        root = close_open(still_open, lines)
     return YamlParse(root, problems, broken_from)
+
+
+# ---- shared with the compiled parser (yaml_native), so that both word things alike ----
+
+
+def close_open(still_open: list[Node], lines: LineIndex) -> Node:
+    """Close what an error left open (outermost first), so the part before it can still be
+    used; the outermost is the root."""
+    last = len(lines.lines) - 1
+    for n in still_open:
+        n.range = (n.range[0], n.range[1], max(last, n.range[0]), 0)
+    return still_open[0]
+
+
+def depth_problem(line: int, column: int) -> SyntaxProblem:
+    return SyntaxProblem(
+        line, column, f"nesting deeper than {MAX_DEPTH} levels is not checked", "limit"
+    )
+
+
+def alias_problem(line: int, column: int, anchor: str) -> SyntaxProblem:
+    return SyntaxProblem(line, column, f"found undefined alias '*{anchor}'")
+
+
+def expansion_problem(line: int, column: int) -> SyntaxProblem:
+    return SyntaxProblem(
+        line,
+        column,
+        f"aliases expand this document past {MAX_EXPANDED:,} values; "
+        "this alias and any later over the limit are left empty",
+        "limit",
+    )
+
+
+def document_problem(line: int, column: int) -> SyntaxProblem:
+    return SyntaxProblem(
+        line, column, "a config file holds one YAML document; this second one is ignored"
+    )
+
+
+def syntax_problem(line: int, column: int, problem: str | None, context: str | None):
+    msg = problem or "invalid YAML"
+    if context:
+        msg = f"{msg} ({context})"
+    return SyntaxProblem(line, column, msg)
+
+
+def reader_problem(text: str, position: int, character: object) -> SyntaxProblem:
+    """A character YAML does not allow, such as NUL, at a position the C reader counts in
+    UTF-8 bytes."""
+    before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore")
+    head = split_lines(before)  # \r\n, \r and \n all end a line, as LSP counts
+    return SyntaxProblem(
+        len(head) - 1,
+        len(head[-1]),
+        f"character U+{_code_point(character):04X} is not allowed in YAML",
+    )
+
+
+def tagged_value(tag: str, plain: bool | None, text: str | None) -> tuple[object, bool]:
+    """(value, whether to report the tag) of a tagged scalar (`plain` None: a collection).
+    Standard `!!` tags on plain scalars resolve as they say; any other tag is reported and
+    the value kept as text: tags never construct anything."""
+    report = tag != "!" and tag not in _PLAIN_TAGS
+    if plain is None:
+        return None, report
+    value: object = resolve_plain(text) if tag == "!" and plain else text
+    if not report and plain and tag.startswith("tag:yaml.org,2002:"):
+        value = _explicit(tag, text)
+    return value, report
 
 
 def _explicit(tag: str, text: str) -> object:
@@ -362,17 +413,12 @@ def _explicit(tag: str, text: str) -> object:
 
 
 def _tagged_scalar(ev, problems: list[SyntaxProblem]) -> Node:
-    """A scalar with a tag, its range left for the caller: standard `!!` tags on plain
-    scalars resolve as they say; any other tag is reported and the value kept as text."""
-    tag = ev.ctag
+    """A scalar with a tag, its range left for the caller."""
     style = ev.style
-    value: object = resolve_plain(ev.value) if tag == "!" and not style else ev.value
-    node = Node(SCALAR, (0, 0, 0, 0), value, None, tag, bool(style))
-    if tag != "!" and tag not in _PLAIN_TAGS:
-        problems.append(_tag_problem(ev))
-    elif not style and tag.startswith("tag:yaml.org,2002:"):
-        node.value = _explicit(tag, ev.value)
-    return node
+    value, report = tagged_value(ev.ctag, not style, ev.value)
+    if report:
+        problems.append(tag_problem(ev.start_mark.line, ev.start_mark.column, ev.ctag))
+    return Node(SCALAR, (0, 0, 0, 0), value, None, ev.ctag, bool(style))
 
 
 def _code_point(character: object) -> int:
@@ -381,13 +427,12 @@ def _code_point(character: object) -> int:
     return ord(character) if isinstance(character, str) and len(character) == 1 else 0
 
 
-def _tag_problem(ev) -> SyntaxProblem:
-    tag = ev.tag
+def tag_problem(line: int, column: int, tag: str) -> SyntaxProblem:
     if tag.startswith("tag:yaml.org,2002:"):
         tag = "!!" + tag[len("tag:yaml.org,2002:") :]
     return SyntaxProblem(
-        ev.start_mark.line,
-        ev.start_mark.column,
+        line,
+        column,
         f"the tag {tag} has no meaning in OpenMRS configuration; the value is read as plain data",
         "yaml-tag",
         "warning",

@@ -17,21 +17,38 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given
 
+from bundle_ls import yaml_native
 from bundle_ls.model import Node
 from bundle_ls.positions import LineIndex
-from bundle_ls.yaml_doc import parse_yaml
+from bundle_ls.yaml_doc import parse_yaml, parse_yaml_python
 
 from . import reference_yaml
 from .yaml_strategies import broken_documents, documents, yaml_noise
 
 REPO = Path(__file__).resolve().parents[2]
 
-# The parsers that must agree with the reference. A native parser joins this list.
-PARSERS: dict[str, Callable] = {"yaml_doc.parse_yaml": parse_yaml}
+
+def _native(text: str, lines: LineIndex):
+    from bundle_ls.yaml_doc import _astral_lines
+
+    parsed = yaml_native.parse_native(text, lines, _astral_lines(text, lines))
+    # None: this text is left to the Python path, which parse_yaml then runs
+    return parsed if parsed is not None else parse_yaml_python(text, lines)
+
+
+# The parsers that must agree with the reference: the Python path, the compiled one when it
+# was built, and parse_yaml, which picks between them.
+PARSERS: dict[str, Callable] = {"python": parse_yaml_python, "parse_yaml": parse_yaml}
+if yaml_native.LIBYAML is not None:
+    PARSERS["native"] = _native
+
+
+_OTHER_SLOTS = tuple(f for f in Node.__slots__ if f not in ("value", "items"))
 
 
 def located(parsed) -> tuple:
-    """What a parse result shows a user, as plain data. A node met again (an alias) is
+    """What a parse result shows a user, as plain data: kind, range, value and its type,
+    items, tag, quoted (every slot of Node) and the problems. A node met again (an alias) is
     written as a back-reference to its first visit, so shared nodes must be shared alike and
     a "billion laughs" document stays small."""
     seen: dict[int, int] = {}
@@ -45,7 +62,9 @@ def located(parsed) -> tuple:
         items = None
         if n.items is not None:
             items = [(node(i[0]), node(i[1])) if isinstance(i, tuple) else node(i) for i in n.items]
-        return (n.kind, n.range, type(n.value).__name__, repr(n.value), n.tag, n.quoted, items)
+        # every slot of Node, set or not: a parser filling nodes itself must fill them all alike
+        slots = tuple(getattr(n, f, "<unset>") for f in _OTHER_SLOTS)
+        return (type(n.value).__name__, repr(n.value), items, *slots)
 
     problems = [(p.line, p.column, p.code, p.severity, p.message) for p in parsed.problems]
     return node(parsed.root), problems, parsed.broken_from
@@ -100,6 +119,13 @@ def _deep(n: int, flow: bool) -> str:
             ),
             id="billion laughs",
         ),
+        pytest.param(
+            "x0: &a0 [[lol, lol, lol, lol, lol, lol, lol, lol, lol]]\n"
+            + "".join(
+                f"x{i}: &a{i} [[" + ", ".join([f"*a{i - 1}"] * 9) + "]]\n" for i in range(1, 9)
+            ),
+            id="billion laughs through nested lists",
+        ),
         pytest.param("", id="empty"),
         pytest.param("# only a comment\n", id="only a comment"),
         pytest.param("\ufeffa: 1\r\nb: 2\r\n", id="BOM and CRLF"),
@@ -107,6 +133,10 @@ def _deep(n: int, flow: bool) -> str:
         pytest.param("a:\n  b: 1\n   c: 2\n", id="bad indentation"),
         pytest.param("a: 1\na: 2\n<<: {a: 3}\n", id="duplicate and merge keys"),
         pytest.param("? [a, b]\n: complex key\n", id="complex key"),
+        # the compiled builder hands these to the Python path: the outcome must not change
+        pytest.param("a: \ud800\n", id="a lone surrogate"),
+        pytest.param("n: " + "1" * 5000 + "\n", id="an integer too long for Python"),
+        pytest.param("n: !!int " + "1" * 5000 + "\n", id="a tagged integer too long"),
     ],
 )
 def test_hostile_and_odd_inputs(text: str) -> None:
