@@ -3,7 +3,9 @@
 The compiled builder runs the same event loop as `yaml_doc.parse_yaml_python` over the same
 libyaml (the copy inside ruamel.yaml.clib), so a user sees the same tree and problems
 whichever ran (tests/parser checks it on every input it draws); it only skips the Python
-objects for each parser event, which made parsing cost ~5× what libyaml itself takes.
+objects for each parser event, which made parsing cost ~5× what libyaml itself takes, and
+leaves the (acyclic) tree out of the cyclic garbage collector's lists, which walking it
+again and again cost as much again (see _native/yamlfast.c).
 
 It is used when the extension imports and binds to libyaml; anything it does not handle
 identically (text that is not valid Unicode, an exception in a callback, a memory error)

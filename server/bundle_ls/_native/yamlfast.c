@@ -144,7 +144,14 @@ static PyObject *str_range;
 
 /* Node is a plain __slots__ class whose __init__ only stores its six arguments: when that
  * holds (see node_layout), a node is allocated and its slots filled here, as __init__
- * would, without running Python code for each of the ~15 nodes a config item makes. */
+ * would, without running Python code for each of the ~15 nodes a config item makes.
+ *
+ * Such nodes, their items lists, (key, value) pairs and ranges are left untracked by the
+ * cyclic garbage collector: a tree is acyclic (a node refers only to its children, and an
+ * alias to a node finished before it, since an anchor is registered when its node ends),
+ * so the collector has nothing to find in it, and walking the hundreds of thousands of
+ * objects of a big file again and again cost more than parsing it. Reference counting
+ * frees them as usual; what they refer to stays reachable for the collector. */
 static int node_layout(builder_t *b) {
     PyTypeObject *tp = (PyTypeObject *)b->node_type;
     b->direct = 0;
@@ -173,6 +180,7 @@ static PyObject *new_node(builder_t *b, PyObject *const *args, size_t n) {
         Py_INCREF(v);
         *(PyObject **)((char *)o + b->offsets[i]) = v;
     }
+    PyObject_GC_UnTrack(o);
     return o;
 }
 
@@ -200,6 +208,7 @@ static PyObject *column(builder_t *b, size_t line, size_t col) {
 static PyObject *make_range(builder_t *b, ymark_t *s, ymark_t *e) {
     PyObject *t = PyTuple_New(4);
     if (t == NULL) return NULL;
+    PyObject_GC_UnTrack(t);
     PyObject *v;
     if ((v = PyLong_FromSize_t(s->line)) == NULL) goto fail;
     PyTuple_SET_ITEM(t, 0, v);
@@ -242,6 +251,7 @@ static int attach(builder_t *b, PyObject *node, long long size) {
     }
     PyObject *pair = PyTuple_Pack(2, f->key, node);
     if (pair == NULL) return -1;
+    if (b->direct) PyObject_GC_UnTrack(pair);
     Py_CLEAR(f->key);
     int r = PyList_Append(f->items, pair);
     Py_DECREF(pair);
@@ -317,6 +327,7 @@ static int on_event(builder_t *b, yevent_t *ev) {
         if ((tag = text_or_none(t)) == NULL) goto done;
         PyObject *items = PyList_New(0);
         if (items == NULL) goto done;
+        if (b->direct) PyObject_GC_UnTrack(items);
         PyObject *args[] = {is_seq ? b->sequence : b->mapping, rng, Py_None, items, tag};
         node = new_node(b, args, 5);
         if (node == NULL) {
