@@ -17,6 +17,10 @@ the next; the load average is printed beside them. Three ways of timing one pars
 
 The floors beside them: ruamel.yaml's C parser delivering its events to Python, and libyaml
 alone (events parsed in C, none delivered).
+
+Then the whole-file analysis of the same file (Workspace.analyze_text, what the language
+server runs when the file is opened or changed), as called: "before" runs the code of the
+commit before the faster parser (`--before REV`, taken from git into a temporary folder).
 """
 
 from __future__ import annotations
@@ -72,16 +76,77 @@ print(json.dumps(times))
 """
 
 
+ANALYSIS_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, {server!r})
+from pathlib import Path
+from bundle_ls.workspace import Workspace
+root, rel, runs = Path({root!r}), {rel!r}, {runs}
+ws = Workspace(root)
+text = (root / rel).read_text(encoding="utf-8")
+kept = ws.analyze_text(rel, text, "yaml")  # warm-up
+times = []
+for _ in range(runs):
+    t0 = time.perf_counter()
+    result = ws.analyze_text(rel, text, "yaml")
+    times.append(time.perf_counter() - t0)
+    kept = result
+print(json.dumps(times))
+"""
+
+
+def _run(code: str, native: bool) -> list[float]:
+    env = dict(os.environ, BUNDLE_LS_NATIVE_YAML="1" if native else "0")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    return json.loads(out.stdout)
+
+
+def before_revision() -> str | None:
+    """The commit before the one that brought tests/parser (and the faster parser)."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "--diff-filter=A", "--format=%H", "--", "tests/parser/reference_yaml.py"],
+            cwd=REPO, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    added = out.stdout.split()
+    return f"{added[-1]}^" if added else None
+
+
+def analysis_times(path: Path, rev: str, runs: int) -> dict[str, float]:
+    """Whole-file analysis of `path` (in its workspace): before (at `rev`), python, native."""
+    import io
+    import tarfile
+    import tempfile
+
+    root = path.parent.parent  # the workspace: big/concepts.yaml
+    rel = path.relative_to(root).as_posix()
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="bundle-ls-before-") as old:
+        archive = subprocess.run(
+            ["git", "archive", rev, "server", "schemas"], cwd=REPO, capture_output=True, check=True
+        )
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(old, filter="data")
+        for which, server, native in (
+            ("before", Path(old) / "server", False),
+            ("python", REPO / "server", False),
+            ("native", REPO / "server", True),
+        ):
+            code = ANALYSIS_CHILD.format(server=str(server), root=str(root), rel=rel, runs=runs)
+            out[which] = statistics.median(_run(code, native)) * 1000
+    return out
+
+
 def measure(path: Path, which: str, mode: str, runs: int) -> float:
     code = CHILD.format(
         repo=str(REPO), server=str(REPO / "server"), path=str(path), which=which, mode=mode,
         runs=runs,
     )  # fmt: skip
-    env = dict(os.environ, BUNDLE_LS_NATIVE_YAML="0" if which == "python" else "1")
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-    )
-    return statistics.median(json.loads(out.stdout)) * 1000
+    return statistics.median(_run(code, native=which != "python")) * 1000
 
 
 def default_file() -> Path:
@@ -97,6 +162,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("file", nargs="?", type=Path, help="a YAML file (default: the 10,000-item one)")
     ap.add_argument("--runs", type=int, default=7, help="timed runs per figure (median reported)")
+    ap.add_argument("--before", help="git revision of the old code for the analysis figures")
     args = ap.parse_args()
     path = args.file or default_file()
     size = path.stat().st_size
@@ -124,6 +190,14 @@ def main() -> None:
     )
     print(f"floor: ruamel.yaml events delivered to Python {floors['events']:.0f} ms, "
           f"libyaml alone {floors['libyaml']:.0f} ms")  # fmt: skip
+    rev = args.before or before_revision()
+    if args.file is None and rev is not None:
+        t = analysis_times(path, rev, args.runs)
+        print(
+            f"whole-file analysis, as called: before ({rev}) {t['before']:.0f} ms, "
+            f"python {t['python']:.0f} ms, native {t['native']:.0f} ms "
+            f"({t['before'] / t['python']:.2f}× and {t['before'] / t['native']:.2f}×)"
+        )
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
