@@ -1,14 +1,19 @@
-"""YAML text → located `Node` tree, built from ruamel.yaml's C parser events.
+"""YAML text → located `Node` tree, built from libyaml's parser events.
 
 Only events are used: no tag is ever resolved to a Python object, so nothing in a config
 file can run code. Scalars are resolved with YAML 1.2's core schema (null, bool, int,
 float, else string). Aliases point at the anchored node; `to_python` caps the expansion.
+
+`parse_yaml` runs the compiled builder (yaml_native, bundle_ls._yamlfast) when it was
+built, and this module's Python loop over ruamel.yaml's C parser otherwise, or when the
+compiled one hands a text back: both make the same tree over the same libyaml.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from _ruamel_yaml import CParser
@@ -116,16 +121,18 @@ def parse_yaml(text: str, lines: LineIndex) -> YamlParse:
         return parse_yaml_python(text, lines)
 
 
-_native: object = False  # the compiled parser's entry point, None without it; False: not looked up
+NativeParser = Callable[[str, LineIndex, frozenset[int] | None], YamlParse | None]
+# The compiled parser's entry point, None where it is not built; False: not looked up yet.
+_native: NativeParser | None | bool = False
 
 
-def _native_parser():
+def _native_parser() -> NativeParser | None:
     global _native
     if _native is False:
-        from .yaml_native import parse_native  # imports this module: looked up on first use
+        from . import yaml_native  # imports this module: looked up on first use
 
-        _native = parse_native
-    return _native
+        _native = yaml_native.parse_native if yaml_native.LIBYAML is not None else None
+    return _native  # type: ignore[return-value]
 
 
 def _astral_lines(text: str, lines: LineIndex) -> frozenset[int] | None:
@@ -363,7 +370,9 @@ def document_problem(line: int, column: int) -> SyntaxProblem:
     )
 
 
-def syntax_problem(line: int, column: int, problem: str | None, context: str | None):
+def syntax_problem(
+    line: int, column: int, problem: str | None, context: str | None
+) -> SyntaxProblem:
     msg = problem or "invalid YAML"
     if context:
         msg = f"{msg} ({context})"

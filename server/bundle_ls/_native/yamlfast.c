@@ -405,7 +405,9 @@ static int on_event(builder_t *b, yevent_t *ev) {
         rng = Py_BuildValue("(OOnN)", PyTuple_GET_ITEM(start, 0), PyTuple_GET_ITEM(start, 1),
                             (Py_ssize_t)ev->end_mark.line, end_col);
         Py_DECREF(start);
-        if (rng == NULL || PyObject_SetAttr(node, str_range, rng) < 0) goto done;
+        if (rng == NULL) goto done;
+        PyObject_GC_UnTrack(rng); /* numbers only */
+        if (PyObject_SetAttr(node, str_range, rng) < 0) goto done;
         result = 1;
         break;
     }
