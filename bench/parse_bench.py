@@ -18,6 +18,10 @@ the next; the load average is printed beside them. Three ways of timing one pars
 The floors beside them: ruamel.yaml's C parser delivering its events to Python, and libyaml
 alone (events parsed in C, none delivered).
 
+With --instructions, the same three parsers once more under valgrind's callgrind: the
+instructions one parse executes (collector as configured), which other work on the machine
+does not change, unlike the times.
+
 Then the whole-file analysis of the same file (Workspace.analyze_text, what the language
 server runs when the file is opened or changed), as called: "before" runs the code of the
 commit before the faster parser (`--before REV`, taken from git into a temporary folder).
@@ -28,6 +32,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -141,6 +147,29 @@ def analysis_times(path: Path, rev: str, runs: int) -> dict[str, float]:
     return out
 
 
+def instructions(path: Path, which: str) -> int | None:
+    """Instructions of one parse: a run with one timed parse less a run with none."""
+    if shutil.which("valgrind") is None:
+        return None
+    counts = []
+    for runs in (0, 1):
+        code = CHILD.format(
+            repo=str(REPO), server=str(REPO / "server"), path=str(path), which=which, mode="on",
+            runs=runs,
+        )  # fmt: skip
+        env = dict(os.environ, BUNDLE_LS_NATIVE_YAML="0" if which == "python" else "1")
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+             sys.executable, "-c", code],
+            capture_output=True, text=True, check=True, env=env,
+        )  # fmt: skip
+        found = re.search(r"Collected\s*:\s*(\d+)", done.stderr)
+        if found is None:
+            return None
+        counts.append(int(found.group(1)))
+    return counts[1] - counts[0]
+
+
 def measure(path: Path, which: str, mode: str, runs: int) -> float:
     code = CHILD.format(
         repo=str(REPO), server=str(REPO / "server"), path=str(path), which=which, mode=mode,
@@ -163,6 +192,9 @@ def main() -> None:
     ap.add_argument("file", nargs="?", type=Path, help="a YAML file (default: the 10,000-item one)")
     ap.add_argument("--runs", type=int, default=7, help="timed runs per figure (median reported)")
     ap.add_argument("--before", help="git revision of the old code for the analysis figures")
+    ap.add_argument(
+        "--instructions", action="store_true", help="also count instructions under valgrind"
+    )
     args = ap.parse_args()
     path = args.file or default_file()
     size = path.stat().st_size
@@ -190,6 +222,16 @@ def main() -> None:
     )
     print(f"floor: ruamel.yaml events delivered to Python {floors['events']:.0f} ms, "
           f"libyaml alone {floors['libyaml']:.0f} ms")  # fmt: skip
+    if args.instructions:
+        counts = {w: instructions(path, w) for w in ("before", "python", "native")}
+        if None in counts.values():
+            print("instructions: valgrind is not available")
+        else:
+            b = counts["before"]
+            print(
+                "instructions per parse (millions): "
+                + ", ".join(f"{w} {c / 1e6:,.0f} ({b / c:.2f}×)" for w, c in counts.items())
+            )
     rev = args.before or before_revision()
     if args.file is None and rev is not None:
         t = analysis_times(path, rev, args.runs)
