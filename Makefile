@@ -28,7 +28,7 @@ test: $(STAMP)
 
 # The property-based edit sequences with a long budget (the plain run uses a fixed CI budget).
 test-long: $(STAMP)
-	BUNDLE_LS_HYPOTHESIS=long $(PY) -m pytest -q tests/hostile
+	BUNDLE_LS_HYPOTHESIS=long $(PY) -m pytest -q tests/hostile tests/parser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check server tests bench tools hatch_build.py
