@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
+from bundle_ls.documents.gcpause import no_cyclic_gc
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.lsp.publishing import PUBLISH_SLICE_S, publish
 from bundle_ls.project.config import SETTINGS_FILE, ProjectError
@@ -38,7 +39,15 @@ async def start_indexing(ls: BundleServer) -> None:
 
 async def index_workspace(ls: BundleServer) -> None:
     gc.unfreeze()
-    gc.disable()  # see the module's docstring
+    try:
+        with no_cyclic_gc():  # see the module's docstring
+            await _index_workspace(ls)
+    finally:
+        gc.collect()
+        gc.freeze()
+
+
+async def _index_workspace(ls: BundleServer) -> None:
     try:
         old = ls.ws
         ls.rechecks.cancel_all()
@@ -56,9 +65,6 @@ async def index_workspace(ls: BundleServer) -> None:
     except Exception:  # noqa: BLE001
         log.exception("indexing failed")
     finally:
-        gc.enable()
-        gc.collect()
-        gc.freeze()
         ls.index_done.set()
 
 
