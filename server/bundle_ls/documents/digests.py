@@ -10,6 +10,7 @@ across processes and runs (facts cross process boundaries and live in the on-dis
 
 from __future__ import annotations
 
+from struct import pack
 from typing import Any
 from zlib import crc32
 
@@ -64,17 +65,23 @@ def _canonical(v: Any) -> str:
     return repr(v)
 
 
-def _sum(v: Any) -> bytes:
-    text = _canonical(v) if isinstance(v, (dict, list)) else repr(v)
-    return crc32(text.encode("utf-8", "surrogatepass")).to_bytes(4, "little")
+def _text(v: Any) -> str:
+    text = repr(v)
+    # a mapping inside: its keys sorted (repr follows insertion order)
+    if "{" in text and isinstance(v, (dict, list)):
+        return _canonical(v)
+    return text
 
 
 def digest(value: Any) -> ContentDigest:
     """The digest of a keyed object's content (a mapping, as from `to_python`)."""
     if isinstance(value, dict):
         fields = tuple(sorted(value))
-        return ContentDigest(fields, b"".join(_sum(value[f]) for f in fields))
-    return ContentDigest(("",), _sum(value))
+        sums = [crc32(_text(value[f]).encode("utf-8", "surrogatepass")) for f in fields]
+    else:
+        fields = ("",)
+        sums = [crc32(_text(value).encode("utf-8", "surrogatepass"))]
+    return ContentDigest(fields, pack(f"<{len(sums)}I", *sums))
 
 
 def differing_fields(a: object, b: object) -> list[str]:
