@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bundle_ls.documents.facts import FileFacts
+from bundle_ls.documents.facts import FileFacts, KeyDef
 from bundle_ls.documents.model import Diagnostic
 
 if TYPE_CHECKING:
@@ -27,6 +27,11 @@ class CrossCheck:
     name: str
     run: Callable[[ProjectIndex, FileFacts], list[Diagnostic]]
     depends_on: frozenset[str]
+    # Which of a file's key definitions its findings compare with the other definitions of
+    # the same key (duplicates, conflicts); None: all of them. A definition no check
+    # compares (a tag a location creates) does not make the other files that define the
+    # key, nor the other parts of its file, re-check when it moves.
+    compares: Callable[[KeyDef], bool] | None = None
 
     @property
     def kept(self) -> bool:

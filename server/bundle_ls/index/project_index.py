@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bundle_ls.documents.facts import Entry, FileFacts, KeyDef
 from bundle_ls.documents.model import Diagnostic
@@ -50,6 +50,9 @@ class ProjectIndex:
         self._cross: dict[str, list[Diagnostic]] = {}
         # What features derive from the index (each checks the key log before reuse).
         self.derived: dict[str, dict] = {}
+        # Kept up to date definition by definition (see `observe`).
+        self.observers: list[KeyObserver] = []
+        self._comparers: dict[str, Callable[[KeyDef], bool]] = {}
 
     # ---- updates -------------------------------------------------------------------------
 
@@ -65,7 +68,9 @@ class ProjectIndex:
         else:
             # Only definitions that changed (value or place) concern the files holding the
             # same keys; only a namespace that gained or lost keys concerns its referrers.
-            keys = _changed(old.keys, facts.keys, lambda k: (k.namespace, k.key))
+            keys = _changed(old.keys, facts.keys, _ident) & self._compared(
+                facts.dialect, (*old.keys, *facts.keys)
+            )
             entries = _changed(old.entries, facts.entries, lambda e: (e.namespace, e.path))
             affected |= self._holders(keys, entries)
             self._remove(old)
@@ -92,6 +97,9 @@ class ProjectIndex:
         affected = {path}
         self.generation += 1
         keys_changed = self._log_keys(old_keys, new_keys)
+        self._notify(path, old_keys, new_keys)
+        dialect = self.files[path].dialect
+        compares = self._compares(dialect)
         defs = self.defs
         for kd in old_keys:
             bucket = defs[kd.namespace]
@@ -102,7 +110,9 @@ class ProjectIndex:
                     del bucket[kd.key]
         for kd in new_keys:
             defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
-        affected |= self._holders({(k.namespace, k.key) for k in (*old_keys, *new_keys)}, set())
+        # files defining a key whose definition here changed, if their checks compare them
+        changed = _changed(old_keys, new_keys, _ident)
+        affected |= self._holders(changed & self._compared(dialect, (*old_keys, *new_keys)), set())
         for ns in keys_changed:
             affected |= self.referrers.get(ns, set())
         # A namespace this file no longer references stays listed: that only costs a re-check.
@@ -114,10 +124,11 @@ class ProjectIndex:
             keys = self.files[path].keys
             for kd in keys[bisect_left(keys, span[1] + span[2], key=_line) :]:
                 lst = defs[kd.namespace].get(kd.key)
-                if lst and len(lst) > 1:
+                if lst and len(lst) > 1 and compares(kd):
                     affected.update(p for p, _ in lst)
         self._forget_cross(affected - {path})
-        if span is None or keys_changed or not self._patch_cross(path, new_keys, new_refs, span):
+        patched = span is not None and not keys_changed
+        if not (patched and self._patch_cross(path, new_keys, new_refs, span, changed)):
             self._cross.pop(path, None)
         return affected
 
@@ -137,6 +148,8 @@ class ProjectIndex:
         """Add a new file's facts without working out what they affect (a batch build)."""
         path = facts.path
         self.files[path] = facts
+        if self.observers:
+            self._notify(path, (), facts.keys)
         defs = self.defs
         for kd in facts.keys:
             defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
@@ -149,6 +162,8 @@ class ProjectIndex:
     def _remove(self, facts: FileFacts) -> None:
         path = facts.path
         del self.files[path]
+        if self.observers:
+            self._notify(path, facts.keys, ())
         for kd in facts.keys:
             bucket = self.defs[kd.namespace]
             lst = bucket.get(kd.key)
@@ -172,10 +187,41 @@ class ProjectIndex:
         added or removed): those holding its keys or entries, and those referring into the
         namespaces of its keys."""
         keys = {(k.namespace, k.key) for k in facts.keys}
-        out = self._holders(keys, {(e.namespace, e.path) for e in facts.entries})
+        compared = self._compared(facts.dialect, facts.keys)
+        out = self._holders(keys & compared, {(e.namespace, e.path) for e in facts.entries})
         for ns in {ns for ns, _ in keys}:
             out |= self.referrers.get(ns, set())
         return out
+
+    def _compares(self, dialect: str) -> Callable[[KeyDef], bool]:
+        """Whether a check of `dialect` compares a definition with the key's others."""
+        got = self._comparers.get(dialect)
+        if got is None:
+            preds = [c.compares for c in self.checks(dialect)]
+            if not preds or any(p is None for p in preds):
+                got = _always
+            else:
+                got = lambda kd, preds=preds: any(p(kd) for p in preds)  # noqa: E731
+            self._comparers[dialect] = got
+        return got
+
+    def _compared(self, dialect: str, kds) -> set[tuple[str, str]]:
+        """The identities of the definitions among `kds` that a check compares."""
+        compares = self._compares(dialect)
+        if compares is _always:
+            return {(k.namespace, k.key) for k in kds}
+        return {(k.namespace, k.key) for k in kds if compares(k)}
+
+    # ---- observers -----------------------------------------------------------------------
+
+    def observe(self, observer: KeyObserver) -> None:
+        """Tell `observer` of every change of key definitions from now on (it reads the
+        definitions so far from `defs` itself)."""
+        self.observers.append(observer)
+
+    def _notify(self, path: str, removed, added) -> None:
+        for o in self.observers:
+            o.keys_changed(path, removed, added)
 
     def _holders(self, keys: set[tuple[str, str]], entries: set[tuple[str, tuple]]) -> set[str]:
         """Files that define one of these keys or set one of these entries."""
@@ -228,15 +274,21 @@ class ProjectIndex:
         for p in paths:
             self._cross.pop(p, None)
 
-    def _patch_cross(self, path: str, new_keys, new_refs, span: tuple[int, int, int]) -> bool:
+    def _patch_cross(
+        self, path: str, new_keys, new_refs, span: tuple[int, int, int], changed: set
+    ) -> bool:
         """Bring `path`'s kept checks up to date after an edit of one part that added or
         removed no key: drop the part's old results, move later ones, check the new part.
-        False when other parts of the file depend on this one (a key defined in both)."""
+        False when other parts of the file depend on this one (a key whose definition
+        changed here, that a check compares, defined in both)."""
         cached = self._cross.get(path)
         if cached is None:
             return False
         start, end, delta = span
+        compares = self._compares(self.files[path].dialect)
         for kd in new_keys:
+            if (kd.namespace, kd.key) not in changed or not compares(kd):
+                continue
             for p, other in self.defs[kd.namespace].get(kd.key, ()):
                 if p == path and not any(other is k for k in new_keys):
                     return False
@@ -301,6 +353,21 @@ class _Part:
 
 def _line(x) -> int:
     return x.range[0]
+
+
+def _ident(k: KeyDef) -> tuple[str, str]:
+    return (k.namespace, k.key)
+
+
+def _always(_kd: KeyDef) -> bool:
+    return True
+
+
+class KeyObserver(Protocol):
+    """Something derived from the key definitions and kept current one change at a time."""
+
+    def keys_changed(self, path: str, removed: Sequence[KeyDef], added: Sequence[KeyDef]) -> None:
+        """`removed` left the index and `added` came in, for file `path`."""
 
 
 def _changed(old: list, new: list, ident) -> set:
