@@ -48,6 +48,8 @@ class ProjectIndex:
         self.hints = KeyHints(self)
         # path → its keys and references checks, until a change affects it (see `_affected_by`)
         self._cross: dict[str, list[Diagnostic]] = {}
+        # path → the files whose kept findings point into it (related information)
+        self._related_into: dict[str, set[str]] = defaultdict(set)
         # What features derive from the index (each checks the key log before reuse).
         self.derived: dict[str, dict] = {}
         # Kept up to date definition by definition (see `observe`).
@@ -78,6 +80,7 @@ class ProjectIndex:
             for ns in self._log_keys(old.keys, facts.keys):
                 affected |= self.referrers.get(ns, set())
             affected |= self._holders(keys, entries)
+        affected |= self._related_into.pop(facts.path, set())  # places there may have moved
         self._forget_cross(affected)
         return affected
 
@@ -120,7 +123,8 @@ class ProjectIndex:
             for ns in ref.namespaces:
                 self.referrers[ns].add(path)
         if span is not None and span[2]:
-            # Other files' messages name this file's lines ("first in a.yaml:12").
+            # Other files' findings point at this file's lines.
+            affected |= self._related_into.pop(path, set()) - {path}
             keys = self.files[path].keys
             for kd in keys[bisect_left(keys, span[1] + span[2], key=_line) :]:
                 lst = defs[kd.namespace].get(kd.key)
@@ -137,7 +141,7 @@ class ProjectIndex:
         if old is None:
             return set()
         self.generation += 1
-        affected = self._affected_by(old)
+        affected = self._affected_by(old) | self._related_into.pop(path, set())
         self._remove(old)
         self._log_keys(old.keys, ())
         affected.discard(path)
@@ -270,6 +274,14 @@ class ProjectIndex:
             changes.append((added, removed))
         return changes
 
+    def _noting_related(self, path: str, found: list[Diagnostic]) -> list[Diagnostic]:
+        """Kept findings: remember which other files they point into."""
+        for d in found:
+            for r in d.related or ():
+                if r.path != path:
+                    self._related_into[r.path].add(path)
+        return found
+
     def _forget_cross(self, paths: set[str]) -> None:
         for p in paths:
             self._cross.pop(p, None)
@@ -303,10 +315,11 @@ class ProjectIndex:
                         return False  # its message may name a line of this file
                     d = replace(d, range=(line + delta, d.range[1], d.range[2] + delta, d.range[3]))
                 kept.append(d)
-        part = _Part(path, new_keys, new_refs)
-        for check in self.checks(self.files[path].dialect):
+        facts = self.files[path]
+        part = _Part(path, new_keys, new_refs, facts.kind, facts.namespaces)
+        for check in self.checks(facts.dialect):
             if check.kept:
-                kept.extend(check.run(self, part))
+                kept.extend(self._noting_related(path, check.run(self, part)))
         self._cross[path] = kept
         return True
 
@@ -325,7 +338,8 @@ class ProjectIndex:
         checks = self.checks(facts.dialect)
         cached = self._cross.get(path)
         if cached is None:
-            cached = self._cross[path] = [d for c in checks if c.kept for d in c.run(self, facts)]
+            found = [d for c in checks if c.kept for d in c.run(self, facts)]
+            cached = self._cross[path] = self._noting_related(path, found)
         out = list(cached)
         for c in checks:  # not kept: they read more than key definitions (disk, all files)
             if not c.kept:
@@ -348,7 +362,10 @@ class _Part:
     path: str
     keys: list[KeyDef]
     refs: list
+    kind: str = ""
+    namespaces: dict = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
+    file_refs: list = field(default_factory=list)
 
 
 def _line(x) -> int:

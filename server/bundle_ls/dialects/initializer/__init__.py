@@ -48,7 +48,18 @@ class InitializerDialect(Dialect):
         self.layout = layout
         self.installed = installed
         self.cross_checks = (
-            CrossCheck("initializer", partial(cross.check, layout), frozenset((KEYS, FILES, DISK))),
+            # kept by the index, and re-checked row by row after an edit
+            CrossCheck(
+                "initializer-references",
+                partial(cross.check_references, layout),
+                frozenset((KEYS,)),
+                compares=cross.compared,
+            ),
+            CrossCheck(
+                "initializer-files",
+                partial(cross.check_files, layout),
+                frozenset((KEYS, FILES, DISK)),
+            ),
         )
 
     @classmethod
@@ -67,6 +78,11 @@ class InitializerDialect(Dialect):
 
     def claims(self, rel: str) -> bool | None:
         return self.layout.wants(rel)
+
+    def reindex_on(self, rel: str) -> bool:
+        # the checks of references read the OCL zips once per index (names.py)
+        loc = self.layout.locate(rel)
+        return loc is not None and loc.domain == "ocl" and rel.lower().endswith(".zip")
 
     def extra_files(self, root: Path, found: list[str]) -> list[str]:
         return [*self.layout.carriers(root, found), *self.layout.context_files(root)]

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -27,7 +26,8 @@ from bundle_ls.dialects.initializer.codes import (
     UNRESOLVED_PLACEHOLDER,
 )
 from bundle_ls.dialects.initializer.layout import OTHER_CONSUMERS, Layout
-from bundle_ls.dialects.initializer.ocl import OclConcepts, concepts_under
+from bundle_ls.dialects.initializer.names import id_kind, names_of
+from bundle_ls.dialects.initializer.ocl import OclConcepts
 from bundle_ls.dialects.initializer.spec import (
     CONSTANT_NS,
     MODULE_NS,
@@ -46,7 +46,7 @@ from bundle_ls.documents.paths import resolve_in_root
 from bundle_ls.documents.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from bundle_ls.documents.facts import FileFacts
+    from bundle_ls.documents.facts import FileFacts, KeyDef
     from bundle_ls.index.project_index import ProjectIndex
 
 _UUIDISH = re.compile(r"^[0-9a-fA-F-]{32,36}$|^\d+A+$")
@@ -54,16 +54,13 @@ _DIGITS = re.compile(r"\d")
 
 
 class _State:
-    """Per-index caches, rebuilt when the index changes (its generation moves)."""
+    """Per-index caches of what the file-level checks read, rebuilt when the index changes
+    (its generation moves); what the checks of references read is kept current instead
+    (names.py)."""
 
     def __init__(self, generation: int) -> None:
         self.generation = generation
-        self.lower: dict[str, set[str]] = {}
-        self.names: dict[str, list[str]] = {}
-        self.ocl: dict[str, OclConcepts] = {}
         self.unknown_first: dict[str, str] | None = None
-        self.choices: dict[tuple[str, ...], dict[str, str]] = {}
-        self.created: dict[str, dict[str, set]] = {}
 
 
 def _state(index: ProjectIndex) -> _State:
@@ -85,51 +82,8 @@ def _id_kind(kd) -> str | None:
     return kd.value.get("id") if isinstance(kd.value, dict) else None
 
 
-def _lower_keys(index, st: _State, ns: str) -> set[str]:
-    """Folded identifiers of `ns` defined by rows (not those a reference creates)."""
-    got = st.lower.get(ns)
-    if got is None:
-        got = set()
-        created: dict[str, set] = {}
-        for k, defs in index.defs.get(ns, {}).items():
-            for p, kd in defs:
-                if _id_kind(kd) == "created":
-                    created.setdefault(fold(k), set()).add((p, kd.range))
-                else:
-                    got.add(fold(k))
-        st.lower[ns] = got
-        st.created[ns] = created
-    return got
-
-
-def _created_elsewhere(index, st: _State, ns: str, value: str, at: tuple) -> bool:
-    """Whether a column that creates missing entities (locations `Tags`) creates `value`
-    somewhere else than at `at` (the reference itself)."""
-    _lower_keys(index, st, ns)
-    places = st.created.get(ns, {}).get(fold(value))
-    return bool(places and places - {at})
-
-
-def _local_names(index, st: _State, ns: str) -> list[str]:
-    """Local identifiers that are names (not uuids, not mappings): near-miss candidates."""
-    got = st.names.get(ns)
-    if got is None:
-        got = []
-        for key, defs in index.defs.get(ns, {}).items():
-            kind = defs[0][1].value.get("id") if isinstance(defs[0][1].value, dict) else None
-            if kind not in ("uuid", "mapping"):
-                got.append(key)
-        st.names[ns] = got
-    return got
-
-
-def ocl_for(index, st: _State, iniz_root: str) -> OclConcepts:
-    got = st.ocl.get(iniz_root)
-    if got is None:
-        folder = os.path.join(index.real_root, iniz_root) if iniz_root else index.real_root
-        got = concepts_under(folder)
-        st.ocl[iniz_root] = got
-    return got
+def ocl_for(index, iniz_root: str) -> OclConcepts:
+    return names_of(index, fold).ocl_concepts(iniz_root)
 
 
 def near_miss(value: str, candidates: list[str] | dict[str, str]) -> str | None:
@@ -170,11 +124,11 @@ def _typo(a: str, b: str) -> bool:
     return _DIGITS.sub("", x) != _DIGITS.sub("", y)
 
 
-def resolves(index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool = True) -> bool:
+def resolves(index, ns: str, value: str, iniz_root: str, ocl: bool = True) -> bool:
     """Whether `value` names an entity of `ns` defined here, in core or (with `ocl`) in the
     OCL zips of the Initializer folder `iniz_root`."""
     v = value.strip()
-    if fold(v) in _lower_keys(index, st, ns):
+    if names_of(index, fold).is_defined(ns, fold(v)):
         return True
     domain = ns[len(PREFIX) :]
     if v.lower() in known_values(domain):
@@ -182,72 +136,82 @@ def resolves(index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool =
     if not ocl:
         return False
     if domain == "concepts":
-        return ocl_for(index, st, iniz_root).has(v)
+        return ocl_for(index, iniz_root).has(v)
     if domain == "conceptclasses":
-        return v.lower() in ocl_for(index, st, iniz_root).classes
+        return v.lower() in ocl_for(index, iniz_root).classes
     return False
 
 
-def check(layout: Layout, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
+def compared(kd: KeyDef) -> bool:
+    """The definitions `check_references` compares with the key's other definitions."""
+    return kd.namespace == "iniz:globalproperties" or id_kind(kd) == "uuid"
+
+
+def check_references(layout: Layout, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
+    """What depends only on key definitions (kept by the index until they change, and
+    re-checked row by row after an edit): references, and definitions repeated."""
     loc = layout.locate(facts.path)
     if loc is None and not any(
         r.namespaces and r.namespaces[0].startswith(PREFIX) for r in facts.refs
     ):
         return []
-    st = _state(index)
     out: list[Diagnostic] = []
     iniz_root = loc.root if loc is not None else ""
-    parents = list(index.defs.get("iniz:dependency", {}).keys())
-    constants_known = bool(index.defs.get(CONSTANT_NS))
     for ref in facts.refs:
         ns = ref.namespaces[0]
-        if not ns.startswith(PREFIX):
+        if not ns.startswith(PREFIX) or ns == CONSTANT_NS:
             continue
-        if ns == CONSTANT_NS:
-            if ref.key in index.defs.get(CONSTANT_NS, ()):
-                continue
-            if constants_known or parents:
-                # without constants.* nor dependencies.yml the project does not use the
-                # packager, and `${…}` means something else (Bahmni's SQL parameters)
-                out.append(_placeholder(facts.path, ref, index, parents))
-            continue
-        finding = _reference(index, st, facts.path, ref, iniz_root)
+        finding = _reference(index, facts.path, ref, iniz_root)
         if finding is not None:
             out.append(finding)
     out.extend(_duplicate_uuids(index, facts))
     out.extend(_repeated_global_properties(index, facts))
-    if loc is not None:
-        out.extend(_files(index, facts, parents))
-        out.extend(_module_and_domain(layout, index, st, facts, loc))
     return out
 
 
-def _reference(index, st: _State, path: str, ref, iniz_root: str) -> Diagnostic | None:
+def check_files(layout: Layout, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
+    """What reads more than key definitions (which files exist, the module list, the
+    constants and parents), checked again whenever the file is: placeholders, files named,
+    domains and their modules."""
+    loc = layout.locate(facts.path)
+    out: list[Diagnostic] = []
+    parents = list(index.defs.get("iniz:dependency", {}).keys())
+    constants = index.defs.get(CONSTANT_NS)
+    for ref in facts.refs:
+        if ref.namespaces[0] != CONSTANT_NS or (constants and ref.key in constants):
+            continue
+        if constants or parents:
+            # without constants.* nor dependencies.yml the project does not use the
+            # packager, and `${…}` means something else (Bahmni's SQL parameters)
+            out.append(_placeholder(facts.path, ref, index, parents))
+    if loc is not None:
+        out.extend(_files(index, facts, parents))
+        out.extend(_module_and_domain(layout, index, _state(index), facts, loc))
+    return out
+
+
+def _reference(index, path: str, ref, iniz_root: str) -> Diagnostic | None:
     """A reference to another domain that resolves nowhere and is a near miss of a known
     name (a typo); None for anything else (most names are defined outside the folder)."""
     if "${" in ref.key:
         return None
-    if any(resolves(index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
+    if any(resolves(index, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
         return None
-    at = (path, ref.range)
-    if any(_created_elsewhere(index, st, n, ref.key, at) for n in ref.namespaces):
+    names = names_of(index, fold)
+    at, folded = (path, ref.range), fold(ref.key)
+    if any(names.created_elsewhere(n, folded, at) for n in ref.namespaces):
         return None
     if _UUIDISH.match(ref.key.strip()):
         return None  # a uuid defined elsewhere
     if ":" in ref.key and "iniz:concepts" in ref.namespaces:
         return None  # a concept mapping SOURCE:CODE (privilege names hold colons too)
-    cands = st.choices.get(ref.namespaces)
-    if cands is None:
-        cands = {}
-        for n in ref.namespaces:
-            for c in (*_local_names(index, st, n), *_pretty_known(n[len(PREFIX) :])):
-                cands[c] = fold(c)
-        st.choices[ref.namespaces] = cands
-    hit = near_miss(ref.key, cands)
+    hit = names.near_miss(
+        ref.namespaces, ref.key, near_miss, lambda n: _pretty_known(n[len(PREFIX) :])
+    )
     if hit is None:
         return None
     # only now read the OCL zips (slow): a name they define is not a typo
-    if any(resolves(index, st, n, ref.key, iniz_root) for n in ref.namespaces):
+    if any(resolves(index, n, ref.key, iniz_root) for n in ref.namespaces):
         return None
     where = " or ".join(n[len(PREFIX) :] for n in ref.namespaces)
     related = None
