@@ -13,6 +13,7 @@ from pygls.uris import from_fs_path
 
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.lsp import requests, sync
+from bundle_ls.lsp.publishing import PUBLISH_GAP_S
 from bundle_ls.lsp.server import BundleServer, create_server
 from bundle_ls.lsp.settings import Settings
 
@@ -58,8 +59,34 @@ async def test_a_burst_of_edits_is_rechecked_once_and_published_at_once(
     assert server.ws.stats["incremental"] == 0
     await turns(1)  # the next turn: no timer
     assert server.ws.stats["incremental"] == 1
+    # published after one gap for requests already sent, not a debounce
+    await asyncio.sleep(2 * PUBLISH_GAP_S)
     mine = [(v, m) for u, v, m in server.sent if u.endswith("extra.yaml")]
     assert [v for v, _m in mine] == [4]
+
+
+async def test_a_request_right_after_a_keystroke_does_not_wait_for_its_publication(
+    server: BundleServer, clinic: Path
+):
+    extra = clinic / "bundles" / "malaria" / "extra.yaml"
+    server.ws.open("bundles/malaria/extra.yaml", extra.read_text(), 1)
+    line = extra.read_text().split("\n").index("    name: Paracetamol")
+    edit(server, extra, 2, line, len("    name: Paracetamol"), "X")
+    await turns(1)
+    assert server.ws.stats["incremental"] == 1  # re-checked at once
+    assert not [v for u, v, _m in server.sent if u.endswith("extra.yaml")]  # not yet published
+    published = server.ws.index.diagnostics
+    server.ws.index.diagnostics = None  # computing diagnostics now would fail the hover
+    hover = requests.hover(
+        server,
+        lsp.HoverParams(
+            lsp.TextDocumentIdentifier(from_fs_path(str(extra))), lsp.Position(line, 6)
+        ),
+    )
+    assert hover is not None and "name" in hover.contents.value
+    server.ws.index.diagnostics = published
+    await asyncio.sleep(2 * PUBLISH_GAP_S)
+    assert [v for u, v, _m in server.sent if u.endswith("extra.yaml")] == [2]
 
 
 async def test_an_edit_during_a_whole_file_analysis_supersedes_it(

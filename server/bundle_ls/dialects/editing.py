@@ -4,10 +4,11 @@ knows at that position."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from bundle_ls.dialects.base import EditorView
-from bundle_ls.documents.facts import FileRef, KeyDef, Reference
+from bundle_ls.documents.facts import FileFacts, FileRef, KeyDef, Reference
 from bundle_ls.documents.model import MAPPING, SEQUENCE, Node, Range, key_text
 
 
@@ -85,8 +86,25 @@ class Symbolic:
     file_ref: FileRef | None = None
 
 
-def symbolic_at(view: EditorView, rel: str, line: int, ch: int) -> Symbolic | None:
+def facts_of_line(view: EditorView, rel: str, line: int) -> FileFacts | None:
+    """The facts that can be at `line`: in a CSV document, only its row's (the analysis
+    keeps them per row), so that a position in a 10,000-row file is not searched for in
+    every row's facts; else the whole file's."""
     facts = view.facts(rel)
+    doc = view.document(rel) if facts is not None and facts.kind == "csv" else None
+    rows = doc.rows.row_facts if doc is not None and doc.rows is not None else None
+    if rows and line >= rows[0][0]:
+        k = bisect_right(rows, line, key=_first) - 1  # a row's cell may span lines
+        return rows[k][1]
+    return facts
+
+
+def _first(pair: tuple) -> int:
+    return pair[0]
+
+
+def symbolic_at(view: EditorView, rel: str, line: int, ch: int) -> Symbolic | None:
+    facts = facts_of_line(view, rel, line)
     if facts is None:
         return None
     kd = at(facts.keys, line, ch)

@@ -48,8 +48,6 @@ class ProjectIndex:
         self.hints = KeyHints(self)
         # path → its keys and references checks, until a change affects it (see `_affected_by`)
         self._cross: dict[str, list[Diagnostic]] = {}
-        # path → the files whose kept findings point into it (related information)
-        self._related_into: dict[str, set[str]] = defaultdict(set)
         # What features derive from the index (each checks the key log before reuse).
         self.derived: dict[str, dict] = {}
         # Kept up to date definition by definition (see `observe`).
@@ -80,7 +78,6 @@ class ProjectIndex:
             for ns in self._log_keys(old.keys, facts.keys):
                 affected |= self.referrers.get(ns, set())
             affected |= self._holders(keys, entries)
-        affected |= self._related_into.pop(facts.path, set())  # places there may have moved
         self._forget_cross(affected)
         return affected
 
@@ -123,8 +120,7 @@ class ProjectIndex:
             for ns in ref.namespaces:
                 self.referrers[ns].add(path)
         if span is not None and span[2]:
-            # Other files' findings point at this file's lines.
-            affected |= self._related_into.pop(path, set()) - {path}
+            # Other files' messages name this file's lines ("first in a.yaml:12").
             keys = self.files[path].keys
             for kd in keys[bisect_left(keys, span[1] + span[2], key=_line) :]:
                 lst = defs[kd.namespace].get(kd.key)
@@ -141,7 +137,7 @@ class ProjectIndex:
         if old is None:
             return set()
         self.generation += 1
-        affected = self._affected_by(old) | self._related_into.pop(path, set())
+        affected = self._affected_by(old)
         self._remove(old)
         self._log_keys(old.keys, ())
         affected.discard(path)
@@ -274,14 +270,6 @@ class ProjectIndex:
             changes.append((added, removed))
         return changes
 
-    def _noting_related(self, path: str, found: list[Diagnostic]) -> list[Diagnostic]:
-        """Kept findings: remember which other files they point into."""
-        for d in found:
-            for r in d.related or ():
-                if r.path != path:
-                    self._related_into[r.path].add(path)
-        return found
-
     def _forget_cross(self, paths: set[str]) -> None:
         for p in paths:
             self._cross.pop(p, None)
@@ -319,7 +307,7 @@ class ProjectIndex:
         part = _Part(path, new_keys, new_refs, facts.kind, facts.namespaces)
         for check in self.checks(facts.dialect):
             if check.kept:
-                kept.extend(self._noting_related(path, check.run(self, part)))
+                kept.extend(check.run(self, part))
         self._cross[path] = kept
         return True
 
@@ -338,8 +326,7 @@ class ProjectIndex:
         checks = self.checks(facts.dialect)
         cached = self._cross.get(path)
         if cached is None:
-            found = [d for c in checks if c.kept for d in c.run(self, facts)]
-            cached = self._cross[path] = self._noting_related(path, found)
+            cached = self._cross[path] = [d for c in checks if c.kept for d in c.run(self, facts)]
         out = list(cached)
         for c in checks:  # not kept: they read more than key definitions (disk, all files)
             if not c.kept:

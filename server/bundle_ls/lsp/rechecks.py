@@ -2,8 +2,10 @@
 
 No fixed delay: an edit inside one YAML item or some CSV rows is re-checked at the next
 turn of the event loop (a few milliseconds: `Workspace.flush` re-analyses only that part)
-and the document's diagnostics are published as soon as that is done. Edits handled
-before that turn come are re-checked once, together.
+and the document's diagnostics are published as soon as that is done, after one gap of
+`PUBLISH_GAP_S` in which a request already sent is answered first (publishing computes
+the document's cross-file checks). Edits handled before that turn are re-checked once,
+together.
 
 Only a whole-file re-analysis (an edit that breaks the YAML, spans items, changes a CSV
 header) may wait, and only when it is expensive: one that took, or is estimated to take,
@@ -13,8 +15,8 @@ restarts the wait; an edit made while it runs supersedes it (its result is dropp
 one analysis of the latest text follows, not one per edit).
 
 Requests (hover, definition …) never wait for any of this: `answer_from_last_state`
-applies a pending edit only when that is a partial re-check, publishes later, and leaves
-a document whose whole-file analysis is due to answer from its last analysis.
+applies a pending edit only when that is a partial re-check, publishes after answering,
+and leaves a document whose whole-file analysis is due to answer from its last analysis.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from bundle_ls.lsp.publishing import publish_affected
+from bundle_ls.lsp.publishing import PUBLISH_GAP_S, publish_affected
 
 if TYPE_CHECKING:
     from bundle_ls.lsp.server import BundleServer
@@ -51,6 +53,7 @@ class Rechecks:
         self.waiting: set[str] = set()  # of `scheduled`: a whole-file analysis's delay
         self.running: dict[str, int] = {}  # document → edit count of the text in the thread
         self.cost: dict[str, float] = {}  # document → seconds its last whole-file analysis took
+        self.publishing: dict[str, tuple[asyncio.TimerHandle, set[str]]] = {}  # due, affected
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -70,6 +73,9 @@ class Rechecks:
     def cancel_all(self) -> None:
         for handle in self.scheduled.values():
             handle.cancel()
+        for handle, _affected in self.publishing.values():
+            handle.cancel()
+        self.publishing.clear()
         self.scheduled.clear()
         self.waiting.clear()
         self.running.clear()
@@ -99,7 +105,7 @@ class Rechecks:
     def recheck(self, rel: str) -> None:
         self.scheduled.pop(rel, None)
         self.waiting.discard(rel)
-        ls, ws = self.ls, self.ls.ws
+        ws = self.ls.ws
         try:
             if ws is None or not ws.is_dirty(rel) or rel in self.running:
                 return
@@ -113,9 +119,29 @@ class Rechecks:
                 return
             if not result.incremental:
                 self.cost[rel] = time.perf_counter() - t0
-            publish_affected(ls, result.affected | {rel}, edited=rel)
+            self.publish(rel, result.affected)
         except Exception:  # noqa: BLE001
             log.exception("re-checking %s failed", rel)
+
+    def publish(self, rel: str, affected: set[str]) -> None:
+        """Publish a re-checked document (and queue the other files it affects) after one
+        short gap, in which a request already sent (a hover right after the keystroke) is
+        read and answered first: it does not wait for the document's cross-file checks,
+        which publishing computes. Publications due meanwhile are made once."""
+        pending = self.publishing.get(rel)
+        if pending is not None:
+            pending[1].update(affected)
+            return
+        loop = asyncio.get_running_loop()
+        handle = loop.call_later(PUBLISH_GAP_S, self._publish_now, rel)
+        self.publishing[rel] = (handle, set(affected) | {rel})
+
+    def _publish_now(self, rel: str) -> None:
+        _handle, affected = self.publishing.pop(rel)
+        try:
+            publish_affected(self.ls, affected, edited=rel)
+        except Exception:  # noqa: BLE001
+            log.exception("publishing %s failed", rel)
 
     def _wait_for_full(self, rel: str) -> None:
         """Start the document's whole-file analysis once it has been left alone for as long
@@ -160,7 +186,7 @@ class Rechecks:
                 return
             ws.deferred.discard(rel)
             settle(ls, rel, self.cost[rel])
-            publish_affected(ls, affected | {rel}, edited=rel)
+            self.publish(rel, affected)
         except Exception:  # noqa: BLE001
             ws.deferred.discard(rel)
             log.exception("re-checking %s failed", rel)
@@ -171,7 +197,7 @@ class Rechecks:
         """Before a request reads the document: apply its pending edit when that is a
         partial re-check (cheap, and it keeps positions right), publishing later. A
         whole-file analysis is not waited for (`force`, for a rename: it is)."""
-        ls, ws = self.ls, self.ls.ws
+        ws = self.ls.ws
         if ws is None or not ws.is_dirty(rel):
             return
         if not force and (rel in self.running or rel in self.waiting):
@@ -187,8 +213,7 @@ class Rechecks:
         handle = self.scheduled.pop(rel, None)
         if handle is not None:
             handle.cancel()
-        # The publication waits for the next turn: the request is answered first.
-        asyncio.get_running_loop().call_soon(publish_affected, ls, result.affected | {rel}, rel)
+        self.publish(rel, result.affected)  # after the request is answered
 
 
 def settle(ls: BundleServer, rel: str, cost: float) -> None:

@@ -48,17 +48,19 @@ class InitializerDialect(Dialect):
         self.layout = layout
         self.installed = installed
         self.cross_checks = (
-            # kept by the index, and re-checked row by row after an edit
+            # Run again whenever the file is published: what it reads (names.py) is kept
+            # current, so that is one pass over the file's references with no search.
             CrossCheck(
                 "initializer-references",
                 partial(cross.check_references, layout),
-                frozenset((KEYS,)),
+                frozenset((KEYS, DISK)),  # DISK: the OCL zips
                 compares=cross.compared,
             ),
             CrossCheck(
                 "initializer-files",
                 partial(cross.check_files, layout),
                 frozenset((KEYS, FILES, DISK)),
+                compares=lambda _kd: False,  # none of its findings compares two definitions
             ),
         )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bundle_ls.dialects.base import EditorView
-from bundle_ls.dialects.editing import symbolic_at
+from bundle_ls.dialects.editing import facts_of_line, symbolic_at
 from bundle_ls.dialects.initializer import features as iniz
 from bundle_ls.dialects.initializer import placeholders as ph
 from bundle_ls.dialects.initializer.spec import Domain
@@ -190,7 +190,7 @@ def _row_line(kd) -> int:
 
 
 def _row_uuid(view: EditorView, path: str, line: int) -> str | None:
-    facts = view.facts(path)
+    facts = facts_of_line(view, path, line)
     for kd in facts.keys if facts is not None else ():
         if (
             isinstance(kd.value, dict)

@@ -72,8 +72,13 @@ class Names:
             kind = id_kind(kd)
             folded = self.fold(kd.key)
             if kind == CREATED:
-                places = self.created.setdefault(ns, {}).setdefault(folded, Counter())
+                by_name = self.created.setdefault(ns, {})
+                places = by_name.get(folded)
+                if places is None:
+                    places = by_name[folded] = Counter()
                 _count(places, (path, kd.range), sign)
+                if not places:
+                    del by_name[folded]
             else:
                 _count(self.defined.setdefault(ns, Counter()), folded, sign)
             if kind not in NOT_NAMES:
