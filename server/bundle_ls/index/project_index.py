@@ -48,10 +48,13 @@ class ProjectIndex:
         self.hints = KeyHints(self)
         # path → its keys and references checks, until a change affects it (see `_affected_by`)
         self._cross: dict[str, list[Diagnostic]] = {}
+        # path → the other files whose kept findings point into it (related information)
+        self._related_into: dict[str, set[str]] = defaultdict(set)
         # What features derive from the index (each checks the key log before reuse).
         self.derived: dict[str, dict] = {}
         # Kept up to date definition by definition (see `observe`).
         self.observers: list[KeyObserver] = []
+        self._pending: set[str] = set()  # namespaces observers reported during `update`
         self._comparers: dict[str, Callable[[KeyDef], bool]] = {}
 
     # ---- updates -------------------------------------------------------------------------
@@ -73,11 +76,13 @@ class ProjectIndex:
             )
             entries = _changed(old.entries, facts.entries, lambda e: (e.namespace, e.path))
             affected |= self._holders(keys, entries)
+            self._pending = set()
             self._remove(old)
             self.add(facts)
-            for ns in self._log_keys(old.keys, facts.keys):
+            for ns in self._log_keys(old.keys, facts.keys) | self._pending:
                 affected |= self.referrers.get(ns, set())
             affected |= self._holders(keys, entries)
+        affected |= self._related_into.pop(facts.path, set())  # what they point at may move
         self._forget_cross(affected)
         return affected
 
@@ -97,7 +102,8 @@ class ProjectIndex:
         affected = {path}
         self.generation += 1
         keys_changed = self._log_keys(old_keys, new_keys)
-        self._notify(path, old_keys, new_keys)
+        # namespaces whose referrers' findings may change although no key came or went
+        keys_changed |= self._notify(path, old_keys, new_keys)
         dialect = self.files[path].dialect
         compares = self._compares(dialect)
         defs = self.defs
@@ -126,6 +132,7 @@ class ProjectIndex:
                 lst = defs[kd.namespace].get(kd.key)
                 if lst and len(lst) > 1 and compares(kd):
                     affected.update(p for p, _ in lst)
+        affected |= self._related_into.pop(path, set())  # what they point at may have moved
         self._forget_cross(affected - {path})
         patched = span is not None and not keys_changed
         if not (patched and self._patch_cross(path, new_keys, new_refs, span, changed)):
@@ -137,7 +144,7 @@ class ProjectIndex:
         if old is None:
             return set()
         self.generation += 1
-        affected = self._affected_by(old)
+        affected = self._affected_by(old) | self._related_into.pop(path, set())
         self._remove(old)
         self._log_keys(old.keys, ())
         affected.discard(path)
@@ -149,7 +156,7 @@ class ProjectIndex:
         path = facts.path
         self.files[path] = facts
         if self.observers:
-            self._notify(path, (), facts.keys)
+            self._pending |= self._notify(path, (), facts.keys)
         defs = self.defs
         for kd in facts.keys:
             defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
@@ -163,7 +170,7 @@ class ProjectIndex:
         path = facts.path
         del self.files[path]
         if self.observers:
-            self._notify(path, facts.keys, ())
+            self._pending |= self._notify(path, facts.keys, ())
         for kd in facts.keys:
             bucket = self.defs[kd.namespace]
             lst = bucket.get(kd.key)
@@ -219,9 +226,11 @@ class ProjectIndex:
         definitions so far from `defs` itself)."""
         self.observers.append(observer)
 
-    def _notify(self, path: str, removed, added) -> None:
+    def _notify(self, path: str, removed, added) -> set[str]:
+        out: set[str] = set()
         for o in self.observers:
-            o.keys_changed(path, removed, added)
+            out |= o.keys_changed(path, removed, added)
+        return out
 
     def _holders(self, keys: set[tuple[str, str]], entries: set[tuple[str, tuple]]) -> set[str]:
         """Files that define one of these keys or set one of these entries."""
@@ -270,6 +279,14 @@ class ProjectIndex:
             changes.append((added, removed))
         return changes
 
+    def _noting_related(self, path: str, found: list[Diagnostic]) -> list[Diagnostic]:
+        """Kept findings: note the other files they point into."""
+        for d in found:
+            for r in d.related or ():
+                if r.path != path:
+                    self._related_into[r.path].add(path)
+        return found
+
     def _forget_cross(self, paths: set[str]) -> None:
         for p in paths:
             self._cross.pop(p, None)
@@ -295,6 +312,8 @@ class ProjectIndex:
         kept = []
         for d in cached:
             line = d.range[0]
+            if d.related and any(r.path == path and r.range[0] >= start for r in d.related):
+                return False  # it points into the edited part or past it
             if line < start:
                 kept.append(d)
             elif line >= end:
@@ -307,7 +326,7 @@ class ProjectIndex:
         part = _Part(path, new_keys, new_refs, facts.kind, facts.namespaces)
         for check in self.checks(facts.dialect):
             if check.kept:
-                kept.extend(check.run(self, part))
+                kept.extend(self._noting_related(path, check.run(self, part)))
         self._cross[path] = kept
         return True
 
@@ -326,7 +345,8 @@ class ProjectIndex:
         checks = self.checks(facts.dialect)
         cached = self._cross.get(path)
         if cached is None:
-            cached = self._cross[path] = [d for c in checks if c.kept for d in c.run(self, facts)]
+            found = [d for c in checks if c.kept for d in c.run(self, facts)]
+            cached = self._cross[path] = self._noting_related(path, found)
         out = list(cached)
         for c in checks:  # not kept: they read more than key definitions (disk, all files)
             if not c.kept:
@@ -370,8 +390,12 @@ def _always(_kd: KeyDef) -> bool:
 class KeyObserver(Protocol):
     """Something derived from the key definitions and kept current one change at a time."""
 
-    def keys_changed(self, path: str, removed: Sequence[KeyDef], added: Sequence[KeyDef]) -> None:
-        """`removed` left the index and `added` came in, for file `path`."""
+    def keys_changed(
+        self, path: str, removed: Sequence[KeyDef], added: Sequence[KeyDef]
+    ) -> set[str]:
+        """`removed` left the index and `added` came in, for file `path`. Returns the
+        namespaces whose referrers' findings may have changed although no key came or went
+        (a name that only a creating cell gave is now defined by a row, say)."""
 
 
 def _changed(old: list, new: list, ident) -> set:

@@ -48,12 +48,13 @@ class InitializerDialect(Dialect):
         self.layout = layout
         self.installed = installed
         self.cross_checks = (
-            # Run again whenever the file is published: what it reads (names.py) is kept
-            # current, so that is one pass over the file's references with no search.
+            # Kept by the index, and re-checked row by row after an edit: what it reads is
+            # key definitions (names.py tells the index when a name's standing changes)
+            # and the OCL zips (whose change re-indexes the project: `reindex_on`).
             CrossCheck(
                 "initializer-references",
                 partial(cross.check_references, layout),
-                frozenset((KEYS, DISK)),  # DISK: the OCL zips
+                frozenset((KEYS,)),
                 compares=cross.compared,
             ),
             CrossCheck(

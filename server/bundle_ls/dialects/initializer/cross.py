@@ -148,8 +148,9 @@ def compared(kd: KeyDef) -> bool:
 
 
 def check_references(layout: Layout, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
-    """References and definitions repeated: one pass over the file's references, each
-    judged from what names.py keeps current (the usual cases inline)."""
+    """References and definitions repeated, judged from what names.py keeps current (the
+    usual cases inline). Kept by the index until key definitions change, and re-checked
+    row by row after an edit."""
     loc = layout.locate(facts.path)
     if loc is None and not any(
         r.namespaces and r.namespaces[0].startswith(PREFIX) for r in facts.refs

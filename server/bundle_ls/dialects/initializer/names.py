@@ -62,11 +62,38 @@ class Names:
 
     # ---- kept current --------------------------------------------------------------------
 
-    def keys_changed(self, path: str, removed: Sequence[KeyDef], added: Sequence[KeyDef]) -> None:
-        self._add(((path, kd) for kd in removed if kd.namespace.startswith(PREFIX)), -1)
-        self._add(((path, kd) for kd in added if kd.namespace.startswith(PREFIX)), 1)
+    def keys_changed(
+        self, path: str, removed: Sequence[KeyDef], added: Sequence[KeyDef]
+    ) -> set[str]:
+        """Apply one change; returns the namespaces where what a reference's finding
+        depends on changed: a name now defined by a row or no longer, created in none, one,
+        or more places (a reference elsewhere than a single creating cell is "created
+        elsewhere"), a near-miss candidate come or gone. Removals and additions are taken
+        together, so that a row re-checked unchanged changes nothing."""
+        mine = [kd for kd in (*removed, *added) if kd.namespace.startswith(PREFIX)]
+        if not mine:
+            return set()
+        touched = {(kd.namespace, self.fold(kd.key)) for kd in mine}
+        named = {(kd.namespace, kd.key) for kd in mine if id_kind(kd) not in NOT_NAMES}
+        before = {t: self._summary(*t) for t in touched}
+        was_named = {n: self.candidates.get(n[0], {}).get(n[1], 0) > 0 for n in named}
+        self._add(((path, kd) for kd in removed if kd.namespace.startswith(PREFIX)), -1, False)
+        self._add(((path, kd) for kd in added if kd.namespace.startswith(PREFIX)), 1, False)
+        changed = {t[0] for t in touched if self._summary(*t) != before[t]}
+        for (ns, name), was in was_named.items():
+            if (self.candidates.get(ns, {}).get(name, 0) > 0) != was:
+                changed.add(ns)
+                self._candidate_changed(ns, name, self.fold(name), came=not was)
+        return changed
 
-    def _add(self, defs, sign: int) -> None:
+    def _summary(self, ns: str, folded: str) -> tuple[bool, int]:
+        """What references to a folded name are judged by (besides their own place)."""
+        places = self.created.get(ns, {}).get(folded)
+        return self.is_defined(ns, folded), min(len(places), 2) if places else 0
+
+    def _add(self, defs, sign: int, candidates: bool = True) -> None:
+        """Count definitions in (or out); `candidates`: tell the near-miss answers of each
+        candidate come or gone at once (else the caller does, for the net change)."""
         for path, kd in defs:
             ns = kd.namespace
             kind = id_kind(kd)
@@ -85,7 +112,7 @@ class Names:
                 names = self.candidates.setdefault(ns, Counter())
                 before = names[kd.key]
                 _count(names, kd.key, sign)
-                if (before == 0) != (names[kd.key] == 0):
+                if candidates and (before == 0) != (names[kd.key] == 0):
                     self._candidate_changed(ns, kd.key, folded, came=before == 0)
 
     def _candidate_changed(self, ns: str, name: str, folded: str, came: bool) -> None:
