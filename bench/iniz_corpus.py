@@ -9,7 +9,7 @@ What it writes, in the proportions of a real distribution grown large:
   and `Tags` (two or three of 40 tag names; Initializer creates a tag it does not find, so
   these tags are defined only by the cells that name them). One file holds the first
   `big_locations` rows (the file an editor edits), the rest are files of 30 rows.
-- `locationtags/locationtags.csv`: 10 of the 40 tags, defined explicitly.
+- `locationtags/locationtags.csv`: a quarter of the tags, defined explicitly.
 - `concepts/`: 45 % of the rows, files of 500. Coded concepts have `Answers` (three earlier
   concepts, by name), ConvSets `Members`.
 - `privileges/`, `roles/`: the rest. Roles inherit an earlier role and hold privileges,
@@ -56,9 +56,14 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
             f.write(",".join(r) + "\n")
 
 
-def make(root: Path, rows: int, big_locations: int = 10_000, seed: int = 15) -> dict:
-    """Write the folder under `root/configuration`; returns its files and planted mistakes."""
+def make(
+    root: Path, rows: int, big_locations: int = 10_000, seed: int = 15, tags: int = len(TAGS)
+) -> dict:
+    """Write the folder under `root/configuration`; returns its files and planted mistakes.
+    `tags`: how many of the tag names the locations use (fewer: each is created by more
+    locations)."""
     rng = random.Random(seed)
+    tag_names = TAGS[: max(3, tags)]
     conf = Path(root) / "configuration"
     n_loc = rows // 2
     n_con = rows * 45 // 100
@@ -71,7 +76,7 @@ def make(root: Path, rows: int, big_locations: int = 10_000, seed: int = 15) -> 
     loc_rows = []
     for i in range(n_loc):
         parent = loc_names[rng.randrange(i)] if i else ""
-        tags = "; ".join(rng.sample(TAGS, rng.choice((2, 3))))
+        cell = "; ".join(rng.sample(tag_names, rng.choice((2, 3))))
         uid = loc_uuids[i]
         if i and i % MISTAKE_EVERY == 0:
             if (i // MISTAKE_EVERY) % 2:
@@ -80,7 +85,7 @@ def make(root: Path, rows: int, big_locations: int = 10_000, seed: int = 15) -> 
             else:
                 uid = loc_uuids[i - 1]
                 planted["duplicate-uuid"] += 2  # reported at both places
-        loc_rows.append([uid, loc_names[i], f"Description of {loc_names[i]}", parent, tags])
+        loc_rows.append([uid, loc_names[i], f"Description of {loc_names[i]}", parent, cell])
     header = ["Uuid", "Name", "Description", "Parent", "Tags"]
     big = min(big_locations, n_loc)
     files = {"big_locations": "configuration/locations/locations.csv"}
@@ -91,7 +96,7 @@ def make(root: Path, rows: int, big_locations: int = 10_000, seed: int = 15) -> 
     _write(
         conf / "locationtags" / "locationtags.csv",
         ["Uuid", "Name", "Description"],
-        [[_uuid(rng), t, "explicit tag"] for t in TAGS[:10]],
+        [[_uuid(rng), t, "explicit tag"] for t in tag_names[: max(1, len(tag_names) // 4)]],
     )
 
     con_names = [f"Concept {i:06d} finding" for i in range(n_con)]
