@@ -121,6 +121,11 @@ class Dialect:
         dialect's (the next dialect is asked)."""
         return None
 
+    def skip_reason(self, rel: str) -> str | None:
+        """Why this dialect skips a file it `skips` or claims with False, for people
+        (`--list-files`); None: a generic reason is given."""
+        return None
+
     def extra_files(self, root: Path, found: list[str]) -> list[str]:
         """Files to check besides those discovery found by walking (paths may leave the
         root with `../`): project files around the checked folder, stand-ins for folders."""

@@ -62,6 +62,9 @@ class InitializerDialect(Dialect):
     def claims(self, rel: str) -> bool | None:
         return self.layout.wants(rel)
 
+    def skip_reason(self, rel: str) -> str | None:
+        return self.layout.skip_reason(rel)
+
     def extra_files(self, root: Path, found: list[str]) -> list[str]:
         return [*self.layout.carriers(root, found), *self.layout.context_files(root)]
 
