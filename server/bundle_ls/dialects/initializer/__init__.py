@@ -102,7 +102,13 @@ class InitializerDialect(Dialect):
             found = editor.hover_header(view, domain, rel, line, ch)
         if found is None:
             found = editor.hover_entity(view, self.namespace_label, rel, line, ch)
-        return found
+        column = None if domain is None else editor.hover_cell_column(view, domain, rel, line, ch)
+        if column is None:
+            return found
+        if found is None:
+            return column
+        # A data cell's hover begins with its column; the cell's own meaning follows.
+        return HoverResult(f"{column.markdown}\n\n---\n\n{found.markdown}", found.range)
 
     def definition(self, view: EditorView, rel: str, line: int, ch: int) -> list[Location] | None:
         return editor.definition(view, rel, line, ch)
