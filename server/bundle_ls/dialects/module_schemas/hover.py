@@ -11,7 +11,6 @@ from bundle_ls.dialects.module_schemas.schemas import SchemaSet
 from bundle_ls.documents.paths import resolve_in_root
 from bundle_ls.documents.results import HoverResult
 
-
 # The contract derives a key's uuid from its namespace and name; the hover says so, since
 # the file itself holds no uuid.
 DERIVED = "derived UUID (from the namespace and key)"
