@@ -224,3 +224,26 @@ def test_github_prints_a_summary_line_and_fills_the_job_summary(repo: Path, tmp_
     text = summary.read_text()
     assert "6 errors, 2 warnings in 3 files" in text
     assert "| `unresolved-reference` | error | 6 |" in text
+
+
+# ---- bundle-ls.yaml ----------------------------------------------------------------------------
+
+
+def test_settings_of_the_wrong_shape_stop_the_check_with_their_place(tmp_path: Path) -> None:
+    write(tmp_path, "bundle-ls.yaml", "exclude: [a]\nmodules: locations\n")
+    p = run("--check", str(tmp_path))
+    assert p.returncode == 2
+    assert (
+        p.stderr == f"bundle-ls: {tmp_path / 'bundle-ls.yaml'}:2:10: must be a list of module ids\n"
+    )
+
+
+def test_unknown_settings_are_warnings_with_did_you_mean(tmp_path: Path) -> None:
+    write(tmp_path, "bundle-ls.yaml", "exclud: [a]\nseverity:\n  unknown-heder: off\n")
+    p = run("--check", ".", cwd=tmp_path)
+    assert p.returncode == 0
+    lines = p.stdout.splitlines()
+    assert lines[0].startswith(
+        "bundle-ls.yaml:1:1: warning: no setting 'exclud'; did you mean 'exclude'?"
+    )
+    assert lines[1].startswith("bundle-ls.yaml:3:3: warning: no diagnostic code 'unknown-heder'")

@@ -149,3 +149,40 @@ async def test_inlay_hints_name_the_column_of_each_cell(repo: LanguageClient):
         ("Description:", 54),
         ("Parent:", 70),
     ]
+
+
+async def test_bundle_ls_yaml_is_completed_and_checked_as_it_is_typed(repo: LanguageClient):
+    settings = repo.root / "bundle-ls.yaml"  # type: ignore[attr-defined]
+    text = "exclud: [drafts/**]\nseverity:\n  unknown-heder: off\n  duplicate-uuid: \n"
+    settings.write_text(text)
+    open_file(repo, settings, text)
+    found = await wait_for(
+        lambda: (
+            len(repo.diagnostics.get(uri(settings), [])) == 3 and repo.diagnostics[uri(settings)]
+        ),
+        what="the settings findings of the buffer",
+    )
+    messages = sorted(d.message for d in found)
+    assert any("no setting 'exclud'; did you mean 'exclude'?" in m for m in messages)
+    assert any("did you mean 'unknown-header'?" in m for m in messages)
+    assert any("the severity of 'duplicate-uuid' must be one of" in m for m in messages)
+
+    async def labels(line: int, ch: int) -> list[str]:
+        result = await repo.text_document_completion_async(
+            lsp.CompletionParams(lsp.TextDocumentIdentifier(uri(settings)), lsp.Position(line, ch))
+        )
+        items = result.items if isinstance(result, lsp.CompletionList) else result
+        return [i.label for i in items]
+
+    assert {"schemas", "modules", "exclude"} <= set(await labels(0, 0))
+    assert "severity" not in await labels(0, 0)  # already there
+    assert "unknown-header" in await labels(2, 2)
+    assert await labels(3, len("  duplicate-uuid: ")) == [
+        "error",
+        "warning",
+        "information",
+        "hint",
+        "off",
+    ]
+    h = await hover_text(repo, settings, lsp.Position(1, 2))
+    assert h.startswith("**severity**")

@@ -1,6 +1,6 @@
 """The paths given to `--check`: which project each belongs to, and what of it to report.
 
-A path inside a larger project (an Initializer domain folder, a file, a bundle below a
+A path inside a larger project (a dialect's sub-folder, a file, a bundle below a
 bundle-ls.yaml) checks that project and reports on the path alone, so its findings are
 those of a whole-project check. Paths of one project are checked once together.
 """

@@ -71,6 +71,10 @@ class DialectSettings:
     schema_folders: tuple[Path, ...] = ()  # extra module-schema folders, after the built-in one
     installed: frozenset[str] | None = None  # `modules:`; None: every known module
     sections: Mapping[str, Any] = field(default_factory=dict)  # bundle-ls.yaml, by top-level key
+    # What every dialect together reports and reads, for the settings file's own dialect:
+    # diagnostic code → summary, and the keys that hold severity overrides.
+    codes: Mapping[str, str] = field(default_factory=dict)
+    severity_sections: tuple[str, ...] = ()
 
 
 class EditorView(Protocol):

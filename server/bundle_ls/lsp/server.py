@@ -24,6 +24,7 @@ from bundle_ls.editor.workspace import Workspace
 from bundle_ls.lsp import completion, inlay_hints, lifecycle, requests, sync
 from bundle_ls.lsp.protocol import BundleProtocol
 from bundle_ls.lsp.settings import Settings
+from bundle_ls.project.config import SETTINGS_FILE
 
 log = logging.getLogger("bundle_ls.server")
 
@@ -57,9 +58,9 @@ class BundleServer(LanguageServer):
         return self.ws.rel(path) if path else None
 
     def tracked(self, uri: str) -> str | None:
-        """The file of a URI when it is one the workspace checks."""
+        """The file of a URI when it is one the workspace checks, or its settings file."""
         rel = self.rel_of(uri)
-        if rel is None or not self.ws.is_config_file(rel):
+        if rel is None or not (self.ws.is_config_file(rel) or rel == SETTINGS_FILE):
             return None
         return rel
 

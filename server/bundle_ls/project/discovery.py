@@ -78,8 +78,8 @@ def project_of(path: Path) -> tuple[Path, str | None]:
     file's path, or a folder's path ending in `/`, relative to the directory).
 
     A file or folder inside a larger project checks that project, so that its references
-    resolve and its layout is known (an Initializer domain folder is not a Config Directory
-    of its own): the nearest folder above it with a bundle-ls.yaml, else the project a
+    resolve and its layout is known (a sub-folder of a dialect's project is not a Config
+    Directory of its own): the nearest folder above it with a bundle-ls.yaml, else the project a
     dialect sees around it (`Dialect.project_root`). Otherwise a folder checks itself and a
     file its folder."""
     target = path.resolve()

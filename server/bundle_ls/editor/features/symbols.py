@@ -1,9 +1,9 @@
 """Document symbols (namespaces, and the keys or settings under them) and workspace
 symbols (every key of every namespace), from the index's facts: no re-parse.
 
-Names are as people say them: a namespace by its dialect's label ("Initializer
-locations"), a CSV row by its key (its name, with its uuid beside it), so breadcrumbs
-read `Initializer locations › Wellbody Clinic`."""
+Names are as people say them: a namespace by its dialect's label (`Dialect.namespace_label`),
+a CSV row by its key (its name, with its uuid beside it), so breadcrumbs read
+`<namespace label> › Wellbody Clinic`."""
 
 from __future__ import annotations
 
