@@ -19,11 +19,10 @@ demo: $(STAMP)
 	  echo "(exit $$rc: the example keeps a few mistakes on purpose)"
 
 # pytest's exit 5 means "no tests collected": a failure of this target, with a clear reason.
-# -rs: skipped tests say why (the corpus tests need BUNDLE_LS_CORPUS; see the README).
 test: $(STAMP)
 	@out=$$($(VENV)/bin/lint-imports --no-cache 2>&1) || { echo "$$out"; exit 1; }; \
 	  echo "$$out" | tail -n 5
-	@$(PY) -m pytest -q -rs; rc=$$?; \
+	@$(PY) -m pytest -q; rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5)" >&2; fi; \
 	  exit $$rc
 
