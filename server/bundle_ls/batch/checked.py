@@ -20,7 +20,7 @@ from bundle_ls.project.discovery import project_of
 @dataclass(slots=True)
 class CheckedProject:
     root: Path  # the project's folder, as found
-    given_absolute: bool  # the first path of it was given absolute: show the root so
+    given_absolute: bool  # its first path was given absolute: the root is shown absolute too
     only: set[str] | None = field(default_factory=set)  # files, folders ending in "/"; None: all
 
     def covers(self, rel: str) -> bool:
