@@ -222,19 +222,21 @@ async function workspaceProblems(page) {
     undefined,
     { timeout: T },
   );
+  step("problems appear");
+  await page.keyboard.press("Control+Shift+M");
+  const markerRows = page.locator(".markers-panel .monaco-list-row");
+  // Files are published one by one: wait for both files' problems before counting.
+  await markerRows.filter({ hasText: "Task: Register patient" }).first().waitFor({ timeout: T });
+  await markerRows.filter({ hasText: "no column 'Tag'" }).first().waitFor({ timeout: T });
+  result.problems = await markerRows.evaluateAll((els) => els.map((e) => e.innerText));
   const counter = page.locator('[id="status.problems"]').first();
   result.problemsStatus = {
     text: (await counter.innerText()).replace(/\s+/g, " ").trim(),
     label: await counter.locator("a, .statusbar-item-label").first().getAttribute("aria-label").catch(() => null),
   };
-  step("problems counted", { problems: result.problemsStatus.text });
-  await page.keyboard.press("Control+Shift+M");
-  const markerRows = page.locator(".markers-panel .monaco-list-row");
-  await markerRows.filter({ hasText: "Task: Register patient" }).first().waitFor({ timeout: T });
-  result.problems = await markerRows.evaluateAll((els) => els.map((e) => e.innerText));
   result.openEditors = await page.locator(".tabs-container .tab").count();
   await page.screenshot({ path: path.join(outDir, "vscode-workspace-problems.png") });
-  step("problems panel");
+  step("problems panel", { problems: result.problemsStatus.text });
 }
 
 async function errorShown(page) {
