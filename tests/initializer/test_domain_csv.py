@@ -20,9 +20,24 @@ def test_unknown_header_with_and_without_a_close_one(repo) -> None:
         f"Uuid,Name,Format,Foreign,Searchable,Comment\n{U1},Phone,java.lang.String,,,\n",
     )
     found = {d.range: (d.severity, d.message) for d in repo.diags("unknown-header")}
-    assert found[(0, 17, 0, 24)][0] == "error"
+    # no row has a value under `Foreign` yet: nothing is lost, a warning
+    assert found[(0, 17, 0, 24)][0] == "warning"
     assert "did you mean 'Foreign uuid'?" in found[(0, 17, 0, 24)][1]
     assert found[(0, 36, 0, 43)][0] == "information"
+
+
+def test_a_misnamed_header_is_an_error_once_a_row_has_a_value_under_it(repo) -> None:
+    """Issue 13 rule 5 (effect decides severity): Initializer's CsvLine.get finds columns by
+    their normalised header only, so the values under `Foreign` are silently lost."""
+    path = "configuration/personattributetypes/p.csv"
+    repo.write(
+        path,
+        f"Uuid,Name,Format,Foreign\n{U1},Phone,java.lang.String,\n"
+        f"{U2},Civil status,org.openmrs.Concept,{U1}\n",
+    )
+    (d,) = repo.diags("unknown-header")
+    assert (d.range, d.severity) == ((0, 17, 0, 24), "error")
+    assert "never read" in d.message and "'Foreign uuid'" in d.message
 
 
 def test_repeated_header_after_normalisation(repo) -> None:

@@ -41,6 +41,7 @@ SETTINGS_FILE = "bundle-ls.yaml"
 SEVERITY_CHOICES = (*SEVERITIES, "off")
 KNOWN_KEYS = ("schemas", "modules", "exclude", "severity")
 SEVERITY_SECTIONS = tuple(d.severity_section for d in DIALECTS if d.severity_section)
+DIALECT_KEYS = {key: d for d in DIALECTS for key in d.settings_keys}  # a dialect's own settings
 
 
 class ProjectError(CannotCheck):
@@ -99,8 +100,10 @@ def _read_settings(cfg: ProjectConfig, path: Path) -> None:
             cfg.exclude = _strings(path, v, "globs")
         elif name == "severity" or name in SEVERITY_SECTIONS:
             _severities(cfg, path, v)
+        elif name in DIALECT_KEYS:
+            cfg.problems.extend(DIALECT_KEYS[name].check_setting(SETTINGS_FILE, name, v))
         else:
-            known = (*KNOWN_KEYS, *SEVERITY_SECTIONS)
+            known = (*KNOWN_KEYS, *SEVERITY_SECTIONS, *DIALECT_KEYS)
             cfg.problems.append(_unknown(SETTINGS_FILE, k, name, known, "setting"))
 
 

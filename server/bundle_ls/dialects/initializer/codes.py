@@ -35,6 +35,16 @@ EXTRA_CELLS = Code(
     "locations/wards.csv:9:48: warning: this cell is beyond the header's 6 columns; "
     "Initializer ignores it [extra-cells]",
 )
+SHORT_ROW = Code(
+    "short-row",
+    "error",
+    DIALECT,
+    "A row with fewer cells than a column Initializer reads: the row fails.",
+    "locations/wards.csv:7:1: error: this row has 3 cells but the header has 6; Initializer "
+    "reads 'Parent' past its end and the row fails (add the missing commas) [short-row]",
+    "`CsvLine.get` reads `line[column]` without a length check; the "
+    "ArrayIndexOutOfBoundsException is not one the loader catches, so the row is not loaded.",
+)
 UNKNOWN_DOMAIN = Code(
     "unknown-domain",
     "information",
@@ -48,9 +58,11 @@ UNKNOWN_HEADER = Code(
     "unknown-header",
     "information",
     DIALECT,
-    "A header the domain's loader does not read (an error for a near miss of a real column).",
+    "A header the domain's loader does not read (a near miss of a real column: an error when "
+    "a row has a value under it, a warning while the column is empty).",
     "personattributetypes/pat.csv:1:30: error: Initializer's personattributetypes loader has no "
-    "column 'Foreign' and silently ignores it; did you mean 'Foreign uuid'? [unknown-header]",
+    "column 'Foreign' and silently ignores it (the values under it are never read); did you "
+    "mean 'Foreign uuid'? [unknown-header]",
 )
 UNRESOLVED_PLACEHOLDER = Code(
     "unresolved-placeholder",
@@ -65,6 +77,7 @@ CODES = (
     DUPLICATE_HEADER,
     DUPLICATE_UUID,
     EXTRA_CELLS,
+    SHORT_ROW,
     UNKNOWN_DOMAIN,
     UNKNOWN_HEADER,
     UNRESOLVED_PLACEHOLDER,
