@@ -13,10 +13,16 @@ import sys
 from pathlib import Path
 
 from bundle_ls import __version__
+from bundle_ls.batch.baseline import BaselineError, relative_to
+from bundle_ls.batch.baseline import compare as compare_baseline
+from bundle_ls.batch.baseline import keys_of as baseline_keys
+from bundle_ls.batch.baseline import read as read_baseline
+from bundle_ls.batch.baseline import write as write_baseline
 from bundle_ls.batch.explain import explain
 from bundle_ls.batch.reporters import REPORTERS, Report
 from bundle_ls.batch.runner import check_directory
 from bundle_ls.dialects import code_registry, dialect_commands
+from bundle_ls.documents.ignores import lines_on_disk
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.project.config import ProjectError
 from bundle_ls.project.discovery import project_of
@@ -62,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--explain", metavar="CODE", help="print what a diagnostic code means (e.g. schema)"
     )
+    _baseline_options(p)
     p.add_argument("--version", action="version", version=f"bundle-ls {__version__}")
     return p
 
@@ -87,7 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         serve(extra_schemas=args.schemas)
         return 0
     return run_check(
-        args.paths or ["."], args.schemas, args.format, args.jobs, cache=not args.no_cache
+        args.paths or ["."],
+        args.schemas,
+        args.format,
+        args.jobs,
+        cache=not args.no_cache,
+        baseline=(args.baseline, args.write_baseline),
     )
 
 
@@ -108,10 +120,13 @@ def run_check(
     fmt: str,
     jobs: int | None,
     cache: bool = True,
+    baseline: tuple[Path | None, Path | None] = (None, None),
 ) -> int:
     all_diags = []
     files = 0
     prefix = ""
+    keyed: list = []  # the findings' baseline keys, when a baseline is read or written
+    notes: list[str] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -131,11 +146,22 @@ def run_check(
         if only is not None:
             diags = [d for d in diags if d.path == only]
         all_diags.extend(diags)
+        notes.extend(_dialect_notes(result))
+        if baseline[0] or baseline[1]:
+            keyed.extend(_baseline_keys(baseline[1] or baseline[0], root, diags))
         files += result.files if only is None else 1
         if len(paths) == 1:
             rel = os.path.relpath(root)
             prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-    report = Report(all_diags, files, prefix)
+    if baseline[1] is not None:
+        return _write_baseline(baseline[1], keyed)
+    if baseline[0] is not None:
+        try:
+            all_diags = _apply_baseline(baseline[0], keyed)
+        except BaselineError as exc:
+            sys.stderr.write(f"bundle-ls: --baseline {exc}\n")
+            return 2
+    report = Report(all_diags, files, prefix, notes)
     out = sys.stdout
     try:
         REPORTERS[fmt](report, out)
@@ -169,3 +195,51 @@ def _progress_bar():
             bar[0].close()
 
     return update
+
+
+# ---- baselines (batch/baseline.py) and the dialects' notes ------------------------------------
+
+
+def _baseline_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        type=Path,
+        help="report only the findings this baseline does not hold (CI fails on new ones)",
+    )
+    p.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        type=Path,
+        help="record every finding of --check in FILE, a baseline for --baseline, and exit 0",
+    )
+
+
+def _baseline_keys(file: Path, root: Path, diags: list) -> list:
+    return baseline_keys(diags, relative_to(file, root), lines_on_disk(root))
+
+
+def _write_baseline(file: Path, keyed: list) -> int:
+    try:
+        n = write_baseline(file, keyed)
+    except OSError as exc:
+        sys.stderr.write(f"bundle-ls: --write-baseline {file}: {exc.strerror or exc}\n")
+        return 2
+    sys.stderr.write(f"bundle-ls: wrote {n} finding{'s' * (n != 1)} to the baseline {file}\n")
+    return 0
+
+
+def _apply_baseline(file: Path, keyed: list) -> list:
+    outcome = compare_baseline(read_baseline(file), keyed)
+    if outcome.known or outcome.fixed:
+        sys.stderr.write(
+            f"bundle-ls: {outcome.known} finding{'s' * (outcome.known != 1)} of the baseline "
+            f"{file} not shown; {outcome.fixed} of its findings no longer found\n"
+        )
+    return outcome.new
+
+
+def _dialect_notes(result) -> list[str]:
+    """What the dialects that checked files say they assumed (one line each)."""
+    used = {f.dialect for f in result.index.files.values()}
+    return [n for d in result.context.dialects if d.name in used for n in d.check_notes()]

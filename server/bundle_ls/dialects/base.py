@@ -114,6 +114,11 @@ class Dialect:
         """`settings` findings about one of its `settings_keys` in bundle-ls.yaml."""
         return []
 
+    def check_notes(self) -> list[str]:
+        """Lines `--check`'s text summary prints when this dialect checked files: what it
+        assumed about the project (one line each)."""
+        return []
+
     def fingerprint(self) -> str:
         """Everything besides a file's path and bytes that its facts depend on (caches)."""
         return self.name

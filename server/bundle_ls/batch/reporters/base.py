@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bundle_ls.documents.model import Diagnostic
 
@@ -13,6 +13,8 @@ class Report:
     files: int
     # Prefix that makes a diagnostic's path usable from the current folder (text, github).
     display_prefix: str = ""
+    # What the check assumed (the distribution and modules), one line each (text output).
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         c = {"errors": 0, "warnings": 0, "information": 0, "hints": 0}

@@ -13,6 +13,8 @@ def write(report: Report, out: TextIO) -> None:
         out.write(
             f"{report.shown_path(d.path)}:{line}:{col}: {d.severity}: {d.message} [{d.code}]\n"
         )
+    for note in report.notes:
+        out.write(f"{note}\n")
     c = report.counts()
     parts = [
         f"{c['errors']} error{'s' * (c['errors'] != 1)}",

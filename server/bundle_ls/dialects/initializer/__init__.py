@@ -88,6 +88,9 @@ class InitializerDialect(Dialect):
         hover): `installation.summary()` is one line, `installation.describe()` markdown."""
         return self.survey.installation
 
+    def check_notes(self) -> list[str]:
+        return [self.survey.installation.summary()]
+
     def fingerprint(self) -> str:
         try:
             spec = hashlib.blake2b(spec_path().read_bytes(), digest_size=16).hexdigest()

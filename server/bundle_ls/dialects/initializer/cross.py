@@ -492,22 +492,19 @@ def _files(index, facts, parents) -> list[Diagnostic]:
 
 
 def _repeated_global_properties(project: Project, index, facts) -> list[Diagnostic]:
-    """A global property set to another value by another file of the configuration: the
+    """A global property another file of the configuration leaves at another value: the
     file Initializer loads last wins (files in path order). Within one file the values are
-    saved in order, so a staged sequence is deliberate; the same value twice changes
-    nothing."""
+    saved in order, so a staged sequence is deliberate: only each file's last value counts,
+    and the same value twice changes nothing."""
     out = []
-    for kd in facts.keys:
-        if kd.namespace != "iniz:globalproperties":
-            continue
+    for kd in _last_per_key(facts.keys, facts.path):
         mine = _gp_value(kd)
-        differ = [
-            (p, d)
-            for p, d in index.defs.get(kd.namespace, {}).get(kd.key, ())
-            if p != facts.path
-            and _gp_value(d) != mine
-            and identity.loaded_together(project.survey, project.layout, facts.path, p)
-        ]
+        differ = []
+        for p, d in _last_definitions(index.defs.get(kd.namespace, {}).get(kd.key, ())):
+            if p == facts.path or _gp_value(d) == mine:
+                continue
+            if identity.loaded_together(project.survey, project.layout, facts.path, p):
+                differ.append((p, d))
         if not differ:
             continue
         last = max([facts.path, *(p for p, _d in differ)], key=lambda p: _inner(project, p))
@@ -522,6 +519,24 @@ def _repeated_global_properties(project: Project, index, facts) -> list[Diagnost
             )
         )
     return out
+
+
+def _last_per_key(keys, path: str):
+    """A file's global properties, each at its last setting (the value it leaves)."""
+    last = {}
+    for kd in keys:
+        if kd.namespace == "iniz:globalproperties":
+            last[kd.key] = kd
+    return list(last.values())
+
+
+def _last_definitions(defs):
+    """Each file's last setting among a property's definitions."""
+    last = {}
+    for p, d in defs:
+        if p not in last or d.range > last[p].range:
+            last[p] = d
+    return list(last.items())
 
 
 def _gp_value(kd) -> object:
