@@ -21,11 +21,15 @@ DUPLICATE_UUID = Code(
     "duplicate-uuid",
     "warning",
     DIALECT,
-    "The same uuid defined by two rows of one domain; the row loaded last wins.",
-    "roles/roles.csv:12:1: warning: roles uuid '1e3f…' is also defined at roles/other.csv:4; "
-    "Initializer loads both and the last one loaded wins [duplicate-uuid]",
-    "An error when the loader cannot apply the second row (privileges and roles cannot be "
-    "renamed).",
+    "One entity defined again with other values in one configuration; the row loaded last "
+    "wins.",
+    "encountertypes/b.csv:2:1: warning: encountertypes uuid '0ee1…' is also defined at "
+    "encountertypes/a.csv:2 with Name ('Visit note' here, 'Visit' there); Initializer loads "
+    "both and the row loaded last (this row) wins [duplicate-uuid]",
+    "Said only when two active rows set different values (identical rows, retired rows, "
+    "display names and `_` columns are harmless); an error when the loader cannot apply the "
+    "second row (privileges and roles cannot be renamed). AMPATH forms are one per name and "
+    "version, their translations one per form and language.",
 )
 EXTRA_CELLS = Code(
     "extra-cells",
