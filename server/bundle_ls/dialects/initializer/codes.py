@@ -21,8 +21,7 @@ DUPLICATE_UUID = Code(
     "duplicate-uuid",
     "warning",
     DIALECT,
-    "One entity defined again with other values in one configuration; the row loaded last "
-    "wins.",
+    "One entity defined again with other values in one configuration; the row loaded last wins.",
     "encountertypes/b.csv:2:1: warning: encountertypes uuid '0ee1…' is also defined at "
     "encountertypes/a.csv:2 with Name ('Visit note' here, 'Visit' there); Initializer loads "
     "both and the row loaded last (this row) wins [duplicate-uuid]",
