@@ -161,3 +161,23 @@ def test_repeated_empty_and_metadata_headers(repo) -> None:
     repo.write("configuration/visittypes/v.csv", f"Uuid,Name,_order:1,_order:2\n{U1},Out,,\n")
     (d,) = repo.diags("duplicate-header")
     assert d.range == (0, 19, 0, 27) and "'_order:'" in d.message
+
+
+def test_the_editor_turns_a_misnamed_header_into_an_error_as_a_value_is_typed(repo) -> None:
+    """A row edited alone (the editor's incremental path) decides the header's severity as
+    `--check` does."""
+    from bundle_ls.editor.workspace import Workspace
+
+    rel = "configuration/personattributetypes/p.csv"
+    text = f"Uuid,Name,Format,Foreign\n{U1},Phone,java.lang.String,\n"
+    repo.write(rel, text)
+    ws = Workspace.load(repo.root)
+    ws.index_files(ws.discover())
+    ws.open(rel, text, 1)
+    assert [(d.code, d.severity) for d in ws.diagnostics(rel)] == [("unknown-header", "warning")]
+    end = len(text.split("\n")[1])
+    ws.change(rel, [((1, end, 1, end), U2)], 2)
+    ws.flush(rel)
+    assert [(d.code, d.severity) for d in ws.diagnostics(rel)] == [("unknown-header", "error")]
+    repo.write(rel, text.rstrip("\n") + U2 + "\n")  # the same file on disk
+    assert [(d.code, d.severity) for d in repo.diags()] == [("unknown-header", "error")]
