@@ -42,6 +42,7 @@ class ReportPart:
     base: Path | None = None  # the root, absolute (SARIF resolves from its repository)
     hidden: Counter[str] = field(default_factory=Counter)  # below --min-severity, by severity
     listing: list[ListedFile] | None = None  # --list-files
+    notes: list[str] = field(default_factory=list)  # what the check assumed, one line each
 
     def shown_path(self, path: str) -> str:
         return self.prefix + path
