@@ -28,7 +28,7 @@ from bundle_ls.documents.model import Diagnostic
 from bundle_ls.project.config import SETTINGS_FILE
 from bundle_ls.project.discovery import SKIPPED_FOLDERS
 
-MAGIC = b"bundle-ls check result v1\n"
+MAGIC = b"bundle-ls check result v2\n"
 DIGEST_SIZE = 32
 
 
@@ -91,9 +91,9 @@ class ResultStore:
     def _header(self, key: bytes) -> bytes:
         return MAGIC + self.context.encode("ascii", "replace")[:64].ljust(64) + key
 
-    def load(self, key: bytes) -> tuple[int, list[Diagnostic]] | None:
-        """(files, diagnostics) of the last run when its key was `key` and the files it
-        watched are as they were; else None."""
+    def load(self, key: bytes) -> tuple[int, list[Diagnostic], list[tuple]] | None:
+        """(files, diagnostics, (path, kind, dialect) of each file checked) of the last run
+        when its key was `key` and the files it watched are as they were; else None."""
         if self.path is None:
             return None
         try:
@@ -106,23 +106,26 @@ class ResultStore:
             payload = memoryview(blob)[start + DIGEST_SIZE :]
             if hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest() != digest:
                 return None
-            files, diagnostics, watched = pickle.loads(payload)
+            files, diagnostics, watched, checked = pickle.loads(payload)
             if any(_stat(p) != st for p, st in watched):
                 return None
             if not isinstance(files, int) or not all(
                 isinstance(d, Diagnostic) for d in diagnostics
             ):
                 return None
-            return files, diagnostics
+            return files, diagnostics, checked
         except Exception:  # a damaged or foreign file is ignored, then replaced
             return None
 
-    def save(self, key: bytes, files: int, diagnostics: list[Diagnostic], watched: list) -> None:
+    def save(
+        self, key: bytes, files: int, diagnostics: list[Diagnostic], watched: list, checked: list
+    ) -> None:
         if self.path is None:
             return
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            payload = pickle.dumps((files, diagnostics, watched), protocol=pickle.HIGHEST_PROTOCOL)
+            record = (files, diagnostics, watched, checked)
+            payload = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
             digest = hashlib.blake2b(payload, digest_size=DIGEST_SIZE).digest()
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
             try:

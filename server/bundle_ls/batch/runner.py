@@ -23,6 +23,7 @@ from bundle_ls.batch.cache import FactsCache, content_digest, context_fingerprin
 from bundle_ls.batch.replay import ResultStore, tree_state, watched_files
 from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.gcpause import no_cyclic_gc
+from bundle_ls.documents.ignores import drop_ignored, lines_on_disk
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.project_index import ProjectIndex
 from bundle_ls.project.analysis import facts_from_bytes, read_bytes, unreadable
@@ -48,7 +49,7 @@ class CheckResult:
     index: ProjectIndex
     context: AnalysisContext
     cached: int = 0  # files whose facts came from the cache
-    replayed: bool = False  # the last result, replayed (`index` is then empty)
+    replayed: bool = False  # the last result, replayed (`index` then lists files, no facts)
 
 
 # Worker state: the analysis context, inherited from the parent (fork) or built once per
@@ -211,9 +212,11 @@ def check_directory(
     if last is not None:
         if progress:
             progress(total, total, ANALYSING)
-        return CheckResult(
-            root, last[0], last[1], ProjectIndex(root, ctx.cross_checks), ctx, total, True
-        )
+        files, diagnostics, checked = last
+        index = ProjectIndex(root, ctx.cross_checks)
+        for path, kind, dialect in checked:  # which files, by which dialect; no facts
+            index.files[path] = FileFacts(path, kind, dialect)
+        return CheckResult(root, files, diagnostics, index, ctx, total, True)
     done = [0]
 
     def tick(n: int) -> None:
@@ -232,8 +235,10 @@ def check_directory(
             diagnostics.extend(index.diagnostics(rel))
             if progress:
                 progress(i, total, CROSS_CHECKING)
-    result = CheckResult(root, total, ctx.policy.apply(diagnostics), index, ctx, cached)
+    kept = drop_ignored(ctx.policy.apply(diagnostics), lines_on_disk(root))
+    result = CheckResult(root, total, kept, index, ctx, cached)
     if store is not None:
         watched = watched_files(root, list(index.files.values()))
-        store.save(key, total, result.diagnostics, watched)
+        checked = [(f.path, f.kind, f.dialect) for f in index.files.values()]
+        store.save(key, total, result.diagnostics, watched, checked)
     return result

@@ -46,6 +46,7 @@ class Names:
         self.index = index
         self.fold = fold
         self.defined: dict[str, Counter[str]] = {}  # ns → folded name → row definitions
+        self.total: dict[str, Counter[str]] = {}  # ns → key as written → definitions
         self.created: dict[str, dict[str, Counter[tuple]]] = {}  # ns → folded → places
         self.candidates: dict[str, Counter[str]] = {}  # ns → name → definitions as a name
         # namespaces → name → folded name: the candidates of references into them
@@ -68,23 +69,32 @@ class Names:
         """Apply one change; returns the namespaces where what a reference's finding
         depends on changed: a name now defined by a row or no longer, created in none, one,
         or more places (a reference elsewhere than a single creating cell is "created
-        elsewhere"), a near-miss candidate come or gone. Removals and additions are taken
+        elsewhere"), a key defined once or more, a near-miss candidate come or gone.
+        Removals and additions are taken
         together, so that a row re-checked unchanged changes nothing."""
         mine = [kd for kd in (*removed, *added) if kd.namespace.startswith(PREFIX)]
         if not mine:
             return set()
         touched = {(kd.namespace, self.fold(kd.key)) for kd in mine}
+        written = {(kd.namespace, kd.key) for kd in mine}
         named = {(kd.namespace, kd.key) for kd in mine if id_kind(kd) not in NOT_NAMES}
         before = {t: self._summary(*t) for t in touched}
+        counts = {w: self._twice(*w) for w in written}
         was_named = {n: self.candidates.get(n[0], {}).get(n[1], 0) > 0 for n in named}
         self._add(((path, kd) for kd in removed if kd.namespace.startswith(PREFIX)), -1, False)
         self._add(((path, kd) for kd in added if kd.namespace.startswith(PREFIX)), 1, False)
         changed = {t[0] for t in touched if self._summary(*t) != before[t]}
+        changed |= {w[0] for w in written if self._twice(*w) != counts[w]}
         for (ns, name), was in was_named.items():
             if (self.candidates.get(ns, {}).get(name, 0) > 0) != was:
                 changed.add(ns)
                 self._candidate_changed(ns, name, self.fold(name), came=not was)
         return changed
+
+    def _twice(self, ns: str, key: str) -> int:
+        """Definitions of a key as written, up to two (a retired row's entity defined by
+        another row too: cross.py `_defined_twice`)."""
+        return min(self.total.get(ns, {}).get(key, 0), 2)
 
     def _summary(self, ns: str, folded: str) -> tuple[bool, int]:
         """What references to a folded name are judged by (besides their own place)."""
@@ -98,6 +108,7 @@ class Names:
             ns = kd.namespace
             kind = id_kind(kd)
             folded = self.fold(kd.key)
+            _count(self.total.setdefault(ns, Counter()), kd.key, sign)
             if kind == CREATED:
                 by_name = self.created.setdefault(ns, {})
                 places = by_name.get(folded)
