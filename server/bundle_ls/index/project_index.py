@@ -312,8 +312,11 @@ class ProjectIndex:
         kept = []
         for d in cached:
             line = d.range[0]
-            if d.related and any(r.path == path and r.range[0] >= start for r in d.related):
-                return False  # it points into the edited part or past it
+            if d.related and any(
+                r.path == path and start <= r.range[0] and (delta or r.range[0] < end)
+                for r in d.related
+            ):
+                return False  # it points into the edited part (or past it, moved)
             if line < start:
                 kept.append(d)
             elif line >= end:
