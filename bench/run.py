@@ -938,7 +938,7 @@ def main() -> int:
     md = render(r)
     print(md)
     if out_md:
-        out_md.write_text(md)
+        out_md.write_text(md + kept_sections(out_md))
         print(f"written {out_md}")
     if args.json:
         args.json.write_text(json.dumps(r, indent=1, default=str))
@@ -961,6 +961,27 @@ CHANGES = [
     "10,000-row `locations.csv`.",
     "- **Targets are issue #15's**; the older issues' targets that still apply are kept.",
 ]
+
+
+def kept_sections(path: Path) -> str:
+    """Sections other scripts write into BENCHMARKS.md between their own markers
+    (`<!-- bench/NAME.py: begin -->` … `end -->`): kept, after this run's text."""
+    try:
+        old = path.read_text()
+    except OSError:
+        return ""
+    out = []
+    start = 0
+    while (i := old.find("<!-- bench/", start)) >= 0 and ": begin -->" in old[i : i + 80]:
+        head = old[i : old.index("-->", i) + 3]
+        end_mark = head.replace(": begin -->", ": end -->")
+        j = old.find(end_mark, i)
+        if j < 0:
+            break
+        out.append(old[i : j + len(end_mark)])
+        start = j + len(end_mark)
+    return "".join("\n" + s + "\n" for s in out)
+
 
 NOTES = [
     "- The corpora and the exact transformation of gen.py's schema and files into a Config "
