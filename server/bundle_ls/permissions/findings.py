@@ -1,0 +1,292 @@
+"""The findings about permission-rule expressions, as pure functions of a `WorldIndex`.
+
+Spans are offsets in the expression's value; the caller maps them to document ranges with
+a `SourceMap`. Codes and severities:
+
+| code | severity | when |
+|---|---|---|
+| `rule-syntax` | error | the expression does not parse |
+| `unresolved-reference` | error | a name inside `role(…)` etc. that resolves to nothing |
+| `rule-never` | warning | the condition can never hold |
+| `rule-always` | warning | the condition always holds (the literal `true` excepted) |
+| `rule-redundant` | information | every user the rule grants to already gets its privileges |
+| `limit` | information | too many distinct atoms to judge never/always |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .expr import And, Atom, Const, Expr, ParsedExpr, Span, atoms, write_name
+from .logic import MAX_ATOMS, atom_key, covers, judge
+from .world import KIND_WORDS, Rule, WorldIndex
+
+SEVERITY = {
+    "rule-syntax": "error",
+    "unresolved-reference": "error",
+    "rule-never": "warning",
+    "rule-always": "warning",
+    "rule-redundant": "information",
+    "limit": "information",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFinding:
+    code: str
+    severity: str
+    span: Span  # in the expression's value
+    message: str
+    # For quick fixes: {"replace": [text, …]} — value text to put in place of `span`.
+    data: dict[str, Any] | None = None
+    related: tuple[str, ...] = ()  # keys of the other rules a finding names
+
+    @classmethod
+    def of(cls, code: str, span: Span, message: str, **kw: Any) -> RuleFinding:
+        return cls(code, SEVERITY[code], span, message, **kw)
+
+
+def unresolved(index: WorldIndex, parsed: ParsedExpr) -> list[RuleFinding]:
+    """A finding for every name that resolves to nothing, with close names suggested."""
+    out = []
+    if parsed.expr is None:
+        return out
+    for a in atoms(parsed.expr):
+        if index.resolve(a.func, a.name) is not None:
+            continue
+        kind = KIND_WORDS[a.func]
+        hints = index.did_you_mean(a.func, a.name)
+        message = f"no {kind} '{a.name}'"
+        if hints:
+            message += "; did you mean " + " or ".join(f"'{h}'" for h in hints) + "?"
+        replace = [_written_like(h, a.quote) for h in hints]
+        data = {"replace": [r for r in replace if r is not None]} if hints else None
+        out.append(RuleFinding.of("unresolved-reference", a.name_span, message, data=data))
+    return out
+
+
+def _written_like(name: str, quote: str) -> str | None:
+    """`name` as text for the span of a name written bare or inside `quote`s."""
+    if not quote:
+        try:
+            return write_name(name)
+        except ValueError:
+            return None
+    return None if quote in name else name
+
+
+def check_expression(index: WorldIndex, parsed: ParsedExpr, what: str = "") -> list[RuleFinding]:
+    """Syntax, names, and whether the condition can hold or always holds.
+
+    `what` names what the condition decides, for the messages ("grants 'App: Registration'")."""
+    if parsed.error is not None:
+        return [RuleFinding.of("rule-syntax", parsed.error.span, parsed.error.message)]
+    assert parsed.expr is not None
+    found = unresolved(index, parsed)
+    if found:
+        return found  # the model knows nothing about an unknown name: judge nothing
+    e = parsed.expr
+    if isinstance(e, Const):
+        return []  # `true` and `false` say what they mean
+    j = judge(index, e)
+    if j.verdict == "never":
+        facts = _facts(index, e)
+        reason = f" ({'; '.join(facts)})" if facts else " (it contradicts itself)"
+        return [
+            RuleFinding.of(
+                "rule-never",
+                e.span,
+                f"this condition can never hold{reason}"
+                + (f"; the rule never {what}" if what else ""),
+            )
+        ]
+    if j.verdict == "always":
+        to = f"; the rule {what} to every user everywhere" if what else ""
+        return [
+            RuleFinding.of(
+                "rule-always",
+                e.span,
+                f"this condition always holds{to} (write true if that is meant)",
+            )
+        ]
+    if j.verdict == "limit":
+        return [
+            RuleFinding.of(
+                "limit",
+                e.span,
+                f"this condition has {j.atoms} distinct names, more than {MAX_ATOMS}: "
+                "whether it can hold or always holds is not judged",
+            )
+        ]
+    return []
+
+
+def _facts(index: WorldIndex, e: Expr, limit: int = 4) -> list[str]:
+    """The facts of the world that relate the condition's atoms, in words."""
+    seen: dict[tuple, Atom] = {}
+    for a in atoms(e):
+        seen.setdefault(atom_key(index, a), a)
+    keys = list(seen)
+    out: list[str] = []
+    roles = [k for k in keys if k[0] == "role"]
+    privs = [k for k in keys if k[0] == "privilege"]
+    locs = [k for k in keys if k[0] == "location"]
+    tags = [k for k in keys if k[0] == "tag"]
+    name = {k: seen[k].name for k in keys}
+    for r in roles:
+        closure = index.role_closure(r[1])  # type: ignore[arg-type]
+        for o in roles:
+            if o != r and o[1] in closure:
+                out.append(f"role {name[r]} includes {name[o]}")
+        held = index.role_privileges(r[1])  # type: ignore[arg-type]
+        for p in privs:
+            if p[1] in held:
+                out.append(f"role {name[r]} holds {name[p]}")
+    ancestors = index.location_ancestors
+    for i, a in enumerate(locs):
+        for b in locs[i + 1 :]:
+            if b[1] in ancestors[a[1]]:  # type: ignore[index]
+                out.append(f"{name[a]} lies under {name[b]}")
+            elif a[1] in ancestors[b[1]]:  # type: ignore[index]
+                out.append(f"{name[b]} lies under {name[a]}")
+            else:
+                out.append(f"{name[a]} and {name[b]} do not lie one under the other")
+    for t in tags:
+        carriers = index.locations_with_tag.get(t[1], [])  # type: ignore[call-overload]
+        where = [index.name("location", c) for c in carriers]
+        if locs:
+            if not where:
+                out.append(f"no location carries {name[t]}")
+            else:
+                shown = ", ".join(where[:3]) + (" …" if len(where) > 3 else "")
+                out.append(f"{name[t]} is carried by {shown}")
+    return out[:limit]
+
+
+# ---- a set of rules -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class RuleChecker:
+    """Checks rules against one world, remembering results by expression text, so that
+    after an edit only the edited rule (and, for redundancy, the rules granting the same
+    privileges) is judged again. A new world needs a new checker."""
+
+    index: WorldIndex
+    _memo: dict[tuple[str, str], list[RuleFinding]] = field(default_factory=dict)
+    _cover_memo: dict[tuple, bool | None] = field(default_factory=dict)
+
+    def expression(self, parsed: ParsedExpr, what: str = "") -> list[RuleFinding]:
+        key = (parsed.text, what)
+        got = self._memo.get(key)
+        if got is None:
+            got = self._memo[key] = check_expression(self.index, parsed, what)
+        return got
+
+    def rule(self, rule: Rule) -> list[RuleFinding]:
+        return self.expression(rule.when, _grants(rule))
+
+    def rules(self, rules: Sequence[Rule]) -> list[list[RuleFinding]]:
+        """Every finding of every rule, redundancy included, in the order of `rules`."""
+        out = [list(self.rule(r)) for r in rules]
+        usable = [i for i, f in enumerate(out) if not any(x.severity == "error" for x in f)]
+        never = {i for i, f in enumerate(out) if any(x.code == "rule-never" for x in f)}
+        for i, finding in redundant(
+            self.index, rules, [i for i in usable if i not in never], self._covers
+        ).items():
+            out[i].append(finding)
+        return out
+
+    def _covers(self, e: Expr, privilege: str, others: Sequence[Expr]) -> bool | None:
+        key = (e, privilege, tuple(others))
+        if key not in self._cover_memo:
+            self._cover_memo[key] = covered(self.index, e, privilege, others)
+        return self._cover_memo[key]
+
+
+def _grants(rule: Rule) -> str:
+    if not rule.grant:
+        return "grants nothing"
+    shown = ", ".join(f"'{g}'" for g in rule.grant[:3]) + (" …" if len(rule.grant) > 3 else "")
+    return f"grants {shown}"
+
+
+def covered(index: WorldIndex, e: Expr, privilege: str, others: Sequence[Expr]) -> bool | None:
+    """`covers`, and when all the rules together are too many atoms to decide, whether the
+    roles alone or one other rule alone cover it (sound: never says yes wrongly)."""
+    got = covers(index, e, privilege, others)
+    if got is not None:
+        return got
+    if covers(index, e, privilege, ()):
+        return True
+    for o in others:
+        if covers(index, e, privilege, (o,)):
+            return True
+    return None
+
+
+def redundant(
+    index: WorldIndex,
+    rules: Sequence[Rule],
+    candidates: Sequence[int],
+    cover: Callable[[Expr, str, Sequence[Expr]], bool | None] | None = None,
+) -> dict[int, RuleFinding]:
+    """The rules among `candidates` (indexes into `rules`, each parsed without errors)
+    whose every grant already reaches every user they grant to.
+
+    Rules are taken last to first, and a rule found redundant no longer counts as a source
+    for the rules before it: of two rules that say the same, the later one is reported, and
+    removing every reported rule together takes nothing away from anyone."""
+    cover = cover or (lambda e, p, o: covered(index, e, p, o))
+    grants: dict[int, list[str]] = {}
+    by_privilege: dict[str, list[int]] = {}
+    for i in candidates:
+        ids = list(dict.fromkeys(index.privilege_id(g) for g in rules[i].grant))
+        grants[i] = ids
+        for p in ids:
+            by_privilege.setdefault(p, []).append(i)
+    dropped: set[int] = set()
+    out: dict[int, RuleFinding] = {}
+    for i in sorted(candidates, reverse=True):
+        e = rules[i].when.expr
+        if e is None or not grants[i] or isinstance(e, Const) and not e.value:
+            continue
+        sources: list[int] = []
+        by_roles = False
+        for p in grants[i]:
+            others = [j for j in by_privilege[p] if j != i and j not in dropped]
+            exprs = [rules[j].when.expr for j in others]
+            if not cover(e, p, exprs):  # type: ignore[arg-type]
+                break
+            if cover(e, p, ()):
+                by_roles = True
+                continue
+            for j in others:
+                both = And((e, rules[j].when.expr), e.span)  # type: ignore[arg-type]
+                if j not in sources and judge(index, both).verdict not in ("never",):
+                    sources.append(j)
+        else:
+            dropped.add(i)
+            out[i] = _redundant_finding(rules, i, sources, by_roles)
+    return out
+
+
+def _redundant_finding(
+    rules: Sequence[Rule], i: int, sources: list[int], by_roles: bool
+) -> RuleFinding:
+    r = rules[i]
+    e = r.when.expr
+    assert e is not None
+    names = [f"rule '{rules[j].key}'" for j in sources]
+    if by_roles:
+        names.insert(0, "their roles")
+    what = ", ".join(f"'{g}'" for g in r.grant)
+    frm = " and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]
+    return RuleFinding.of(
+        "rule-redundant",
+        e.span,
+        f"every user this rule grants to already gets {what} from {frm}",
+        related=tuple(rules[j].key for j in sources),
+    )
