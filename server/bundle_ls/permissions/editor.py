@@ -37,6 +37,12 @@ class CompletionItem:
     kind: ItemKind
     detail: str = ""
 
+    @property
+    def filter_text(self) -> str:
+        """What an editor should match the typed text in `span` against (`"Inpa` must
+        match `"Inpatient Ward"`, not the label)."""
+        return self.insert
+
 
 _FUNC_DOC: dict[Func, str] = {
     "role": "holds when the user has the role, directly or through roles it includes",
@@ -281,7 +287,7 @@ def describe(index: WorldIndex, func: Func, name: str) -> str:
     elif func == "location":
         chain = sorted(
             index.location_ancestors[ident] - {ident},
-            key=lambda a: -len(index.location_ancestors[a]),
+            key=lambda a: len(index.location_ancestors[a]),
         )
         if chain:
             lines.append("Inside: " + " › ".join(index.name("location", a) for a in chain))
@@ -319,7 +325,9 @@ def _role_lines(index: WorldIndex, ident: int, defs: list[Role]) -> list[str]:
     out.append("Privileges: " + (", ".join(own) if own else "none of its own"))
     inherited = index.role_privileges(ident) - {index.privilege_id(p) for p in own}
     if inherited:
-        out.append(f"and {len(inherited)} more through the roles it includes")
+        shown = sorted((index.privilege_name(p) for p in inherited), key=str.lower)
+        more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
+        out.append("Through included roles: " + ", ".join(shown[:10]) + more)
     return out
 
 

@@ -210,6 +210,17 @@ class WorldIndex:
         p = self.tables["privilege"].find(name)
         return f"#{p}" if p is not None else fold(name)
 
+    def privilege_name(self, identity: str) -> str:
+        """The name to show for a privilege identity."""
+        if identity.startswith("#"):
+            return self.name("privilege", int(identity[1:]))
+        for defs in self.tables["role"].entities:
+            for d in defs:
+                for p in d.privileges:  # type: ignore[union-attr]
+                    if fold(p) == identity:
+                        return p
+        return identity
+
     def role_privileges(self, role: int) -> frozenset[str]:
         """Privilege identities a role holds, itself or through the roles it inherits."""
         out: set[str] = set()
