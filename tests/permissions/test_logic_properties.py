@@ -25,7 +25,7 @@ from bundle_ls.permissions import (
     parse,
     redundant,
 )
-from bundle_ls.permissions.logic import covers
+from bundle_ls.permissions.logic import covered, covers
 
 N_ROLES, N_PRIVS, N_TAGS, N_LOCS = 4, 3, 3, 5
 BUDGET = settings(max_examples=max(150, settings().max_examples))
@@ -171,6 +171,8 @@ def test_coverage_agrees_with_every_situation(
     )
     index = WorldIndex(world)
     assert covers(index, e, index.privilege_id(p), rest) is expected
+    # and with the rules independent of `e` judged apart
+    assert covered(index, e, index.privilege_id(p), rest) is expected
 
 
 @BUDGET

@@ -69,9 +69,11 @@ def _lexer() -> Lark:
 
 
 # ---- syntax tree ------------------------------------------------------------------------
+# Nodes compare and hash by identity (eq=False): they key the solver's memos, and parses are
+# shared by text, so identity is both right and far cheaper than hashing a tree.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Atom:
     func: Func
     name: str  # as written, without quotes
@@ -87,26 +89,26 @@ class Atom:
         return (self.name_span[0] - q, self.name_span[1] + q)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Const:
     value: bool
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Not:
     operand: Expr
     span: Span
     keyword_span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class And:
     operands: tuple[Expr, ...]
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Or:
     operands: tuple[Expr, ...]
     span: Span

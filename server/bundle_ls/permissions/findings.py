@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .expr import And, Atom, Const, Expr, ParsedExpr, Span, atoms, write_name
-from .logic import MAX_ATOMS, atom_key, covers, judge
+from .logic import MAX_ATOMS, atom_key, atom_keys, covered, judge, linked
 from .world import KIND_WORDS, Rule, WorldIndex
 
 SEVERITY = {
@@ -177,6 +177,7 @@ class RuleChecker:
     index: WorldIndex
     _memo: dict[tuple[str, str], list[RuleFinding]] = field(default_factory=dict)
     _cover_memo: dict[tuple, bool | None] = field(default_factory=dict)
+    _key_memo: dict[int, tuple[Expr, frozenset]] = field(default_factory=dict)
 
     def expression(self, parsed: ParsedExpr, what: str = "") -> list[RuleFinding]:
         key = (parsed.text, what)
@@ -199,11 +200,27 @@ class RuleChecker:
             out[i].append(finding)
         return out
 
-    def _covers(self, e: Expr, privilege: str, others: Sequence[Expr]) -> bool | None:
-        key = (e, privilege, tuple(others))
-        if key not in self._cover_memo:
-            self._cover_memo[key] = covered(self.index, e, privilege, others)
-        return self._cover_memo[key]
+    def _covers(self, e: ParsedExpr, privilege: str, others: Sequence[ParsedExpr]) -> bool | None:
+        key = (e.text, privilege, tuple(o.text for o in others))
+        got = self._cover_memo.get(key, _MISSING)
+        if got is _MISSING:
+            got = self._cover_memo[key] = covered(
+                self.index,
+                e.expr,  # type: ignore[arg-type]
+                privilege,
+                [o.expr for o in others],  # type: ignore[misc]
+                self._keys,
+            )
+        return got  # type: ignore[return-value]
+
+    def _keys(self, e: Expr) -> frozenset:
+        got = self._key_memo.get(id(e))
+        if got is None or got[0] is not e:
+            got = self._key_memo[id(e)] = (e, atom_keys(self.index, e))
+        return got[1]
+
+
+_MISSING = object()
 
 
 def _grants(rule: Rule) -> str:
@@ -213,25 +230,11 @@ def _grants(rule: Rule) -> str:
     return f"grants {shown}"
 
 
-def covered(index: WorldIndex, e: Expr, privilege: str, others: Sequence[Expr]) -> bool | None:
-    """`covers`, and when all the rules together are too many atoms to decide, whether the
-    roles alone or one other rule alone cover it (sound: never says yes wrongly)."""
-    got = covers(index, e, privilege, others)
-    if got is not None:
-        return got
-    if covers(index, e, privilege, ()):
-        return True
-    for o in others:
-        if covers(index, e, privilege, (o,)):
-            return True
-    return None
-
-
 def redundant(
     index: WorldIndex,
     rules: Sequence[Rule],
     candidates: Sequence[int],
-    cover: Callable[[Expr, str, Sequence[Expr]], bool | None] | None = None,
+    cover: Callable[[ParsedExpr, str, Sequence[ParsedExpr]], bool | None] | None = None,
 ) -> dict[int, RuleFinding]:
     """The rules among `candidates` (indexes into `rules`, each parsed without errors)
     whose every grant already reaches every user they grant to.
@@ -239,7 +242,11 @@ def redundant(
     Rules are taken last to first, and a rule found redundant no longer counts as a source
     for the rules before it: of two rules that say the same, the later one is reported, and
     removing every reported rule together takes nothing away from anyone."""
-    cover = cover or (lambda e, p, o: covered(index, e, p, o))
+    if cover is None:
+
+        def cover(e: ParsedExpr, p: str, o: Sequence[ParsedExpr]) -> bool | None:
+            return covered(index, e.expr, p, [x.expr for x in o])  # type: ignore[arg-type,misc]
+
     grants: dict[int, list[str]] = {}
     by_privilege: dict[str, list[int]] = {}
     for i in candidates:
@@ -250,35 +257,47 @@ def redundant(
     dropped: set[int] = set()
     out: dict[int, RuleFinding] = {}
     for i in sorted(candidates, reverse=True):
-        e = rules[i].when.expr
-        if e is None or not grants[i] or isinstance(e, Const) and not e.value:
+        e = rules[i].when
+        if e.expr is None or not grants[i] or isinstance(e.expr, Const) and not e.expr.value:
             continue
-        sources: list[int] = []
-        by_roles = False
-        for p in grants[i]:
-            others = [j for j in by_privilege[p] if j != i and j not in dropped]
-            exprs = [rules[j].when.expr for j in others]
-            if not cover(e, p, exprs):  # type: ignore[arg-type]
-                break
-            if cover(e, p, ()):
-                by_roles = True
-                continue
-            for j in others:
-                both = And((e, rules[j].when.expr), e.span)  # type: ignore[arg-type]
-                if j not in sources and judge(index, both).verdict not in ("never",):
-                    sources.append(j)
-        else:
+        others_of = {
+            p: [j for j in by_privilege[p] if j != i and j not in dropped] for p in grants[i]
+        }
+        if all(cover(e, p, [rules[j].when for j in others_of[p]]) for p in grants[i]):
             dropped.add(i)
-            out[i] = _redundant_finding(rules, i, sources, by_roles)
+            out[i] = _redundant_finding(index, rules, i, others_of, cover)
     return out
 
 
 def _redundant_finding(
-    rules: Sequence[Rule], i: int, sources: list[int], by_roles: bool
+    index: WorldIndex,
+    rules: Sequence[Rule],
+    i: int,
+    others_of: dict[str, list[int]],
+    cover: Callable[[ParsedExpr, str, Sequence[ParsedExpr]], bool | None],
 ) -> RuleFinding:
+    """The finding, naming the sources: the roles when they cover a privilege alone, and
+    the other rules whose condition can hold together with this one's."""
     r = rules[i]
     e = r.when.expr
     assert e is not None
+    by_roles = False
+    sources: list[int] = []
+    for p, others in others_of.items():
+        if cover(r.when, p, ()):
+            by_roles = True
+            continue
+        mine = atom_keys(index, e)
+        for j in others:
+            o = rules[j].when.expr
+            assert o is not None
+            if j in sources:
+                continue
+            # independent conditions that can each hold can hold together
+            both = o if not linked(index, mine, atom_keys(index, o)) else And((e, o), e.span)
+            if judge(index, both).verdict != "never":
+                sources.append(j)
+    sources.sort()
     names = [f"rule '{rules[j].key}'" for j in sources]
     if by_roles:
         names.insert(0, "their roles")

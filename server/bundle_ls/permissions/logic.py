@@ -109,35 +109,21 @@ class _Space:
 
     def _locations(self) -> int:
         locs = [k for k in self.keys if k[0] == "location"]
-        tags = [k for k in self.keys if k[0] == "tag"]
-        if not locs and not tags:
+        if not locs:
+            # Without a location atom every combination of tags is possible: at a location
+            # the configuration does not describe, any tags may be carried.
             return self.full
+        tags = [k for k in self.keys if k[0] == "tag"]
         full = self.full
-        index = self.index
         # An undescribed session location: no location atom holds, tags are free.
-        nowhere = full
+        allowed = full
         for k in locs:
-            nowhere &= full ^ self.mask(k)
-        # Each described location that makes one of these atoms true gives one profile;
-        # every other described location gives the all-false profile, which `nowhere`
-        # already allows.
-        relevant: set[int] = set()
-        for k in locs:
-            relevant.update(index.locations_under.get(k[1], ()))  # type: ignore[call-overload]
-        for k in tags:
-            relevant.update(index.locations_with_tag.get(k[1], ()))  # type: ignore[call-overload]
-        profiles = set()
-        ancestors = index.location_ancestors
-        carried = index.location_tags
-        for loc in relevant:
-            profiles.add(
-                (
-                    tuple(k[1] in ancestors[loc] for k in locs),
-                    tuple(k[1] in carried[loc] for k in tags),
-                )
-            )
-        allowed = nowhere
-        for in_locs, with_tags in profiles:
+            allowed &= full ^ self.mask(k)
+        for in_locs, with_tags in location_profiles(
+            self.index,
+            tuple(k[1] for k in locs),
+            tuple(k[1] for k in tags),  # type: ignore[misc]
+        ):
             m = full
             for k, v in zip(locs, in_locs, strict=True):
                 m &= self.mask(k) if v else full ^ self.mask(k)
@@ -166,6 +152,28 @@ class _Space:
         return m
 
 
+def location_profiles(
+    index: WorldIndex, locs: tuple[int, ...], tags: tuple[str, ...]
+) -> frozenset[tuple[tuple[bool, ...], tuple[bool, ...]]]:
+    """The values the location and tag atoms take at the described locations under one of
+    `locs` (at any other place no location atom holds, and the undescribed location
+    already allows every tag combination with that)."""
+    memo = index.profiles
+    got = memo.get((locs, tags))
+    if got is None:
+        relevant: set[int] = set()
+        for loc in locs:
+            relevant.update(index.locations_under.get(loc, ()))
+        ancestors = index.location_ancestors
+        carried = index.location_tags
+        got = frozenset(
+            (tuple(k in ancestors[at] for k in locs), tuple(t in carried[at] for t in tags))
+            for at in relevant
+        )
+        memo[(locs, tags)] = got
+    return got
+
+
 Verdict = Literal["never", "always", "sometimes", "limit"]
 
 
@@ -176,13 +184,16 @@ class Judgement:
 
 
 def _keys_of(index: WorldIndex, exprs: Iterable[Expr]) -> tuple[list[AtomKey], dict]:
+    """The distinct atoms of some conditions, and each atom node's identity."""
     memo: dict[Atom, AtomKey] = {}
     order: dict[AtomKey, None] = {}
+    cache = index.expr_atoms
     for e in exprs:
-        for a in atoms(e):
-            k = memo.get(a)
-            if k is None:
-                k = memo[a] = atom_key(index, a)
+        got = cache.get(id(e))
+        if got is None or got[0] is not e:
+            got = cache[id(e)] = (e, [(a, atom_key(index, a)) for a in atoms(e)])
+        for a, k in got[1]:
+            memo[a] = k
             order.setdefault(k, None)
     return list(order), memo
 
@@ -219,6 +230,168 @@ def covers(index: WorldIndex, e: Expr, privilege: str, others: Sequence[Expr]) -
             break
         uncovered &= space.full ^ space.formula(o, get)
     return not uncovered
+
+
+_WITNESS_TRIES = 8
+
+
+def _uncovered_somewhere(
+    index: WorldIndex, e: Expr, privilege: str, others: Sequence[Expr]
+) -> tuple[bool, set[int]]:
+    """A quick search for a user and place where `e` holds, `privilege` does not come
+    from the roles, and none of `others` holds: built from assignments of `e`'s own atoms
+    with nothing else assumed (no further role, no extra privilege, an undescribed place
+    when no location atom holds). Returns whether one was found (that settles "not
+    covered"), and which of `others` failed to hold in at least one of the places tried
+    (each of those cannot cover `e` alone)."""
+    key: AtomKey = ("privilege", privilege)
+    keys, memo = _keys_of(index, [e])
+    if key not in keys:
+        keys.append(key)
+    refuted: set[int] = set()
+    if len(keys) > MAX_ATOMS:
+        return False, refuted
+    space = _Space(index, keys)
+    m = space.formula(e, memo.__getitem__) & space.valid & (space.full ^ space.mask(key))
+    for _ in range(_WITNESS_TRIES):
+        if not m:
+            break
+        low = m & -m
+        m ^= low
+        s = _situation_of(index, keys, low.bit_length() - 1)
+        if s is None:
+            continue
+        value = truth(index, s)
+        holding = False
+        for i, o in enumerate(others):
+            if holds(o, value):
+                holding = True
+            else:
+                refuted.add(i)
+        if not holding:
+            return True, refuted
+    return False, refuted
+
+
+def _situation_of(index: WorldIndex, keys: Sequence[AtomKey], assignment: int) -> Situation | None:
+    """The least situation giving these atoms these values (bit i of `assignment` for
+    atom i), or None when no described location has the location and tag values."""
+    on = [k for i, k in enumerate(keys) if assignment >> i & 1]
+    roles = [k[1] for k in on if k[0] == "role"]
+    closure = index.roles_closure(roles)  # type: ignore[arg-type]
+    privileges: set[str] = {k[1] for k in on if k[0] == "privilege"}  # type: ignore[misc]
+    for r in closure:
+        privileges |= index.role_privileges(r)
+    locs = [k for k in keys if k[0] == "location"]
+    tags_on = frozenset(k[1] for k in on if k[0] == "tag")  # type: ignore[misc]
+    if not any(k in on for k in locs):
+        return Situation(closure, frozenset(privileges), None, tags_on)  # type: ignore[arg-type]
+    want = {k[1] for k in locs if k in on}
+    tag_keys = [k for k in keys if k[0] == "tag"]
+    for at in index.locations_under.get(next(iter(want)), ()):  # type: ignore[call-overload]
+        above = index.location_ancestors[at]
+        carried = index.location_tags[at]
+        if all((k[1] in above) == (k[1] in want) for k in locs) and all(
+            (k[1] in carried) == (k[1] in tags_on) for k in tag_keys
+        ):
+            return Situation(closure, frozenset(privileges), at, carried)  # type: ignore[arg-type]
+    return None
+
+
+def atom_keys(index: WorldIndex, e: Expr) -> frozenset[AtomKey]:
+    return frozenset(_keys_of(index, (e,))[0])
+
+
+def linked(index: WorldIndex, a: frozenset[AtomKey], b: frozenset[AtomKey]) -> bool:
+    """Whether the world relates some atom of `a` to some atom of `b`: the same atom, a
+    role and a role it includes or a privilege it holds, or a location atom on one side
+    and a location or tag atom on the other (a tag alone is free: an undescribed location
+    may carry any). Atoms not linked, directly or through others, are independent."""
+    if not a.isdisjoint(b):
+        return True
+    a_loc = any(k[0] == "location" for k in a)
+    b_loc = any(k[0] == "location" for k in b)
+    if (a_loc and any(k[0] in ("location", "tag") for k in b)) or (
+        b_loc and any(k[0] == "tag" for k in a)
+    ):
+        return True
+    for x, y in ((a, b), (b, a)):
+        for k in x:
+            if k[0] != "role":
+                continue
+            closure = index.role_closure(k[1])  # type: ignore[arg-type]
+            held = None
+            for o in y:
+                if o[0] == "role" and (
+                    o[1] in closure or k[1] in index.role_closure(o[1])  # type: ignore[arg-type]
+                ):
+                    return True
+                if o[0] == "privilege":
+                    held = held if held is not None else index.role_privileges(k[1])  # type: ignore[arg-type]
+                    if o[1] in held:
+                        return True
+    return False
+
+
+def covered(
+    index: WorldIndex,
+    e: Expr,
+    privilege: str,
+    others: Sequence[Expr],
+    keys: Callable[[Expr], frozenset[AtomKey]] | None = None,
+) -> bool | None:
+    """`covers`, made to scale: the other rules independent of `e` (no atom linked to its
+    atoms, directly or through other rules) matter only if together they always hold, so
+    they are judged apart. When what remains is still over `MAX_ATOMS`, the roles alone
+    or one other rule alone are tried (sound: never says yes wrongly); else None."""
+    keys = keys or (lambda x: atom_keys(index, x))
+    alone = covers(index, e, privilege, ())
+    if alone or not others:
+        return alone
+    found, refuted = _uncovered_somewhere(index, e, privilege, others)
+    if found:
+        return False
+    could_alone = [o for i, o in enumerate(others) if i not in refuted]
+    near = set(keys(e)) | {("privilege", privilege)}
+    kept: list[Expr] = []
+    rest = list(others)
+    grew = True
+    while grew and rest:
+        grew = False
+        frozen = frozenset(near)
+        still = []
+        for o in rest:
+            ks = keys(o)
+            if linked(index, frozen, ks):
+                kept.append(o)
+                near |= ks
+                grew = True
+            else:
+                still.append(o)
+        rest = still
+    got = covers(index, e, privilege, kept)
+    if got is None:
+        # Too many atoms together: try each rule alone. One independent of `e` could cover
+        # it alone only by always holding, which `rest` below covers.
+        mine = frozenset(keys(e)) | {("privilege", privilege)}
+        alone = [o for o in kept if any(o is c for c in could_alone)]
+        if any(
+            linked(index, mine, keys(o)) and covers(index, e, privilege, (o,)) for o in alone
+        ) or any(judge(index, o).verdict == "always" for o in alone):
+            return True
+    if got:
+        return True
+    if not rest:
+        return got
+    if len(rest) == 1:
+        together = judge(index, rest[0]).verdict
+    else:
+        together = judge(index, Or(tuple(rest), (0, 0))).verdict
+    if together == "always":
+        return True
+    if together == "limit" and any(judge(index, o).verdict == "always" for o in rest):
+        return True
+    return got if together != "limit" else None
 
 
 # ---- one user, one place ------------------------------------------------------------------

@@ -143,6 +143,10 @@ class WorldIndex:
         self._role_closure: dict[int, frozenset[int]] = {}
         # (function, name) → the atom's identity, filled by `logic.atom_key`
         self.atom_keys: dict[tuple[str, str], tuple[str, object]] = {}
+        # (location atoms, tag atoms) → the profiles they take, filled by `logic`
+        self.profiles: dict[tuple, frozenset] = {}
+        # id(condition) → (condition, its atom nodes with their identities), by `logic`
+        self.expr_atoms: dict[int, tuple[object, list]] = {}
 
     # ---- names ---------------------------------------------------------------------------
 
