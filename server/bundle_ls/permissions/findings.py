@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expr import And, Atom, Const, Expr, ParsedExpr, Span, atoms, write_name
-from .logic import MAX_ATOMS, atom_key, atom_keys, covered, judge, linked
+from .expr import Atom, Const, Expr, ParsedExpr, Span, atoms, write_name
+from .logic import MAX_ATOMS, atom_key, atom_keys, covered, judge, judge_all, linked
 from .world import KIND_WORDS, Rule, WorldIndex
 
 SEVERITY = {
@@ -178,6 +178,7 @@ class RuleChecker:
     _memo: dict[tuple[str, str], list[RuleFinding]] = field(default_factory=dict)
     _cover_memo: dict[tuple, bool | None] = field(default_factory=dict)
     _key_memo: dict[int, tuple[Expr, frozenset]] = field(default_factory=dict)
+    _finding_memo: dict[tuple, RuleFinding] = field(default_factory=dict)
 
     def expression(self, parsed: ParsedExpr, what: str = "") -> list[RuleFinding]:
         key = (parsed.text, what)
@@ -189,13 +190,22 @@ class RuleChecker:
     def rule(self, rule: Rule) -> list[RuleFinding]:
         return self.expression(rule.when, _grants(rule))
 
+    MEMO_LIMIT = 100_000  # entries per memo; an editing session makes new texts forever
+
     def rules(self, rules: Sequence[Rule]) -> list[list[RuleFinding]]:
         """Every finding of every rule, redundancy included, in the order of `rules`."""
+        for memo in (self._memo, self._cover_memo, self._key_memo, self._finding_memo):
+            if len(memo) > self.MEMO_LIMIT:
+                memo.clear()
         out = [list(self.rule(r)) for r in rules]
         usable = [i for i, f in enumerate(out) if not any(x.severity == "error" for x in f)]
         never = {i for i, f in enumerate(out) if any(x.code == "rule-never" for x in f)}
         for i, finding in redundant(
-            self.index, rules, [i for i in usable if i not in never], self._covers
+            self.index,
+            rules,
+            [i for i in usable if i not in never],
+            self._covers,
+            self._finding_memo,
         ).items():
             out[i].append(finding)
         return out
@@ -235,6 +245,7 @@ def redundant(
     rules: Sequence[Rule],
     candidates: Sequence[int],
     cover: Callable[[ParsedExpr, str, Sequence[ParsedExpr]], bool | None] | None = None,
+    memo: dict[tuple, RuleFinding] | None = None,
 ) -> dict[int, RuleFinding]:
     """The rules among `candidates` (indexes into `rules`, each parsed without errors)
     whose every grant already reaches every user they grant to.
@@ -265,7 +276,21 @@ def redundant(
         }
         if all(cover(e, p, [rules[j].when for j in others_of[p]]) for p in grants[i]):
             dropped.add(i)
-            out[i] = _redundant_finding(index, rules, i, others_of, cover)
+            key = (
+                rules[i].key,
+                e.text,
+                rules[i].grant,
+                tuple(
+                    (p, tuple((rules[j].key, rules[j].when.text) for j in js))
+                    for p, js in others_of.items()
+                ),
+            )
+            got = memo.get(key) if memo is not None else None
+            if got is None:
+                got = _redundant_finding(index, rules, i, others_of, cover)
+                if memo is not None:
+                    memo[key] = got
+            out[i] = got
     return out
 
 
@@ -294,8 +319,8 @@ def _redundant_finding(
             if j in sources:
                 continue
             # independent conditions that can each hold can hold together
-            both = o if not linked(index, mine, atom_keys(index, o)) else And((e, o), e.span)
-            if judge(index, both).verdict != "never":
+            both = (o,) if not linked(index, mine, atom_keys(index, o)) else (e, o)
+            if judge_all(index, both, "and").verdict != "never":
                 sources.append(j)
     sources.sort()
     names = [f"rule '{rules[j].key}'" for j in sources]

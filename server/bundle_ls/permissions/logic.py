@@ -31,6 +31,7 @@ from .expr import And, Atom, Const, Expr, Not, Or, atoms
 from .world import WorldIndex
 
 MAX_ATOMS = 20
+_CACHE_LIMIT = 100_000
 
 # An atom's identity: (function, entity) — roles and locations by entity number,
 # privileges and tags by identity string (`WorldIndex.privilege_id` / `tag_id`). A name
@@ -191,6 +192,8 @@ def _keys_of(index: WorldIndex, exprs: Iterable[Expr]) -> tuple[list[AtomKey], d
     for e in exprs:
         got = cache.get(id(e))
         if got is None or got[0] is not e:
+            if len(cache) >= _CACHE_LIMIT:  # an editing session makes new conditions forever
+                cache.clear()
             got = cache[id(e)] = (e, [(a, atom_key(index, a)) for a in atoms(e)])
         for a, k in got[1]:
             memo[a] = k
@@ -200,11 +203,24 @@ def _keys_of(index: WorldIndex, exprs: Iterable[Expr]) -> tuple[list[AtomKey], d
 
 def judge(index: WorldIndex, e: Expr) -> Judgement:
     """Whether a condition can hold, always holds, or neither, in the world's model."""
-    keys, memo = _keys_of(index, [e])
+    return judge_all(index, (e,), "and")
+
+
+def judge_all(index: WorldIndex, exprs: Sequence[Expr], combine: Literal["and", "or"]) -> Judgement:
+    """`judge` of the conjunction or disjunction of several conditions."""
+    keys, memo = _keys_of(index, exprs)
     if len(keys) > MAX_ATOMS:
         return Judgement("limit", len(keys))
     space = _Space(index, keys)
-    f = space.formula(e, memo.__getitem__)
+    get = memo.__getitem__
+    if combine == "and":
+        f = space.full
+        for e in exprs:
+            f &= space.formula(e, get)
+    else:
+        f = 0
+        for e in exprs:
+            f |= space.formula(e, get)
     valid = space.valid
     if not f & valid:
         return Judgement("never", len(keys))
@@ -383,10 +399,7 @@ def covered(
         return True
     if not rest:
         return got
-    if len(rest) == 1:
-        together = judge(index, rest[0]).verdict
-    else:
-        together = judge(index, Or(tuple(rest), (0, 0))).verdict
+    together = judge_all(index, rest, "or").verdict
     if together == "always":
         return True
     if together == "limit" and any(judge(index, o).verdict == "always" for o in rest):
