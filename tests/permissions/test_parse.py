@@ -185,3 +185,15 @@ def test_names_are_written_bare_when_they_can_be_and_quoted_otherwise(
 def test_a_name_with_both_quotes_cannot_be_written() -> None:
     with pytest.raises(ValueError, match="both quotes"):
         write_name("""it's "x" """)
+
+
+def test_nesting_deeper_than_the_limit_is_refused_not_crashed_on() -> None:
+    from bundle_ls.permissions.expr import MAX_DEPTH
+
+    for text in ("(" * 3000 + "role(A)" + ")" * 3000, "not " * 3000 + "role(A)"):
+        got = parse(text)
+        assert got.expr is None and got.error.code == "limit"
+        assert got.error.message == (
+            f"nesting deeper than {MAX_DEPTH} levels of parentheses or 'not' is not checked"
+        )
+    assert parse("(" * 50 + "not role(A)" + ")" * 50).ok

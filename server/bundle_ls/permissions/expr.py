@@ -7,6 +7,7 @@ YAML scalar or CSV cell holds); `source_map` turns them into document positions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -130,6 +131,7 @@ class ExprToken:
 class ExprSyntaxError:
     span: Span
     message: str
+    code: str = "rule-syntax"  # or "limit": nested deeper than MAX_DEPTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,18 @@ def parse(text: str) -> ParsedExpr:
         tree = lark_parser().parse(text)
     except UnexpectedInput:
         return _diagnose(text)
+    depth = _nesting(text)
+    if depth > MAX_DEPTH:
+        return ParsedExpr(
+            text,
+            None,
+            ExprSyntaxError(
+                (0, len(text)),
+                f"nesting deeper than {MAX_DEPTH} levels of parentheses or 'not' is not checked",
+                "limit",
+            ),
+            (),
+        )
     tokens: list[ExprToken] = []
     expr = _build(tree.children[0], tokens)
     tokens.sort(key=lambda t: t.span)
@@ -187,6 +201,26 @@ def parse(text: str) -> ParsedExpr:
             tuple(tokens),
         )
     return ParsedExpr(text, expr, None, tuple(tokens))
+
+
+MAX_DEPTH = 100  # the tree and the checks recurse: deeper nesting is refused, not crashed on
+
+
+def _nesting(text: str) -> int:
+    """How deep parentheses and `not`s nest (an upper bound: quoted names aside)."""
+    deepest = depth = 0
+    nots = 0
+    for word in re.finditer(r"\(|\)|(?i:not)(?![\w.:/-])|[\"'][^\"']*[\"']", text):
+        w = word.group()
+        if w == "(":
+            depth += 1
+        elif w == ")":
+            depth -= 1
+        elif w[0] not in "\"'":
+            nots += 1
+            continue
+        deepest = max(deepest, depth)
+    return max(deepest, depth) + nots
 
 
 def _build(node: Tree | Token, tokens: list[ExprToken]) -> Expr:

@@ -82,7 +82,7 @@ def check_expression(index: WorldIndex, parsed: ParsedExpr, what: str = "") -> l
 
     `what` names what the condition decides, for the messages ("grants 'App: Registration'")."""
     if parsed.error is not None:
-        return [RuleFinding.of("rule-syntax", parsed.error.span, parsed.error.message)]
+        return [RuleFinding.of(parsed.error.code, parsed.error.span, parsed.error.message)]
     assert parsed.expr is not None
     found = unresolved(index, parsed)
     if found:

@@ -66,7 +66,8 @@ def usable_rules(index: WorldIndex) -> tuple[list[Rule], list[SkippedRule]]:
     for r in index.world.rules:
         errors = [f for f in checker.rule(r) if f.severity == "error"]
         if errors or r.when.expr is None:
-            skipped.append(SkippedRule(r.key, errors[0].message if errors else "no condition"))
+            reason = errors[0].message if errors else r.when.error.message if r.when.error else ""
+            skipped.append(SkippedRule(r.key, reason))
         else:
             ok.append(r)
     return ok, skipped
