@@ -280,6 +280,16 @@ class SchemaSet:
                     raise InvalidSchema(
                         f"{m.path}: x-key at {where} names '{xkey}', which no module declares"
                     )
+                xexpr = node.get("x-expression")
+                if xexpr is not None:
+                    t = node.get("type")
+                    if xexpr != "permission-rule" or "string" not in (
+                        t if isinstance(t, list) else [t]
+                    ):
+                        raise InvalidSchema(
+                            f"{m.path}: x-expression at {where} must be 'permission-rule', "
+                            "on a property of type string"
+                        )
                 for k, v in node.items():
                     if k not in ("enum", "const", "default", "examples"):
                         visit(v, f"{where}/{k}")
