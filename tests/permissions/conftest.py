@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bundle_ls.permissions import (
+from bundle_ls.dialects.permissions.expr import parse
+from bundle_ls.dialects.permissions.world import (
     Location,
     LocationTag,
     Origin,
@@ -13,7 +14,6 @@ from bundle_ls.permissions import (
     Rule,
     World,
     WorldIndex,
-    parse,
 )
 
 ROLES = (

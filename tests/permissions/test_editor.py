@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bundle_ls.permissions import (
+from bundle_ls.dialects.permissions.editor import (
     completion,
     hover,
     name_at,
     names,
-    parse,
     references,
     rename_edits,
     semantic_tokens,
 )
+from bundle_ls.dialects.permissions.expr import parse
 
 from .test_source_map import apply, yaml_map
 
@@ -191,7 +191,7 @@ def test_rename_switches_quotes_when_the_new_name_holds_the_old_quote() -> None:
     ],
 )
 def test_rename_inside_a_yaml_scalar_needs_no_escapes(doc: str, after: str) -> None:
-    from bundle_ls.permissions import preferred_quote, value_edits
+    from bundle_ls.documents.source_map import preferred_quote, value_edits
 
     smap, _ = yaml_map(doc)
     edits = rename_edits(

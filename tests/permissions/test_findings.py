@@ -4,20 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bundle_ls.csv_doc import parse_csv
-from bundle_ls.permissions import (
-    MAX_ATOMS,
-    Role,
-    RuleChecker,
-    World,
-    WorldIndex,
-    check_expression,
-    map_csv_cell,
-    map_yaml_scalar,
-    parse,
-)
-from bundle_ls.positions import LineIndex
-from bundle_ls.yaml_doc import parse_yaml
+from bundle_ls.dialects.permissions.expr import parse
+from bundle_ls.dialects.permissions.findings import RuleChecker, check_expression
+from bundle_ls.dialects.permissions.logic import MAX_ATOMS
+from bundle_ls.dialects.permissions.world import Role, World, WorldIndex
+from bundle_ls.documents.csv_doc import parse_csv
+from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.source_map import map_csv_cell, map_yaml_scalar
+from bundle_ls.documents.yaml_doc import parse_yaml
 
 from .conftest import make_world, rule
 from .test_source_map import find

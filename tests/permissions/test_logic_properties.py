@@ -13,7 +13,10 @@ from itertools import chain, combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bundle_ls.permissions import (
+from bundle_ls.dialects.permissions.expr import parse
+from bundle_ls.dialects.permissions.findings import redundant
+from bundle_ls.dialects.permissions.logic import covered, covers, judge
+from bundle_ls.dialects.permissions.world import (
     Location,
     LocationTag,
     Privilege,
@@ -21,11 +24,7 @@ from bundle_ls.permissions import (
     Rule,
     World,
     WorldIndex,
-    judge,
-    parse,
-    redundant,
 )
-from bundle_ls.permissions.logic import covered, covers
 
 N_ROLES, N_PRIVS, N_TAGS, N_LOCS = 4, 3, 3, 5
 BUDGET = settings(max_examples=max(150, settings().max_examples))
@@ -124,7 +123,7 @@ def situations(world: World):
 
 
 def evaluate(e, s) -> bool:
-    from bundle_ls.permissions import And, Atom, Const, Not
+    from bundle_ls.dialects.permissions.expr import And, Atom, Const, Not
 
     held, privs, above, carried = s
     if isinstance(e, Atom):

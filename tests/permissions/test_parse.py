@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bundle_ls.permissions import And, Atom, Const, Not, needs_quotes, parse, write_name
+from bundle_ls.dialects.permissions.expr import (
+    And,
+    Atom,
+    Const,
+    Not,
+    needs_quotes,
+    parse,
+    write_name,
+)
 
 
 def shape(e) -> object:
@@ -188,7 +196,7 @@ def test_a_name_with_both_quotes_cannot_be_written() -> None:
 
 
 def test_nesting_deeper_than_the_limit_is_refused_not_crashed_on() -> None:
-    from bundle_ls.permissions.expr import MAX_DEPTH
+    from bundle_ls.dialects.permissions.expr import MAX_DEPTH
 
     for text in ("(" * 3000 + "role(A)" + ")" * 3000, "not " * 3000 + "role(A)"):
         got = parse(text)

@@ -8,11 +8,8 @@ import json
 
 import pytest
 
-from bundle_ls.permissions import (
-    LocationTag,
+from bundle_ls.dialects.permissions.report import (
     UnknownName,
-    World,
-    WorldIndex,
     explain,
     explanation_json,
     explanation_text,
@@ -21,6 +18,7 @@ from bundle_ls.permissions import (
     matrix_json,
     matrix_text,
 )
+from bundle_ls.dialects.permissions.world import LocationTag, World, WorldIndex
 
 from .conftest import make_world, rule
 

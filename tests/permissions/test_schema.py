@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bundle_ls.cli import run_check
-from bundle_ls.schemas import InvalidSchema, SchemaSet, builtin_schema_dir
+from bundle_ls.dialects.base import builtin_schema_dir
+from bundle_ls.dialects.module_schemas.schemas import InvalidSchema, SchemaSet
 
 DEFINITIONS = """\
 privileges:

@@ -15,11 +15,12 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from bundle_ls.csv_doc import parse_csv
-from bundle_ls.model import MAPPING, SEQUENCE, Node
-from bundle_ls.permissions import map_csv_cell, map_yaml_scalar, parse, value_edits
-from bundle_ls.positions import LineIndex
-from bundle_ls.yaml_doc import parse_yaml
+from bundle_ls.dialects.permissions.expr import parse
+from bundle_ls.documents.csv_doc import parse_csv
+from bundle_ls.documents.model import MAPPING, SEQUENCE, Node
+from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.source_map import map_csv_cell, map_yaml_scalar, value_edits
+from bundle_ls.documents.yaml_doc import parse_yaml
 
 
 def find(node: Node | None, key: str) -> Node | None:
@@ -57,7 +58,7 @@ def name_range(doc: str, name: str, key: str = "when"):
 
 
 def _atoms(parsed):
-    from bundle_ls.permissions import atoms
+    from bundle_ls.dialects.permissions.expr import atoms
 
     return atoms(parsed.expr)
 
@@ -331,8 +332,9 @@ def test_every_value_character_maps_to_the_source_that_wrote_it(
     assume("\u2028" not in doc)
     smap = map_yaml_scalar(lines.lines, node.range, value)
     assert smap.exact, (doc, smap.style)
+    spans = [smap.range(i, i + 1) for i in range(len(value))]
     for i, ch in enumerate(value):
-        (sl, sc), (el, ec) = smap.starts[i], smap.ends[i]
+        sl, sc, el, ec = spans[i]
         if sl != el:  # a line break folded into a space, or kept as a line feed
             assert ch in " \n", (doc, i)
             continue
@@ -347,8 +349,8 @@ def test_every_value_character_maps_to_the_source_that_wrote_it(
             assert src == ch, (doc, i, src)
     # and back: each character's start maps to its offset
     for i in range(len(value)):
-        if i == 0 or smap.starts[i] != smap.starts[i - 1]:
-            assert smap.offset_at(*smap.starts[i]) == i, (doc, i)
+        if i == 0 or spans[i][:2] != spans[i - 1][:2]:
+            assert smap.offset_at(*spans[i][:2]) == i, (doc, i)
 
 
 @settings(max_examples=max(200, settings().max_examples))
@@ -368,9 +370,61 @@ def test_every_csv_cell_character_maps_to_the_source_that_wrote_it(value: str) -
     smap = map_csv_cell(lines.lines, cell.range, cell.text)
     assert smap.exact
     for i, ch in enumerate(value):
-        (sl, sc), (el, ec) = smap.starts[i], smap.ends[i]
+        sl, sc, el, ec = smap.range(i, i + 1)
         if ch == "\n":
             assert el == sl + 1
             continue
         src = lines.lines[sl][lines.from_utf16(sl, sc) : lines.from_utf16(el, ec)]
         assert src == ('""' if ch == '"' else ch)
+
+
+@settings(max_examples=max(200, settings().max_examples))
+@given(
+    value=st.text(alphabet=st.sampled_from(list("ab (x):'\"#-é𝄞\t ,")), min_size=1, max_size=40),
+    style=st.sampled_from(["plain", "single", "double", "csv"]),
+)
+def test_a_value_written_as_it_is_maps_as_the_per_character_tables_do(value: str, style: str):
+    """The fast path for one-line values without escapes gives the same positions."""
+    if style == "csv":
+        text = "key,when\nk," + ('"' + value.replace('"', '""') + '"' if '"' in value else value)
+        lines = LineIndex(text)
+        cell = parse_csv(text, lines).rows[0][1][1]
+        assume(cell.text == value.strip() and cell.text)
+        fast = map_csv_cell(lines.lines, cell.range, cell.text)
+        full = map_csv_cell(lines.lines, cell.range, cell.text, linear=False)
+    else:
+        yaml = YAML()
+        yaml.width = 4096
+        buf = io.StringIO()
+        wrap = {
+            "plain": str,
+            "single": SingleQuotedScalarString,
+            "double": DoubleQuotedScalarString,
+        }
+        yaml.dump({"r": [{"when": wrap[style](value)}]}, buf)
+        doc = buf.getvalue()
+        lines = LineIndex(doc)
+        node = find(parse_yaml(doc, lines).root, "when")
+        assume(node is not None and node.value == value)
+        fast = map_yaml_scalar(lines.lines, node.range, value)
+        full = map_yaml_scalar(lines.lines, node.range, value, linear=False)
+    assert full.exact and fast.exact
+    n = len(fast.value)
+    assert [fast.range(i, i + 1) for i in range(n)] == [full.range(i, i + 1) for i in range(n)]
+    assert fast.range(0, n) == full.range(0, n)
+    assert fast.text_start == full.text_start
+    for i in range(n + 1):
+        pos = fast.position(i)
+        assert full.offset_at(*pos) == fast.offset_at(*pos)
+
+
+def test_one_line_values_without_escapes_take_the_fast_path() -> None:
+    doc = "r:\n  - when: role(Nurse)\n  - when: 'tag(Ward)'\n  - when: 'tag(''W'')'\n"
+    lines = LineIndex(doc)
+    seq = parse_yaml(doc, lines).root.items[0][1]
+    maps = [
+        map_yaml_scalar(lines.lines, i.get("when").range, i.get("when").value) for i in seq.items
+    ]
+    assert [m.linear for m in maps] == [(1, 10), (2, 11), None]
+    assert maps[1].text_start == (2, 10)  # a rewrite starts at the quote
+    assert maps[0].range(5, 10) == (1, 15, 1, 20)

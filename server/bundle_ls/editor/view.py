@@ -10,8 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from pathlib import Path
 
-from bundle_ls.dialects.base import Dialect
-from bundle_ls.documents.facts import Document, FileFacts
+from bundle_ls.dialects.base import Dialect, EmbeddedLanguage
+from bundle_ls.documents.facts import Document, Embedded, FileFacts
 from bundle_ls.documents.model import Node, Range
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.index.project_index import ProjectIndex
@@ -32,6 +32,27 @@ class ProjectView:
 
     def dialect_of(self, rel: str) -> Dialect | None:
         return dialect_for(self.ws.ctx, rel)
+
+    def language(self, name: str) -> EmbeddedLanguage | None:
+        return self.ws.ctx.language(name)
+
+    def embedded_at(self, rel: str, line: int, ch: int) -> Embedded | None:
+        """The value of an embedded language at a position (its pending edits applied),
+        the end of the value included: a cursor typing at its end is inside it."""
+        facts = self.facts(rel)
+        if facts is None or not facts.embedded:
+            return None
+        for e in facts.embedded:
+            r = e.range
+            if (r[0], r[1]) <= (line, ch) <= (r[2], r[3]):
+                return e
+        return None
+
+    def language_at(self, rel: str, line: int, ch: int) -> tuple[EmbeddedLanguage, Embedded] | None:
+        """The embedded language, and its value, at a position."""
+        fact = self.embedded_at(rel, line, ch)
+        lang = self.language(fact.language) if fact is not None else None
+        return (lang, fact) if lang is not None and fact is not None else None
 
     def fold(self, namespace: str):
         """How names of `namespace` compare (its dialect's `fold_key`)."""
@@ -138,15 +159,30 @@ class ProjectView:
         """(path, range) of every reference, in any file, to one of `keys` of `namespace`."""
         fold = self.fold(namespace)
         want = {fold(k) for k in keys}
+        # A name inside an embedded language's value compares as that language says.
+        by_language: dict[str, tuple] = {}
         out = []
         for path in sorted(self.index.referrers.get(namespace, ())):
             facts = self.index.files.get(path)
             if facts is None:
                 continue
             for ref in facts.refs:
-                if namespace in ref.namespaces and fold(ref.key) in want:
+                if namespace not in ref.namespaces:
+                    continue
+                if ref.language:
+                    got = by_language.get(ref.language)
+                    if got is None:
+                        got = by_language[ref.language] = self._language_fold(ref.language, keys)
+                    if got[0](ref.key) in got[1]:
+                        out.append((path, ref.range))
+                elif fold(ref.key) in want:
                     out.append((path, ref.range))
         return out
+
+    def _language_fold(self, name: str, keys: list[str]) -> tuple:
+        lang = self.language(name)
+        fold = lang.fold if lang is not None else str
+        return fold, {fold(k) for k in keys}
 
     def reference_count(self, namespace: str, key: str) -> int:
         return len(self.references_to(namespace, [key]))

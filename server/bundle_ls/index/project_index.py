@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bundle_ls.documents.facts import Entry, FileFacts, KeyDef
+from bundle_ls.documents.facts import Embedded, Entry, FileFacts, KeyDef
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.hints import KeyHints
 
@@ -28,11 +28,24 @@ KEY_LOG_LIMIT = 256
 
 
 class ProjectIndex:
-    """`checks(dialect)`: the cross-file checks of the dialect that analysed a file."""
+    """`checks(facts)`: the cross-file checks of a file (its dialect's, and those of the
+    embedded languages it holds values of); `reads`: per embedded language, the namespaces
+    whose definitions its checks read."""
 
-    def __init__(self, root: Path, checks: Callable[[str], Sequence[CrossCheck]]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        checks: Callable[[FileFacts], Sequence[CrossCheck]],
+        reads: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         self.root = root
         self.checks = checks
+        self.reads = dict(reads or {})
+        # embedded language → files holding values of it
+        self.embedders: dict[str, set[str]] = defaultdict(set)
+        # embedded language → moves whenever a definition it reads changes (by value, not
+        # only the set of keys), so its checks may keep what they derive until it moves
+        self.read_generation: dict[str, int] = defaultdict(int)
         self.real_root = os.path.realpath(root)
         self.files: dict[str, FileFacts] = {}
         # namespace → key → [(path, definition)]
@@ -62,6 +75,9 @@ class ProjectIndex:
             self.add(facts)
             self._log_keys((), facts.keys)
             affected |= self._affected_by(facts)
+            affected |= self._readers(
+                {k.namespace for k in facts.keys}, {e.language for e in facts.embedded}
+            )
         else:
             # Only definitions that changed (value or place) concern the files holding the
             # same keys; only a namespace that gained or lost keys concerns its referrers.
@@ -73,6 +89,7 @@ class ProjectIndex:
             for ns in self._log_keys(old.keys, facts.keys):
                 affected |= self.referrers.get(ns, set())
             affected |= self._holders(keys, entries)
+            affected |= self._readers(*_read_changes(self.reads, old, facts, keys))
         self._forget_cross(affected)
         return affected
 
@@ -84,13 +101,25 @@ class ProjectIndex:
         new_keys,
         new_refs,
         span: tuple[int, int, int] | None = None,
+        old_embedded: Sequence[Embedded] = (),
+        new_embedded: Sequence[Embedded] = (),
     ) -> set[str]:
-        """Replace one part of a file's facts (an edited item): its key definitions and
-        references. The file's FileFacts object has already been updated by the caller.
-        `span` (start, end, delta): the part was on lines [start, end) and later lines moved
-        by delta. Returns every file whose diagnostics may have changed."""
+        """Replace one part of a file's facts (an edited item): its key definitions,
+        references and embedded values. The file's FileFacts object has already been
+        updated by the caller. `span` (start, end, delta): the part was on lines [start,
+        end) and later lines moved by delta. Returns every file whose diagnostics may have
+        changed."""
         affected = {path}
         self.generation += 1
+        for e in new_embedded:
+            self.embedders[e.language].add(path)
+        languages = (
+            {e.language for e in (*old_embedded, *new_embedded)}
+            if list(old_embedded) != list(new_embedded)
+            else set()
+        )
+        # The part was edited: its definitions count as changed, whatever their values.
+        affected |= self._readers({k.namespace for k in (*old_keys, *new_keys)}, languages)
         keys_changed = self._log_keys(old_keys, new_keys)
         defs = self.defs
         for kd in old_keys:
@@ -127,6 +156,9 @@ class ProjectIndex:
             return set()
         self.generation += 1
         affected = self._affected_by(old)
+        affected |= self._readers(
+            {k.namespace for k in old.keys}, {e.language for e in old.embedded}
+        )
         self._remove(old)
         self._log_keys(old.keys, ())
         affected.discard(path)
@@ -145,6 +177,8 @@ class ProjectIndex:
                 self.referrers[ns].add(path)
         for e in facts.entries:
             self.entries[(e.namespace, e.path)].append((path, e))
+        for x in facts.embedded:
+            self.embedders[x.language].add(path)
 
     def _remove(self, facts: FileFacts) -> None:
         path = facts.path
@@ -166,6 +200,22 @@ class ProjectIndex:
                 lst[:] = [d for d in lst if d[0] != path]
                 if not lst:
                     del self.entries[k]
+        for x in facts.embedded:
+            self.embedders[x.language].discard(path)
+
+    def _readers(self, namespaces: set[str], languages: set[str]) -> set[str]:
+        """The files holding values of an embedded language whose checks a change concerns:
+        a definition it reads changed (its read generation moves), or values of it did."""
+        languages = set(languages)
+        if namespaces:
+            for language, reads in self.reads.items():
+                if not reads.isdisjoint(namespaces):
+                    self.read_generation[language] += 1
+                    languages.add(language)
+        out: set[str] = set()
+        for language in languages:
+            out |= self.embedders.get(language, set())
+        return out
 
     def _affected_by(self, facts: FileFacts) -> set[str]:
         """Files whose cross-file diagnostics depend on what `facts` defines (a file that is
@@ -252,7 +302,7 @@ class ProjectIndex:
                     d = replace(d, range=(line + delta, d.range[1], d.range[2] + delta, d.range[3]))
                 kept.append(d)
         part = _Part(path, new_keys, new_refs)
-        for check in self.checks(self.files[path].dialect):
+        for check in self.checks(self.files[path]):
             if check.kept:
                 kept.extend(check.run(self, part))
         self._cross[path] = kept
@@ -270,7 +320,7 @@ class ProjectIndex:
         facts = self.files.get(path)
         if facts is None:
             return []
-        checks = self.checks(facts.dialect)
+        checks = self.checks(facts)
         cached = self._cross.get(path)
         if cached is None:
             cached = self._cross[path] = [d for c in checks if c.kept for d in c.run(self, facts)]
@@ -297,6 +347,24 @@ class _Part:
     keys: list[KeyDef]
     refs: list
     entries: list[Entry] = field(default_factory=list)
+
+
+def _read_changes(
+    reads: Mapping[str, frozenset[str]], old: FileFacts, new: FileFacts, keys: set
+) -> tuple[set[str], set[str]]:
+    """What a whole-file update changed for the embedded languages: the namespaces whose
+    definitions changed (a row's references, such as a role's privileges, count as part of
+    its definition) and the languages whose values changed."""
+    namespaces = {ns for ns, _key in keys}
+    if reads:
+        watched = frozenset().union(*reads.values())
+        defined = {k.namespace for k in (*old.keys, *new.keys)} & watched
+        if defined and old.refs != new.refs:
+            namespaces |= defined
+    languages: set[str] = set()
+    if old.embedded != new.embedded:
+        languages = {e.language for e in (*old.embedded, *new.embedded)}
+    return namespaces, languages
 
 
 def _line(x) -> int:

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
-from bundle_ls.dialects.base import Dialect, DialectSettings, EditorView, builtin_schema_dir
+from bundle_ls.dialects.base import (
+    Dialect,
+    DialectSettings,
+    EditorView,
+    EmbeddedLanguage,
+    builtin_schema_dir,
+)
 from bundle_ls.dialects.module_schemas import completion, files, hover, keys, references
 from bundle_ls.dialects.module_schemas.analysis import Items, analyze_csv, analyze_yaml
 from bundle_ls.dialects.module_schemas.codes import DIALECT, UNKNOWN_NAMESPACE
@@ -39,18 +46,25 @@ class ModuleSchemaDialect(Dialect):
         schemas: SchemaSet,
         installed: frozenset[str] | None,
         schema_dirs: tuple[str, ...] = (),
+        languages: Mapping[str, EmbeddedLanguage] | None = None,
     ) -> None:
         self.schemas = schemas
         self.installed = installed
         # `schemas:` folders inside the Config Directory hold module schemas, not config.
         self.schema_dirs = schema_dirs
+        # The languages `x-expression` names, which analyse those values.
+        self.languages = dict(languages or {})
 
     @classmethod
     def configure(cls, settings: DialectSettings) -> ModuleSchemaDialect:
         """Raises InvalidSchema when a module schema cannot be used."""
-        schemas = SchemaSet.load([builtin_schema_dir(), *settings.schema_folders])
+        languages = settings.languages
+        schemas = SchemaSet.load(
+            [builtin_schema_dir(), *settings.schema_folders], frozenset(languages)
+        )
         inside = {_inside(settings.root, f) for f in settings.schema_folders}
-        return cls(schemas, settings.installed, tuple(sorted(d for d in inside if d)))
+        dirs = tuple(sorted(d for d in inside if d))
+        return cls(schemas, settings.installed, dirs, languages)
 
     def fingerprint(self) -> str:
         h = hashlib.blake2b(digest_size=16)
@@ -80,11 +94,11 @@ class ModuleSchemaDialect(Dialect):
 
     def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
         if path.lower().endswith(".csv"):
-            return analyze_csv(path, text, lines, self.schemas, self.installed)
-        return analyze_yaml(path, text, lines, self.schemas, self.installed)
+            return analyze_csv(path, text, lines, self.schemas, self.installed, self.languages)
+        return analyze_yaml(path, text, lines, self.schemas, self.installed, self.languages)
 
     def yaml_items(self, path: str, root: Node) -> ItemAnalyzer | None:
-        return Items(path, self.schemas, self.installed, root)
+        return Items(path, self.schemas, self.installed, root, self.languages)
 
     # ---- names and editor ----------------------------------------------------------------
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..initializer.cross import fold
-from ..suggest import KeyPool
-from .expr import Func, ParsedExpr
+from bundle_ls.dialects.permissions.expr import Func, ParsedExpr
+from bundle_ls.dialects.permissions.names import fold
+from bundle_ls.documents.suggest import KeyPool
 
 Range = tuple[int, int, int, int]
 

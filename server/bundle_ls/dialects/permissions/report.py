@@ -13,10 +13,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expr import And, Atom, Const, Expr, Not
-from .findings import RuleChecker
-from .logic import Situation, atom_key, atom_text, because, holds, truth
-from .world import Rule, WorldIndex
+from bundle_ls.dialects.permissions.expr import And, Atom, Const, Expr, Not
+from bundle_ls.dialects.permissions.findings import RuleChecker
+from bundle_ls.dialects.permissions.logic import (
+    Situation,
+    atom_key,
+    atom_text,
+    because,
+    holds,
+    truth,
+)
+from bundle_ls.dialects.permissions.world import Rule, WorldIndex
 
 
 class UnknownName(Exception):
@@ -174,19 +181,24 @@ class Matrix:
     skipped: tuple[SkippedRule, ...] = field(default=())
 
 
-def matrix(index: WorldIndex) -> Matrix:
+def matrix(
+    index: WorldIndex, roles: Sequence[int] | None = None, tags: Sequence[int] | None = None
+) -> Matrix:
     """For each role (held alone, with the roles it includes) and each location tag: the
     privileges rules grant at the locations that carry the tag — at every one of them, or
     only at some (named). A tag no described location carries is judged at a location
-    that carries only that tag and lies in no described location."""
+    that carries only that tag and lies in no described location. `roles`, `tags`: the
+    entities to show (default: all)."""
     rules, skipped = usable_rules(index)
     compiled = [(_compile(index, r.when.expr), r) for r in rules]  # type: ignore[arg-type]
     display = _privilege_names(index)
-    tag_count = len(index.tables["tag"].entities)
-    role_count = len(index.tables["role"].entities)
+    if tags is None:
+        tags = range(len(index.tables["tag"].entities))
+    if roles is None:
+        roles = range(len(index.tables["role"].entities))
     cells = []
-    for role in range(role_count):
-        for tag in range(tag_count):
+    for role in roles:
+        for tag in tags:
             tid = f"#{tag}"
             places: list[int | None] = list(index.locations_with_tag.get(tid, [])) or [None]
             granted: dict[str, list[int | None]] = {}
@@ -216,7 +228,10 @@ def matrix(index: WorldIndex) -> Matrix:
                 )
             )
     return Matrix(
-        tuple(index.names("role")), tuple(index.names("tag")), tuple(cells), tuple(skipped)
+        tuple(index.name("role", r) for r in roles),
+        tuple(index.name("tag", t) for t in tags),
+        tuple(cells),
+        tuple(skipped),
     )
 
 

@@ -12,8 +12,7 @@ from typing import Literal
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from ..initializer.cross import fold
-from .expr import (
+from bundle_ls.dialects.permissions.expr import (
     FUNCS,
     Func,
     ParsedExpr,
@@ -24,7 +23,8 @@ from .expr import (
     lark_parser,
     write_name,
 )
-from .world import KIND_WORDS, LocationTag, Role, WorldIndex
+from bundle_ls.dialects.permissions.names import fold
+from bundle_ls.dialects.permissions.world import KIND_WORDS, LocationTag, Role, WorldIndex
 
 ItemKind = Literal["keyword", "function", "role", "privilege", "tag", "location"]
 

@@ -1,9 +1,9 @@
 """From offsets in a scalar's value to positions in the document, and back.
 
-An expression lives in a YAML scalar (plain, single-quoted, double-quoted with escapes,
-literal `|` or folded `>` block) or in a CSV cell (quoted with doubled quotes). Its value is
-not its source text: quotes, escapes, folded line breaks and block indentation come
-between. `map_yaml_scalar` and `map_csv_cell` re-read the source of one located scalar and
+A value written in a language of its own (an embedded expression) lives in a YAML scalar
+(plain, single-quoted, double-quoted with escapes, literal `|` or folded `>` block) or in a
+CSV cell (quoted with doubled quotes). Its value is not its source text: quotes, escapes,
+folded line breaks and block indentation come between. `map_yaml_scalar` and `map_csv_cell` re-read the source of one located scalar and
 record, for each character of the value, the source text it came from. The value they
 rebuild is compared with the parser's; if they ever disagree the map is `exact=False` and
 every span maps to the whole scalar, so a finding is never placed on the wrong text.
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..yaml_doc import resolve_plain
+from bundle_ls.documents.yaml_doc import resolve_plain
 
 Pos = tuple[int, int]
 Range = tuple[int, int, int, int]
@@ -52,7 +52,11 @@ class SourceMap:
 
     `starts[i]`/`ends[i]` are the document positions of the source text of value
     character i (one character, an escape such as `\\u00e9`, a doubled quote, or the line
-    break a folded space stands for). `whole` is the scalar's range."""
+    break a folded space stands for). `whole` is the scalar's range.
+
+    Most values are written as they are, on one line (a plain or quoted scalar without
+    escapes, a CSV cell without doubled quotes): then `linear` is (line, UTF-16 column of
+    the first character) and the per-character tables stay empty."""
 
     style: Style
     value: str
@@ -62,11 +66,14 @@ class SourceMap:
     exact: bool
     # Where the scalar's own text starts (after an anchor or tag): a rewrite starts here.
     text_start: Pos | None = None
+    linear: Pos | None = None
 
     def position(self, offset: int) -> Pos:
         """The document position of a value offset (a position between characters)."""
         if not self.exact:
             return (self.whole[0], self.whole[1])
+        if self.linear is not None:
+            return (self.linear[0], self.linear[1] + max(0, min(offset, len(self.value))))
         if offset < len(self.starts):
             return self.starts[offset]
         if self.ends:
@@ -80,13 +87,15 @@ class SourceMap:
         s = self.position(start)
         if end <= start:
             return (*s, *s)
+        if self.linear is not None:
+            return (*s, *self.position(end))
         e = self.ends[min(end, len(self.ends)) - 1]
         return (*s, *e)
 
     def line_ranges(self, start: int, end: int) -> list[Range]:
         """The range of [start, end) cut at line ends, for what must stay on one line
         (semantic tokens)."""
-        if not self.exact or end <= start:
+        if not self.exact or end <= start or self.linear is not None:
             return [self.range(start, end)]
         out: list[Range] = []
         a = start
@@ -106,6 +115,9 @@ class SourceMap:
         w = self.whole
         if pos < (w[0], w[1]) or pos > (w[2], w[3]) or not self.exact:
             return None
+        if self.linear is not None:
+            at = character - self.linear[1]
+            return at if line == self.linear[0] and 0 <= at <= len(self.value) else None
         if not self.starts:
             return 0
         i = bisect_left(self.starts, pos)
@@ -115,6 +127,25 @@ class SourceMap:
             return i if pos <= self.ends[-1] else None
         # between starts[i-1] and starts[i]: inside the source of character i-1, or after it
         return i if pos >= self.ends[i - 1] else i - 1
+
+
+def _linear(
+    style: Style,
+    lines: Sequence[str],
+    whole: Range,
+    value: str,
+    at: tuple[int, int, int],
+    text_start: int,
+) -> SourceMap | None:
+    """The map of a value written as it is on one line: code points [c0, c1) of line `at`
+    = (line, c0, c1), the scalar's own text starting at code point `text_start`. None when
+    it is not (escapes, doubled quotes, a character of two UTF-16 units)."""
+    line, c0, c1 = at
+    text = lines[line]
+    if text[c0:c1] != value or not (value.isascii() or all(ord(c) <= 0xFFFF for c in value)):
+        return None
+    first = (line, _u16(text, c0))
+    return SourceMap(style, value, (), (), whole, True, (line, _u16(text, text_start)), first)
 
 
 class _Builder:
@@ -178,10 +209,13 @@ def yaml_style(first: str) -> Style:
     return {"'": "single", '"': "double", "|": "literal", ">": "folded"}.get(first, "plain")  # type: ignore[return-value]
 
 
-def map_yaml_scalar(lines: Sequence[str], whole: Range, value: str) -> SourceMap:
+def map_yaml_scalar(
+    lines: Sequence[str], whole: Range, value: str, linear: bool = True
+) -> SourceMap:
     """The source map of a YAML scalar whose node range is `whole` (UTF-16) in a document
     of `lines` (without line terminators), holding `value`. Anchors and tags before the
-    scalar are skipped."""
+    scalar are skipped. `linear=False`: the per-character tables even for a value written
+    as it is (the tests compare both)."""
     sl = whole[0]
     if not (0 <= sl < len(lines)) or not (0 <= whole[2] < len(lines)):
         return _coarse("plain", value, whole)
@@ -195,6 +229,11 @@ def map_yaml_scalar(lines: Sequence[str], whole: Range, value: str) -> SourceMap
         sc = m.end() if m else sc
     first = lines[sl][sc : sc + 1]
     style = yaml_style(first)
+    if linear and sl == el and style in ("plain", "single", "double"):
+        q = 0 if style == "plain" else 1
+        fast = _linear(style, lines, whole, value, (sl, sc + q, ec - q), sc)
+        if fast is not None:
+            return fast
     at = (sl, sc)
     b = _Builder()
     try:
@@ -401,7 +440,9 @@ def _block_body(
 # ---- CSV ----------------------------------------------------------------------------------
 
 
-def map_csv_cell(lines: Sequence[str], cell_range: Range, text: str) -> SourceMap:
+def map_csv_cell(
+    lines: Sequence[str], cell_range: Range, text: str, linear: bool = True
+) -> SourceMap:
     """The source map of a CSV cell holding `text` (trimmed, quotes removed) whose range is
     `cell_range`: the text itself for an unquoted cell or a one-line quoted cell without
     doubled quotes, else the whole quoted cell from its opening to its closing quote."""
@@ -410,10 +451,16 @@ def map_csv_cell(lines: Sequence[str], cell_range: Range, text: str) -> SourceMa
         return _coarse("csv", text, cell_range)
     sc = _cp(lines[sl], cell_range[1])
     ec = _cp(lines[el], cell_range[3])
-    b = _Builder()
     quoted = lines[sl][sc : sc + 1] == '"'
     # A one-line quoted cell's range is the text inside its quotes: look behind it.
     inside_quotes = not quoted and lines[sl][:sc].rstrip(" \t").endswith('"')
+    if linear and sl == el and not quoted:
+        fast = _linear(
+            "csv-quoted" if inside_quotes else "csv", lines, cell_range, text, (sl, sc, ec), sc
+        )
+        if fast is not None:
+            return fast
+    b = _Builder()
     line, col = sl, sc + (1 if quoted else 0)
     while True:
         row = lines[line]
@@ -511,3 +558,10 @@ def quote_yaml(value: str) -> str:
     if all(ch >= " " and ch != "\x7f" for ch in value):
         return "'" + value.replace("'", "''") + "'"
     return '"' + _escape_double(value) + '"'
+
+
+def map_value(kind: str, lines: Sequence[str], whole: Range, value: str) -> SourceMap:
+    """The source map of a value of a YAML (`kind` "yaml") or CSV ("csv") document."""
+    if kind == "csv":
+        return map_csv_cell(lines, whole, value)
+    return map_yaml_scalar(lines, whole, value)

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from ..initializer.cross import fold
-from .expr import And, Atom, Const, Expr, Not, Or, atoms
-from .world import WorldIndex
+from bundle_ls.dialects.permissions.expr import And, Atom, Const, Expr, Not, Or, atoms
+from bundle_ls.dialects.permissions.names import fold
+from bundle_ls.dialects.permissions.world import WorldIndex
 
 MAX_ATOMS = 20
 _CACHE_LIMIT = 100_000

@@ -19,9 +19,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expr import Atom, Const, Expr, ParsedExpr, Span, atoms, write_name
-from .logic import MAX_ATOMS, atom_key, atom_keys, covered, judge, judge_all, linked
-from .world import KIND_WORDS, Rule, WorldIndex
+from bundle_ls.dialects.permissions.expr import (
+    Atom,
+    Const,
+    Expr,
+    ParsedExpr,
+    Span,
+    atoms,
+    write_name,
+)
+from bundle_ls.dialects.permissions.logic import (
+    MAX_ATOMS,
+    atom_key,
+    atom_keys,
+    covered,
+    judge,
+    judge_all,
+    linked,
+)
+from bundle_ls.dialects.permissions.world import KIND_WORDS, Rule, WorldIndex
 
 SEVERITY = {
     "rule-syntax": "error",
