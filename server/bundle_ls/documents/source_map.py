@@ -187,11 +187,14 @@ class _Builder:
         start = (text_start[0], _u16(lines[text_start[0]], text_start[1])) if text_start else None
         if self.text() != value:
             return _coarse(style, value, whole, start)
+        ascii_lines = {
+            n for n in {s[0] for s in self.spans} | {s[2] for s in self.spans} if lines[n].isascii()
+        }
         starts = []
         ends = []
         for sl, sc, el, ec in self.spans:
-            starts.append((sl, _u16(lines[sl], sc)))
-            ends.append((el, _u16(lines[el], ec)))
+            starts.append((sl, sc if sl in ascii_lines else _u16(lines[sl], sc)))
+            ends.append((el, ec if el in ascii_lines else _u16(lines[el], ec)))
         return SourceMap(style, value, tuple(starts), tuple(ends), whole, True, start)
 
 

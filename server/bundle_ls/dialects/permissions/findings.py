@@ -30,12 +30,17 @@ from bundle_ls.dialects.permissions.expr import (
 )
 from bundle_ls.dialects.permissions.logic import (
     MAX_ATOMS,
+    Links,
     atom_key,
     atom_keys,
+    compiled,
     covered,
     judge,
     judge_all,
+    judged,
     linked,
+    links_of,
+    situations,
 )
 from bundle_ls.dialects.permissions.world import KIND_WORDS, Rule, WorldIndex
 
@@ -193,7 +198,7 @@ class RuleChecker:
     index: WorldIndex
     _memo: dict[tuple[str, str], list[RuleFinding]] = field(default_factory=dict)
     _cover_memo: dict[tuple, bool | None] = field(default_factory=dict)
-    _key_memo: dict[int, tuple[Expr, frozenset]] = field(default_factory=dict)
+    _key_memo: dict[int, tuple[Expr, Links]] = field(default_factory=dict)
     _finding_memo: dict[tuple, RuleFinding] = field(default_factory=dict)
 
     def expression(self, parsed: ParsedExpr, what: str = "") -> list[RuleFinding]:
@@ -235,14 +240,14 @@ class RuleChecker:
                 e.expr,  # type: ignore[arg-type]
                 privilege,
                 [o.expr for o in others],  # type: ignore[misc]
-                self._keys,
+                self._links,
             )
         return got  # type: ignore[return-value]
 
-    def _keys(self, e: Expr) -> frozenset:
+    def _links(self, e: Expr) -> Links:
         got = self._key_memo.get(id(e))
         if got is None or got[0] is not e:
-            got = self._key_memo[id(e)] = (e, atom_keys(self.index, e))
+            got = self._key_memo[id(e)] = (e, links_of(self.index, atom_keys(self.index, e)))
         return got[1]
 
 
@@ -324,19 +329,26 @@ def _redundant_finding(
     assert e is not None
     by_roles = False
     sources: list[int] = []
+    mine = links_of(index, atom_keys(index, e))
+    places = situations(index, e)  # where this rule holds: most sources hold in one of them
     for p, others in others_of.items():
         if cover(r.when, p, ()):
             by_roles = True
             continue
-        mine = atom_keys(index, e)
         for j in others:
             o = rules[j].when.expr
             assert o is not None
             if j in sources:
                 continue
-            # independent conditions that can each hold can hold together
-            both = (o,) if not linked(index, mine, atom_keys(index, o)) else (e, o)
-            if judge_all(index, both, "and").verdict != "never":
+            fn = compiled(index, o)
+            if any(fn(s) for s in places):
+                can = True
+            elif not linked(mine, links_of(index, atom_keys(index, o))):
+                # independent conditions that can each hold can hold together
+                can = judged(index, o) != "never"
+            else:
+                can = judge_all(index, (e, o), "and").verdict != "never"
+            if can:
                 sources.append(j)
     sources.sort()
     names = [f"rule '{rules[j].key}'" for j in sources]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 
 from bundle_ls.dialects.base import EditorView, EmbeddedLanguage, EmbeddingHost
-from bundle_ls.dialects.moduledata import entries_of, load_module_data
+from bundle_ls.dialects.moduledata import entries_of, load_module_domains
 from bundle_ls.dialects.permissions import editor
 from bundle_ls.dialects.permissions.check import check
 from bundle_ls.dialects.permissions.codes import RULE_SYNTAX
@@ -21,7 +21,7 @@ from bundle_ls.dialects.permissions.project import (
     RULES_NAMESPACE,
     PackEntity,
     RuleValue,
-    project_rules,
+    project_world,
 )
 from bundle_ls.dialects.permissions.world import WorldIndex
 from bundle_ls.documents.codes import LIMIT
@@ -75,7 +75,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
     def pack(self) -> list[PackEntity]:
         """What the installed modules create (read once, when a world is first needed)."""
         if not self._pack_loaded:
-            data = load_module_data()
+            data = load_module_domains(PACK_DOMAINS.values())
             modules = sorted(data) if self.installed is None else sorted(self.installed)
             self._pack = [
                 PackEntity(func, e.name, e.uuid, m)
@@ -118,7 +118,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
     # ---- the editor -----------------------------------------------------------------------
 
     def _world(self, view: EditorView) -> WorldIndex:
-        return project_rules(view.index, self.pack).world
+        return project_world(view.index, self.pack).world
 
     def complete(
         self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int

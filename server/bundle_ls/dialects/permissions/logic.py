@@ -203,7 +203,32 @@ def _keys_of(index: WorldIndex, exprs: Iterable[Expr]) -> tuple[list[AtomKey], d
 
 def judge(index: WorldIndex, e: Expr) -> Judgement:
     """Whether a condition can hold, always holds, or neither, in the world's model."""
-    return judge_all(index, (e,), "and")
+    own = _own(index, e)
+    if own is None:
+        return Judgement("limit", len(_keys_of(index, (e,))[0]))
+    space, m = own
+    n = len(space.keys)
+    if not m:
+        return Judgement("never", n)
+    return Judgement("always" if m == space.valid else "sometimes", n)
+
+
+def _own(index: WorldIndex, e: Expr) -> tuple[_Space, int] | None:
+    """The space of a condition's own atoms and the valid assignments where it holds
+    (None: too many atoms); remembered per condition, as the judgement, the coverage of
+    each of its privileges and the places it holds all start from it."""
+    memo = index.spaces
+    got = memo.get(id(e))
+    if got is None or got[0] is not e:
+        keys, atoms_of = _keys_of(index, (e,))
+        value = None
+        if len(keys) <= MAX_ATOMS:
+            space = _Space(index, keys)
+            value = (space, space.formula(e, atoms_of.__getitem__) & space.valid)
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        got = memo[id(e)] = (e, value)
+    return got[1]  # type: ignore[return-value]
 
 
 def judge_all(index: WorldIndex, exprs: Sequence[Expr], combine: Literal["and", "or"]) -> Judgement:
@@ -251,24 +276,34 @@ def covers(index: WorldIndex, e: Expr, privilege: str, others: Sequence[Expr]) -
 _WITNESS_TRIES = 8
 
 
-def _uncovered_somewhere(
+def _uncovered_alone(
     index: WorldIndex, e: Expr, privilege: str, others: Sequence[Expr]
-) -> tuple[bool, set[int]]:
-    """A quick search for a user and place where `e` holds, `privilege` does not come
-    from the roles, and none of `others` holds: built from assignments of `e`'s own atoms
-    with nothing else assumed (no further role, no extra privilege, an undescribed place
-    when no location atom holds). Returns whether one was found (that settles "not
-    covered"), and which of `others` failed to hold in at least one of the places tried
-    (each of those cannot cover `e` alone)."""
-    key: AtomKey = ("privilege", privilege)
-    keys, memo = _keys_of(index, [e])
-    if key not in keys:
-        keys.append(key)
+) -> tuple[bool | None, bool, set[int]]:
+    """Over the atoms of `e` and the privilege alone: whether the roles alone give the
+    privilege wherever `e` holds (None: too many atoms), and else a quick search for a user
+    and place where `e` holds, the privilege does not come from the roles and none of
+    `others` holds, built from assignments of `e`'s own atoms with nothing else assumed (no
+    further role, no extra privilege, an undescribed place when no location atom holds).
+    Returns (covered by the roles, such a place found, the indexes of `others` that failed
+    to hold in at least one place tried: each of those cannot cover `e` alone)."""
     refuted: set[int] = set()
-    if len(keys) > MAX_ATOMS:
-        return False, refuted
-    space = _Space(index, keys)
-    m = space.formula(e, memo.__getitem__) & space.valid & (space.full ^ space.mask(key))
+    own = _own(index, e)
+    if own is None:
+        return None, False, refuted
+    space, m = own
+    key: AtomKey = ("privilege", privilege)
+    if key in space.pos:
+        m &= space.full ^ space.mask(key)
+    else:
+        # Without the privilege among the atoms: it is off exactly where no role atom that
+        # holds it is on (a described role always brings its privileges).
+        for k in space.keys:
+            if k[0] == "role" and privilege in index.role_privileges(k[1]):  # type: ignore[arg-type]
+                m &= space.full ^ space.mask(k)
+    keys = space.keys
+    if not m:
+        return True, False, refuted
+    fns = [compiled(index, o) for o in others]
     for _ in range(_WITNESS_TRIES):
         if not m:
             break
@@ -277,16 +312,32 @@ def _uncovered_somewhere(
         s = _situation_of(index, keys, low.bit_length() - 1)
         if s is None:
             continue
-        value = truth(index, s)
         holding = False
-        for i, o in enumerate(others):
-            if holds(o, value):
+        for i, fn in enumerate(fns):
+            if fn(s):
                 holding = True
             else:
                 refuted.add(i)
         if not holding:
-            return True, refuted
-    return False, refuted
+            return False, True, refuted
+    return False, False, refuted
+
+
+def situations(index: WorldIndex, e: Expr, limit: int = _WITNESS_TRIES) -> list[Situation]:
+    """Up to `limit` concrete users and places where `e` holds (fewer when it rarely can)."""
+    own = _own(index, e)
+    if own is None:
+        return []
+    space, m = own
+    keys = space.keys
+    out: list[Situation] = []
+    while m and len(out) < limit:
+        low = m & -m
+        m ^= low
+        s = _situation_of(index, keys, low.bit_length() - 1)
+        if s is not None:
+            out.append(s)
+    return out
 
 
 def _situation_of(index: WorldIndex, keys: Sequence[AtomKey], assignment: int) -> Situation | None:
@@ -302,51 +353,136 @@ def _situation_of(index: WorldIndex, keys: Sequence[AtomKey], assignment: int) -
     tags_on = frozenset(k[1] for k in on if k[0] == "tag")  # type: ignore[misc]
     if not any(k in on for k in locs):
         return Situation(closure, frozenset(privileges), None, tags_on)  # type: ignore[arg-type]
-    want = {k[1] for k in locs if k in on}
-    tag_keys = [k for k in keys if k[0] == "tag"]
-    for at in index.locations_under.get(next(iter(want)), ()):  # type: ignore[call-overload]
-        above = index.location_ancestors[at]
-        carried = index.location_tags[at]
-        if all((k[1] in above) == (k[1] in want) for k in locs) and all(
-            (k[1] in carried) == (k[1] in tags_on) for k in tag_keys
-        ):
-            return Situation(closure, frozenset(privileges), at, carried)  # type: ignore[arg-type]
-    return None
+    # A described location under every location atom that is on, under none that is off,
+    # carrying exactly the tag atoms that are on.
+    under = index.locations_under_set
+    with_tag = index.locations_with_tag_set
+    places: set[int] | None = None
+    for k in locs:
+        if k in on:
+            got = under.get(k[1], frozenset())  # type: ignore[call-overload]
+            places = set(got) if places is None else places & got
+    assert places is not None
+    for k in keys:
+        if not places:
+            return None
+        if k[0] == "location" and k not in on:
+            places -= under.get(k[1], frozenset())  # type: ignore[call-overload]
+        elif k[0] == "tag":
+            carriers = with_tag.get(k[1], frozenset())  # type: ignore[call-overload]
+            places = places & carriers if k[1] in tags_on else places - carriers
+    if not places:
+        return None
+    at = min(places)
+    return Situation(closure, frozenset(privileges), at, index.location_tags[at])  # type: ignore[arg-type]
 
 
 def atom_keys(index: WorldIndex, e: Expr) -> frozenset[AtomKey]:
     return frozenset(_keys_of(index, (e,))[0])
 
 
-def linked(index: WorldIndex, a: frozenset[AtomKey], b: frozenset[AtomKey]) -> bool:
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What relates a set of atoms to others in the world, precomputed so that `linked`
+    is a few set intersections: its atoms, its roles, the roles they include, the
+    privileges they hold, its privilege atoms, and whether it has location or tag atoms."""
+
+    keys: frozenset[AtomKey]
+    roles: frozenset[int]
+    included: frozenset[int]
+    held: frozenset[str]
+    privileges: frozenset[str]
+    location: bool
+    tag: bool
+
+    def union(self, other: Links) -> Links:
+        return Links(
+            self.keys | other.keys,
+            self.roles | other.roles,
+            self.included | other.included,
+            self.held | other.held,
+            self.privileges | other.privileges,
+            self.location or other.location,
+            self.tag or other.tag,
+        )
+
+
+def links_of(index: WorldIndex, keys: Iterable[AtomKey]) -> Links:
+    keys = frozenset(keys)
+    roles = frozenset(k[1] for k in keys if k[0] == "role")  # type: ignore[misc]
+    included: set[int] = set()
+    held: set[str] = set()
+    for r in roles:
+        included |= index.role_closure(r)
+        held |= index.role_privileges(r)
+    return Links(
+        keys,
+        roles,
+        frozenset(included),
+        frozenset(held),
+        frozenset(k[1] for k in keys if k[0] == "privilege"),  # type: ignore[misc]
+        any(k[0] == "location" for k in keys),
+        any(k[0] == "tag" for k in keys),
+    )
+
+
+def linked(a: Links, b: Links) -> bool:
     """Whether the world relates some atom of `a` to some atom of `b`: the same atom, a
     role and a role it includes or a privilege it holds, or a location atom on one side
     and a location or tag atom on the other (a tag alone is free: an undescribed location
     may carry any). Atoms not linked, directly or through others, are independent."""
-    if not a.isdisjoint(b):
+    if not a.keys.isdisjoint(b.keys):
         return True
-    a_loc = any(k[0] == "location" for k in a)
-    b_loc = any(k[0] == "location" for k in b)
-    if (a_loc and any(k[0] in ("location", "tag") for k in b)) or (
-        b_loc and any(k[0] == "tag" for k in a)
-    ):
+    if (a.location and (b.location or b.tag)) or (b.location and a.tag):
         return True
-    for x, y in ((a, b), (b, a)):
-        for k in x:
-            if k[0] != "role":
-                continue
-            closure = index.role_closure(k[1])  # type: ignore[arg-type]
-            held = None
-            for o in y:
-                if o[0] == "role" and (
-                    o[1] in closure or k[1] in index.role_closure(o[1])  # type: ignore[arg-type]
-                ):
-                    return True
-                if o[0] == "privilege":
-                    held = held if held is not None else index.role_privileges(k[1])  # type: ignore[arg-type]
-                    if o[1] in held:
-                        return True
-    return False
+    if not a.roles.isdisjoint(b.included) or not b.roles.isdisjoint(a.included):
+        return True
+    return not a.privileges.isdisjoint(b.held) or not b.privileges.isdisjoint(a.held)
+
+
+class _Near:
+    """The atoms linked to a condition so far, growing as linked conditions are found
+    (`linked` against a union kept in place, not rebuilt per condition)."""
+
+    __slots__ = ("keys", "roles", "included", "held", "privileges", "location", "tag")
+
+    def __init__(self, start: Links) -> None:
+        self.keys = set(start.keys)
+        self.roles = set(start.roles)
+        self.included = set(start.included)
+        self.held = set(start.held)
+        self.privileges = set(start.privileges)
+        self.location = start.location
+        self.tag = start.tag
+
+    def linked(self, b: Links) -> bool:
+        if not self.keys.isdisjoint(b.keys):
+            return True
+        if (self.location and (b.location or b.tag)) or (b.location and self.tag):
+            return True
+        if not self.roles.isdisjoint(b.included) or not b.roles.isdisjoint(self.included):
+            return True
+        return not self.privileges.isdisjoint(b.held) or not b.privileges.isdisjoint(self.held)
+
+    def add(self, b: Links) -> None:
+        self.keys |= b.keys
+        self.roles |= b.roles
+        self.included |= b.included
+        self.held |= b.held
+        self.privileges |= b.privileges
+        self.location = self.location or b.location
+        self.tag = self.tag or b.tag
+
+
+def judged(index: WorldIndex, e: Expr) -> Verdict:
+    """`judge(e).verdict`, remembered per condition."""
+    memo = index.verdicts
+    got = memo.get(id(e))
+    if got is None or got[0] is not e:
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        got = memo[id(e)] = (e, judge(index, e).verdict)
+    return got[1]  # type: ignore[return-value]
 
 
 def covered(
@@ -354,57 +490,96 @@ def covered(
     e: Expr,
     privilege: str,
     others: Sequence[Expr],
-    keys: Callable[[Expr], frozenset[AtomKey]] | None = None,
+    links: Callable[[Expr], Links] | None = None,
 ) -> bool | None:
     """`covers`, made to scale: the other rules independent of `e` (no atom linked to its
     atoms, directly or through other rules) matter only if together they always hold, so
     they are judged apart. When what remains is still over `MAX_ATOMS`, the roles alone
     or one other rule alone are tried (sound: never says yes wrongly); else None."""
-    keys = keys or (lambda x: atom_keys(index, x))
-    alone = covers(index, e, privilege, ())
+    links = links or (lambda x: links_of(index, atom_keys(index, x)))
+    alone, found, refuted = _uncovered_alone(index, e, privilege, others)
+    if alone is None:
+        alone = covers(index, e, privilege, ())
     if alone or not others:
         return alone
-    found, refuted = _uncovered_somewhere(index, e, privilege, others)
     if found:
         return False
-    could_alone = [o for i, o in enumerate(others) if i not in refuted]
-    near = set(keys(e)) | {("privilege", privilege)}
+    mine = links(e).union(links_of(index, (("privilege", privilege),)))
+    near = _Near(mine)
     kept: list[Expr] = []
-    rest = list(others)
+    kept_at: list[int] = []
+    rest = list(enumerate(others))
     grew = True
     while grew and rest:
         grew = False
-        frozen = frozenset(near)
         still = []
-        for o in rest:
-            ks = keys(o)
-            if linked(index, frozen, ks):
+        for i, o in rest:
+            lo = links(o)
+            if near.linked(lo):
                 kept.append(o)
-                near |= ks
+                kept_at.append(i)
+                near.add(lo)
                 grew = True
             else:
-                still.append(o)
+                still.append((i, o))
         rest = still
     got = covers(index, e, privilege, kept)
     if got is None:
         # Too many atoms together: try each rule alone. One independent of `e` could cover
         # it alone only by always holding, which `rest` below covers.
-        mine = frozenset(keys(e)) | {("privilege", privilege)}
-        alone = [o for o in kept if any(o is c for c in could_alone)]
+        alone_ones = [o for i, o in zip(kept_at, kept, strict=True) if i not in refuted]
         if any(
-            linked(index, mine, keys(o)) and covers(index, e, privilege, (o,)) for o in alone
-        ) or any(judge(index, o).verdict == "always" for o in alone):
+            linked(mine, links(o)) and covers(index, e, privilege, (o,)) for o in alone_ones
+        ) or any(judged(index, o) == "always" for o in alone_ones):
             return True
     if got:
         return True
     if not rest:
         return got
-    together = judge_all(index, rest, "or").verdict
+    independent = [o for _i, o in rest]
+    together = judge_all(index, independent, "or").verdict
     if together == "always":
         return True
-    if together == "limit" and any(judge(index, o).verdict == "always" for o in rest):
+    if together == "limit" and any(judged(index, o) == "always" for o in independent):
         return True
     return got if together != "limit" else None
+
+
+def compiled(index: WorldIndex, e: Expr) -> Callable[[Situation], bool]:
+    """The condition as a function of a situation, every name resolved once (remembered
+    per condition)."""
+    memo = index.compiled
+    got = memo.get(id(e))
+    if got is None or got[0] is not e:
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+        got = memo[id(e)] = (e, _compile(index, e))
+    return got[1]
+
+
+def _compile(index: WorldIndex, n: Expr) -> Callable[[Situation], bool]:
+    if isinstance(n, Atom):
+        kind, ident = atom_key(index, n)
+        if kind == "role":
+            return lambda s: ident in s.roles
+        if kind == "privilege":
+            return lambda s: ident in s.privileges
+        if kind == "tag":
+            return lambda s: ident in s.tags
+        if kind == "location":
+            anc = index.location_ancestors
+            return lambda s: s.location is not None and ident in anc[s.location]
+        return lambda s: False  # an unresolved name holds nowhere
+    if isinstance(n, Const):
+        v = n.value
+        return lambda s: v
+    if isinstance(n, Not):
+        inner = _compile(index, n.operand)
+        return lambda s: not inner(s)
+    parts = [_compile(index, o) for o in n.operands]  # type: ignore[union-attr]
+    if isinstance(n, And):
+        return lambda s: all(p(s) for p in parts)
+    return lambda s: any(p(s) for p in parts)
 
 
 # ---- one user, one place ------------------------------------------------------------------

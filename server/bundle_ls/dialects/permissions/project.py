@@ -232,14 +232,21 @@ class ProjectRules:
     places: dict[str, list[tuple[str, Embedded]]] = field(default_factory=dict)  # key →
 
 
-def project_rules(index: ProjectIndex, pack: Sequence[PackEntity]) -> ProjectRules:
-    """The rules of the project, judged against its world (kept in `index.derived`)."""
+def project_world(index: ProjectIndex, pack: Sequence[PackEntity]) -> ProjectRules:
+    """The project's world and checker, kept in `index.derived` until a definition it is
+    built from changes; the rules' findings in it may be out of date (`project_rules`)."""
     state = index.derived.get(LANGUAGE)
     read_generation = index.read_generation[LANGUAGE]
     if not isinstance(state, ProjectRules) or state.read_generation != read_generation:
         world = WorldIndex(world_of(index, pack))
         state = ProjectRules(read_generation, world, RuleChecker(world))
         index.derived[LANGUAGE] = state  # type: ignore[assignment]
+    return state
+
+
+def project_rules(index: ProjectIndex, pack: Sequence[PackEntity]) -> ProjectRules:
+    """The rules of the project, judged against its world (kept in `index.derived`)."""
+    state = project_world(index, pack)
     if state.generation != index.generation:
         state.rules = list(rules_of(index))
         state.places = {}

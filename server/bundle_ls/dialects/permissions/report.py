@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bundle_ls.dialects.permissions.expr import And, Atom, Const, Expr, Not
 from bundle_ls.dialects.permissions.findings import RuleChecker
 from bundle_ls.dialects.permissions.logic import (
     Situation,
-    atom_key,
     atom_text,
     because,
+    compiled,
     holds,
     truth,
 )
@@ -190,7 +189,7 @@ def matrix(
     that carries only that tag and lies in no described location. `roles`, `tags`: the
     entities to show (default: all)."""
     rules, skipped = usable_rules(index)
-    compiled = [(_compile(index, r.when.expr), r) for r in rules]  # type: ignore[arg-type]
+    compiled_rules = [(compiled(index, r.when.expr), r) for r in rules]  # type: ignore[arg-type]
     display = _privilege_names(index)
     if tags is None:
         tags = range(len(index.tables["tag"].entities))
@@ -204,7 +203,7 @@ def matrix(
             granted: dict[str, list[int | None]] = {}
             for place in places:
                 s = Situation.of(index, [role], place, [tid])
-                for fn, r in compiled:
+                for fn, r in compiled_rules:
                     if fn(s):
                         for g in r.grant:
                             granted.setdefault(index.privilege_id(g), []).append(place)
@@ -233,36 +232,6 @@ def matrix(
         tuple(cells),
         tuple(skipped),
     )
-
-
-def _compile(index: WorldIndex, e: Expr) -> Callable[[Situation], bool]:
-    """The condition as a function of a situation, with every name resolved once."""
-
-    def build(n: Expr) -> Callable[[Situation], bool]:
-        if isinstance(n, Atom):
-            kind, ident = atom_key(index, n)
-            if kind == "role":
-                return lambda s: ident in s.roles
-            if kind == "privilege":
-                return lambda s: ident in s.privileges
-            if kind == "tag":
-                return lambda s: ident in s.tags
-            if kind == "location":
-                anc = index.location_ancestors
-                return lambda s: s.location is not None and ident in anc[s.location]
-            return lambda s: False
-        if isinstance(n, Const):
-            v = n.value
-            return lambda s: v
-        if isinstance(n, Not):
-            inner = build(n.operand)
-            return lambda s: not inner(s)
-        parts = [build(o) for o in n.operands]  # type: ignore[union-attr]
-        if isinstance(n, And):
-            return lambda s: all(p(s) for p in parts)
-        return lambda s: any(p(s) for p in parts)
-
-    return build(e)
 
 
 # ---- rendering ------------------------------------------------------------------------------

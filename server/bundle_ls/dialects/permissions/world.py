@@ -147,6 +147,11 @@ class WorldIndex:
         self.profiles: dict[tuple, frozenset] = {}
         # id(condition) → (condition, its atom nodes with their identities), by `logic`
         self.expr_atoms: dict[int, tuple[object, list]] = {}
+        # id(condition) → (condition, its verdict) and (condition, its compiled form)
+        self.verdicts: dict[int, tuple[object, str]] = {}
+        self.compiled: dict[int, tuple[object, object]] = {}
+        # id(condition) → (condition, the space of its atoms and where it holds)
+        self.spaces: dict[int, tuple[object, object]] = {}
 
     # ---- names ---------------------------------------------------------------------------
 
@@ -295,6 +300,14 @@ class WorldIndex:
             for a in ancestors:
                 out.setdefault(a, []).append(loc)
         return out
+
+    @cached_property
+    def locations_under_set(self) -> dict[int, frozenset[int]]:
+        return {k: frozenset(v) for k, v in self.locations_under.items()}
+
+    @cached_property
+    def locations_with_tag_set(self) -> dict[str, frozenset[int]]:
+        return {k: frozenset(v) for k, v in self.locations_with_tag.items()}
 
     def location_count(self) -> int:
         return len(self.tables["location"].entities)
