@@ -177,6 +177,11 @@ class EmbeddedLanguage:
     def semantic_tokens(self, view: EditorView, rel: str, fact: Embedded) -> list[SemanticToken]:
         return []
 
+    def values(self, view: EditorView, word: str) -> list[tuple[str, str | None]]:
+        """What a value not written yet may start with, as (text, detail): the host offers
+        them where such a value belongs and quotes them for its format."""
+        return []
+
 
 class Dialect:
     """Base class: a dialect overrides what it has; the defaults say nothing."""

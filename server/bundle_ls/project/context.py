@@ -84,8 +84,8 @@ class AnalysisContext:
         out = list(checks)
         for name in dict.fromkeys(e.language for e in facts.embedded):
             lang = self.languages.get(name)
-            if lang is not None:
-                out.extend(lang.cross_checks)
+            if lang is not None:  # languages may share a check: it runs once
+                out.extend(c for c in lang.cross_checks if not any(c is o for o in out))
         return out
 
     @property

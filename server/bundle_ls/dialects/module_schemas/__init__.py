@@ -106,7 +106,7 @@ class ModuleSchemaDialect(Dialect):
         return namespace in self.schemas.namespaces
 
     def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
-        return completion.complete(view, self.schemas, rel, line, ch)
+        return completion.complete(view, self.schemas, rel, line, ch, self.languages)
 
     def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
         return hover.hover(view, self.schemas, rel, line, ch)

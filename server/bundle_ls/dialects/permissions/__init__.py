@@ -14,9 +14,9 @@ from __future__ import annotations
 from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EmbeddedLanguage
 from bundle_ls.dialects.permissions.codes import CODES, DIALECT
 from bundle_ls.dialects.permissions.command import main as permissions_main
-from bundle_ls.dialects.permissions.language import PermissionRuleLanguage
+from bundle_ls.dialects.permissions.language import PermissionRuleLanguage, PrivilegeNameLanguage
 
-__all__ = ["PermissionRuleLanguage", "PermissionsDialect"]
+__all__ = ["PermissionRuleLanguage", "PermissionsDialect", "PrivilegeNameLanguage"]
 
 
 class PermissionsDialect(Dialect):
@@ -36,4 +36,5 @@ class PermissionsDialect(Dialect):
 
     @classmethod
     def embedded_languages(cls, settings: DialectSettings) -> tuple[EmbeddedLanguage, ...]:
-        return (PermissionRuleLanguage(settings.installed),)
+        conditions = PermissionRuleLanguage(settings.installed)
+        return (conditions, PrivilegeNameLanguage(conditions))

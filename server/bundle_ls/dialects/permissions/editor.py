@@ -157,6 +157,11 @@ def _accepts(text: str, start: int) -> tuple[set[str], Func | None]:
     return set(ip.accepts()), func
 
 
+def names_of(index: WorldIndex, func: Func) -> list[tuple[str, str]]:
+    """Every name of a kind, with a short description."""
+    return _names(index, func)
+
+
 def _names(index: WorldIndex, func: Func) -> list[tuple[str, str]]:
     out = []
     for defs in index.tables[func].entities:

@@ -11,12 +11,13 @@ from bundle_ls.dialects.moduledata import entries_of, load_module_domains
 from bundle_ls.dialects.permissions import editor
 from bundle_ls.dialects.permissions.check import check
 from bundle_ls.dialects.permissions.codes import RULE_SYNTAX
-from bundle_ls.dialects.permissions.expr import atoms, parse, write_name
+from bundle_ls.dialects.permissions.expr import Func, atoms, parse, write_name
 from bundle_ls.dialects.permissions.names import fold
 from bundle_ls.dialects.permissions.project import (
     LANGUAGE,
     NAMESPACES,
     PACK_DOMAINS,
+    PRIVILEGE_NAME,
     READS,
     RULES_NAMESPACE,
     PackEntity,
@@ -163,19 +164,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
         ref = editor.name_at(world, parse(fact.text), offset)
         if ref is None or ref.entity is None:
             return None
-        rng = smap.range(*ref.span)
-        ids = [e for d in world.definitions(ref.func, ref.entity) for e in (d.name, *d.aliases)]
-        for ns in NAMESPACES[ref.func]:
-            bucket = view.index.keys_of(ns)
-            key = next((i for i in ids if i in bucket), None)
-            if key is None:
-                wanted = {fold(i) for i in ids}
-                key = next((k for k in bucket if fold(k) in wanted), None)
-            if key is not None:
-                defined = tuple(n for n in NAMESPACES[ref.func] if key in view.index.keys_of(n))
-                return defined, key, rng
-        # Only an installed module creates it: no file to go to, but its references.
-        return NAMESPACES[ref.func], world.name(ref.func, ref.entity), rng
+        return _defined(view, world, ref.func, ref.entity, smap.range(*ref.span))
 
     def rename_edits(
         self, view: EditorView, rel: str, fact: Embedded, ranges: list[Range], new_name: str
@@ -213,6 +202,10 @@ class PermissionRuleLanguage(EmbeddedLanguage):
             return []
         return [TextEdit(rel, rng, text) for rng, text in value_edits(smap, value)]
 
+    def values(self, view: EditorView, word: str) -> list[tuple[str, str | None]]:
+        """Where a condition is still to be written: what it may start with."""
+        return [(i.insert, i.detail or None) for i in editor.completion(self._world(view), "", 0)]
+
     def semantic_tokens(self, view: EditorView, rel: str, fact: Embedded) -> list[SemanticToken]:
         lines = view.lines(rel)
         if lines is None:
@@ -225,6 +218,25 @@ class PermissionRuleLanguage(EmbeddedLanguage):
             for rng in smap.line_ranges(*t.span):
                 out.append(SemanticToken(rng, _TOKEN_TYPES[t.kind]))
         return out
+
+
+def _defined(
+    view: EditorView, world: WorldIndex, func: Func, ident: int, rng: Range
+) -> tuple[tuple[str, ...], str, Range]:
+    """(namespaces, key) of the files' definitions of an entity, for navigation: the key
+    it is defined by (a name, or a uuid when it is only known by one)."""
+    ids = [i for d in world.definitions(func, ident) for i in (d.name, *d.aliases)]
+    for ns in NAMESPACES[func]:
+        bucket = view.index.keys_of(ns)
+        key = next((i for i in ids if i in bucket), None)
+        if key is None:
+            wanted = {fold(i) for i in ids}
+            key = next((k for k in bucket if fold(k) in wanted), None)
+        if key is not None:
+            defined = tuple(n for n in NAMESPACES[func] if key in view.index.keys_of(n))
+            return defined, key, rng
+    # Only an installed module creates it: no file to go to, but its references.
+    return NAMESPACES[func], world.name(func, ident), rng
 
 
 def _check(language: PermissionRuleLanguage, index, facts: FileFacts):
@@ -263,3 +275,85 @@ def _written(name: str, had: str, prefer: str) -> str:
     if had and had not in name:
         return f"{had}{name}{had}"
     return write_name(name, had or prefer)
+
+
+class PrivilegeNameLanguage(EmbeddedLanguage):
+    """`x-expression: privilege-name`: a value that is one privilege's name (a rule's
+    grant), resolved, completed and renamed as the names inside conditions are."""
+
+    name = PRIVILEGE_NAME
+    reads = READS
+
+    def __init__(self, rules: PermissionRuleLanguage) -> None:
+        self.rules = rules
+        # The conditions' check resolves these names too: the same check, run once.
+        self.cross_checks = rules.cross_checks
+
+    def fold(self, name: str) -> str:
+        return fold(name)
+
+    def fingerprint(self) -> str:
+        return f"{self.name} 1"
+
+    def analyze(self, text: str, source: SourceMap, host: EmbeddingHost) -> FileFacts:
+        part = FileFacts(host.path, host.kind)
+        if text.strip():
+            rng = source.range(0, len(text))
+            privileges = NAMESPACES["privilege"]
+            part.refs.append(Reference(privileges, text, rng, False, LANGUAGE))
+            part.embedded.append(Embedded(self.name, source.whole, text))
+        return part
+
+    def complete(
+        self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int
+    ) -> list[Completion] | None:
+        at = _at(view, rel, fact, line, ch)
+        if at is None:
+            return None
+        smap, _offset = at
+        out = []
+        for name, detail in self.values(view, fact.text):
+            edits = value_edits(smap, [((0, len(fact.text)), name)])
+            if len(edits) == 1:
+                rng, text = edits[0]
+                out.append(Completion(name, KEY, rng, text, detail, None, None, text))
+        return out
+
+    def values(self, view: EditorView, word: str) -> list[tuple[str, str | None]]:
+        world = self.rules._world(view)
+        return [(n, d) for n, d in editor.names_of(world, "privilege")]
+
+    def hover(
+        self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int
+    ) -> HoverResult | None:
+        at = _at(view, rel, fact, line, ch)
+        if at is None:
+            return None
+        markdown = editor.describe(self.rules._world(view), "privilege", fact.text)
+        return HoverResult(markdown, at[0].range(0, len(fact.text)))
+
+    def symbol(
+        self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int
+    ) -> tuple[tuple[str, ...], str, Range] | None:
+        at = _at(view, rel, fact, line, ch)
+        if at is None:
+            return None
+        world = self.rules._world(view)
+        ident = world.resolve("privilege", fact.text)
+        if ident is None:
+            return None
+        return _defined(view, world, "privilege", ident, at[0].range(0, len(fact.text)))
+
+    def rename_edits(
+        self, view: EditorView, rel: str, fact: Embedded, ranges: list[Range], new_name: str
+    ) -> list[TextEdit]:
+        return self.replace_edits(view, rel, fact, ranges[0], new_name) if ranges else []
+
+    def replace_edits(
+        self, view: EditorView, rel: str, fact: Embedded, rng: Range, text: str
+    ) -> list[TextEdit]:
+        lines = view.lines(rel)
+        if lines is None:
+            return []
+        smap = map_value(_kind(rel), lines, fact.range, fact.text)
+        return [TextEdit(rel, r, t) for r, t in value_edits(smap, [((0, len(fact.text)), text)])]

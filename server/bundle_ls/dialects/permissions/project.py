@@ -33,6 +33,7 @@ from bundle_ls.documents.model import Range
 from bundle_ls.index.project_index import ProjectIndex
 
 LANGUAGE = "permission-rule"
+PRIVILEGE_NAME = "privilege-name"  # a value that is one privilege's name (a rule's grant)
 RULES_NAMESPACE = "permissionRules"  # its items are rules: `key`, `grant`, `when`
 INIZ = "iniz:"
 # Where each kind of name is defined: the module schemas' namespace, then Initializer's.
