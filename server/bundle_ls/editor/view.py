@@ -36,9 +36,11 @@ class ProjectView:
     def language(self, name: str) -> EmbeddedLanguage | None:
         return self.ws.ctx.language(name)
 
-    def embedded_at(self, rel: str, line: int, ch: int) -> Embedded | None:
+    def embedded_at(self, rel: str, line: int, ch: int, typing: bool = False) -> Embedded | None:
         """The value of an embedded language at a position (its pending edits applied),
-        the end of the value included: a cursor typing at its end is inside it."""
+        the end of the value included: a cursor typing at its end is inside it. `typing`:
+        also a cursor after the end on the value's last line with only spaces between
+        (a plain scalar does not hold the spaces just typed after it)."""
         facts = self.facts(rel)
         if facts is None or not facts.embedded:
             return None
@@ -46,11 +48,20 @@ class ProjectView:
             r = e.range
             if (r[0], r[1]) <= (line, ch) <= (r[2], r[3]):
                 return e
+        lines = self.lines(rel) if typing else None
+        if lines is not None and line < len(lines):
+            for e in facts.embedded:
+                r = e.range
+                if r[2] == line and r[3] < ch and not lines[line][r[3] : ch].strip(" \t"):
+                    return e
         return None
 
-    def language_at(self, rel: str, line: int, ch: int) -> tuple[EmbeddedLanguage, Embedded] | None:
-        """The embedded language, and its value, at a position."""
-        fact = self.embedded_at(rel, line, ch)
+    def language_at(
+        self, rel: str, line: int, ch: int, typing: bool = False
+    ) -> tuple[EmbeddedLanguage, Embedded] | None:
+        """The embedded language, and its value, at a position (`typing`: see
+        `embedded_at`)."""
+        fact = self.embedded_at(rel, line, ch, typing)
         lang = self.language(fact.language) if fact is not None else None
         return (lang, fact) if lang is not None and fact is not None else None
 

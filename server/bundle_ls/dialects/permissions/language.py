@@ -126,7 +126,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
     ) -> list[Completion] | None:
         at = _at(view, rel, fact, line, ch)
         if at is None:
-            return None
+            return self._complete_after(view, rel, fact, line, ch)
         smap, offset = at
         out = []
         quote = preferred_quote(smap.style)
@@ -138,6 +138,29 @@ class PermissionRuleLanguage(EmbeddedLanguage):
             kind = KEY if item.kind in NAMESPACES else VALUE
             out.append(
                 Completion(item.label, kind, rng, text, item.detail or None, None, None, text)
+            )
+        return out
+
+    def _complete_after(
+        self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int
+    ) -> list[Completion] | None:
+        """Spaces typed after a plain or block scalar, which does not hold them: what may
+        follow the condition there, written at the cursor."""
+        lines = view.lines(rel)
+        if lines is None:
+            return None
+        smap = map_value(_kind(rel), lines, fact.range, fact.text)
+        if smap.style not in ("plain", "literal", "folded") or fact.range[2] != line:
+            return None
+        text = fact.text + " " * max(1, ch - fact.range[3])
+        out = []
+        for item in editor.completion(self._world(view), text, len(text), '"'):
+            if item.span[0] < len(fact.text):
+                continue
+            kind = KEY if item.kind in NAMESPACES else VALUE
+            rng = (line, ch, line, ch)
+            out.append(
+                Completion(item.label, kind, rng, item.insert, item.detail or None, None, None)
             )
         return out
 

@@ -8,7 +8,7 @@ from bundle_ls.editor.view import ProjectView
 
 
 def complete(view: ProjectView, rel: str, line: int, character: int) -> Completions:
-    embedded = view.language_at(rel, line, character)
+    embedded = view.language_at(rel, line, character, typing=True)
     if embedded is not None:
         language, fact = embedded
         found = language.complete(view, rel, fact, line, character)
