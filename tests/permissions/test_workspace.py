@@ -95,6 +95,10 @@ def test_names_after_role_are_quoted_when_they_need_it(ws: Workspace) -> None:
     line, ch = at(text, "or role(", 8)
     assert senior.range == (line, ch, line, ch)
     assert by_label["Nurse"].new_text == "Nurse"
+    # the configuration's roles first, then the dozens OpenMRS core and modules create
+    ordered = [i.label for i in sorted(items, key=lambda i: i.sort_text)]
+    assert ordered[:4] == ["Clerk", "Nurse", "Senior Nurse", "Student"]
+    assert "Organizational: Doctor" in ordered[4:]
 
 
 def test_a_quoted_name_keeps_its_quote_and_the_scalars_quote_is_avoided(ws: Workspace) -> None:

@@ -130,14 +130,16 @@ class PermissionRuleLanguage(EmbeddedLanguage):
         smap, offset = at
         out = []
         quote = preferred_quote(smap.style)
-        for item in editor.completion(self._world(view), fact.text, offset, quote):
+        world = self._world(view)
+        for item in editor.completion(world, fact.text, offset, quote):
             edits = value_edits(smap, [(item.span, item.insert)])
             if len(edits) != 1:
                 continue
             rng, text = edits[0]
             kind = KEY if item.kind in NAMESPACES else VALUE
+            sort = _sort_text(world, item.kind, item.label)
             out.append(
-                Completion(item.label, kind, rng, text, item.detail or None, None, None, text)
+                Completion(item.label, kind, rng, text, item.detail or None, None, sort, text)
             )
         return out
 
@@ -278,6 +280,17 @@ def _rule_of(host: EmbeddingHost) -> tuple[str | None, tuple[str, ...] | None]:
     return (str(key) if key is not None else None), tuple(str(g) for g in grants if g is not None)
 
 
+def _sort_text(world: WorldIndex, kind: str, label: str) -> str | None:
+    """Names a file of the configuration defines first, then those only an installed
+    module creates (OpenMRS core's dozens of roles)."""
+    if kind not in NAMESPACES:
+        return None
+    ident = world.resolve(kind, label)  # type: ignore[arg-type]
+    defs = world.definitions(kind, ident) if ident is not None else []  # type: ignore[arg-type]
+    local = any(o.path for d in defs for o in d.origins)
+    return ("0" if local else "1") + label.lower()
+
+
 def _kind(rel: str) -> str:
     return "csv" if rel.lower().endswith(".csv") else "yaml"
 
@@ -339,7 +352,8 @@ class PrivilegeNameLanguage(EmbeddedLanguage):
             edits = value_edits(smap, [((0, len(fact.text)), name)])
             if len(edits) == 1:
                 rng, text = edits[0]
-                out.append(Completion(name, KEY, rng, text, detail, None, None, text))
+                sort = _sort_text(self.rules._world(view), "privilege", name)
+                out.append(Completion(name, KEY, rng, text, detail, None, sort, text))
         return out
 
     def values(self, view: EditorView, word: str) -> list[tuple[str, str | None]]:
