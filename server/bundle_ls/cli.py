@@ -8,18 +8,29 @@ command of its own (`bundle-ls migrate …`), which parses its own arguments.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from bundle_ls import __version__
+from bundle_ls.batch.baseline import BaselineError, relative_to
+from bundle_ls.batch.baseline import compare as compare_baseline
+from bundle_ls.batch.baseline import keys_of as baseline_keys
+from bundle_ls.batch.baseline import read as read_baseline
+from bundle_ls.batch.baseline import write as write_baseline
+from bundle_ls.batch.checked import CheckedProject, projects_of, report_part
 from bundle_ls.batch.explain import explain
 from bundle_ls.batch.reporters import REPORTERS, Report
+from bundle_ls.batch.reporters.base import ReportPart
+from bundle_ls.batch.reporters.listing import write_listing
 from bundle_ls.batch.runner import check_directory
 from bundle_ls.dialects import code_registry, dialect_commands
+from bundle_ls.documents.ignores import lines_on_disk
+from bundle_ls.documents.model import SEVERITIES, Diagnostic
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.project.config import ProjectError
-from bundle_ls.project.discovery import project_of
+from bundle_ls.project.context import load_context
+from bundle_ls.project.listing import list_files
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--explain", metavar="CODE", help="print what a diagnostic code means (e.g. schema)"
     )
+    add_output_options(p)
+    _baseline_options(p)
     p.add_argument("--version", action="version", version=f"bundle-ls {__version__}")
     return p
 
@@ -86,8 +99,17 @@ def main(argv: list[str] | None = None) -> int:
 
         serve(extra_schemas=args.schemas)
         return 0
+    output = output_options(args)
+    if isinstance(output, str):
+        parser.error(output)
     return run_check(
-        args.paths or ["."], args.schemas, args.format, args.jobs, cache=not args.no_cache
+        args.paths or ["."],
+        args.schemas,
+        args.format,
+        args.jobs,
+        not args.no_cache,
+        output,
+        (args.baseline, args.write_baseline),
     )
 
 
@@ -102,48 +124,134 @@ def run_explain(code_id: str) -> int:
     return 0
 
 
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    """What `--check` reports and when it fails."""
+    p.add_argument(
+        "--min-severity",
+        choices=SEVERITIES,
+        help="report findings of this severity or more (default: information for text and "
+        "github, every finding for json and sarif)",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too, not only errors")
+    p.add_argument(
+        "--statistics", action="store_true", help="count the findings per code (text, json)"
+    )
+    p.add_argument(
+        "--list-files",
+        action="store_true",
+        help="list the files the check reads and those it skips, with why, and check nothing",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutputOptions:
+    min_severity: str | None = None  # None: the format's default
+    strict: bool = False
+    statistics: bool = False
+    list_files: bool = False
+
+    def floor(self, fmt: str) -> str:
+        """The least severity reported: people's formats leave hints out by default."""
+        if self.min_severity is not None:
+            return self.min_severity
+        return "information" if fmt in ("text", "github") else "hint"
+
+
+def output_options(args: argparse.Namespace) -> OutputOptions | str:
+    """The output options, or why they do not go together."""
+    if args.statistics and args.format not in ("text", "json"):
+        return f"--statistics: only with --format text or json, not {args.format}"
+    if args.list_files and args.format not in ("text", "json"):
+        return f"--list-files: only with --format text or json, not {args.format}"
+    return OutputOptions(args.min_severity, args.strict, args.statistics, args.list_files)
+
+
 def run_check(
     paths: list[str],
     extra_schemas: list[Path],
     fmt: str,
     jobs: int | None,
     cache: bool = True,
+    output: OutputOptions | None = None,
+    baseline: tuple[Path | None, Path | None] = (None, None),
 ) -> int:
-    all_diags = []
-    files = 0
-    prefix = ""
+    output = output or OutputOptions()
     for raw in paths:
-        path = Path(raw)
-        if not path.exists():
+        if not Path(raw).exists():
             sys.stderr.write(f"bundle-ls: {raw}: no such file or directory\n")
             return 2
-        for folder in extra_schemas:
-            if not folder.is_dir():
-                sys.stderr.write(f"bundle-ls: --schemas {folder}: not a folder\n")
-                return 2
-        root, only = project_of(path)
+    for folder in extra_schemas:
+        if not folder.is_dir():
+            sys.stderr.write(f"bundle-ls: --schemas {folder}: not a folder\n")
+            return 2
+    checked: list[_Checked] = []
+    for project in projects_of(paths):
         try:
-            result = check_directory(root, extra_schemas, jobs, _progress_bar(), cache=cache)
+            checked.append(_check_project(project, extra_schemas, jobs, cache, output))
         except ProjectError as exc:
             sys.stderr.write(f"bundle-ls: {exc}\n")
             return 2
-        diags = result.diagnostics
-        if only is not None:
-            diags = [d for d in diags if d.path == only]
-        all_diags.extend(diags)
-        files += result.files if only is None else 1
-        if len(paths) == 1:
-            rel = os.path.relpath(root)
-            prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-    report = Report(all_diags, files, prefix)
-    out = sys.stdout
+    if baseline[1] is not None:
+        return _write_baseline(baseline[1], _keyed(baseline[1], checked))
+    if baseline[0] is not None:
+        try:
+            _apply_baseline(baseline[0], checked)
+        except BaselineError as exc:
+            sys.stderr.write(f"bundle-ls: --baseline {exc}\n")
+            return 2
+    report = Report([c.part(output.floor(fmt)) for c in checked], output.statistics)
     try:
-        REPORTERS[fmt](report, out)
-        out.flush()
+        if output.list_files:
+            write_listing(report, fmt, sys.stdout)
+        else:
+            REPORTERS[fmt](report, sys.stdout)
+        sys.stdout.flush()
     except BrokenPipeError:  # the reader (`| head`) has gone: not an error of the check
         sys.stdout = None
+    return 0 if output.list_files else exit_status(report, output.strict)
 
-    return 1 if any(d.severity == "error" for d in all_diags) else 0
+
+@dataclass(slots=True)
+class _Checked:
+    """One project's check: its findings (those of the paths it covers) before they are
+    filtered for the report."""
+
+    project: CheckedProject
+    diagnostics: list[Diagnostic]
+    files: list[str]
+    notes: list[str]
+    listing: list | None = None
+
+    def part(self, min_severity: str) -> ReportPart:
+        if self.listing is not None:
+            part = report_part(self.project, [], self.files, "hint")
+            part.listing = self.listing
+            return part
+        part = report_part(self.project, self.diagnostics, self.files, min_severity)
+        part.notes = self.notes
+        return part
+
+
+def _check_project(
+    project: CheckedProject,
+    extra_schemas: list[Path],
+    jobs: int | None,
+    cache: bool,
+    output: OutputOptions,
+) -> _Checked:
+    if output.list_files:
+        every = list_files(load_context(project.root, extra_schemas))
+        listing = [f for f in every if project.covers(f.path)]
+        return _Checked(project, [], [f.path for f in listing if f.checked], [], listing)
+    result = check_directory(project.root, extra_schemas, jobs, _progress_bar(), cache=cache)
+    diags = [d for d in result.diagnostics if project.covers(d.path)]
+    return _Checked(project, diags, list(result.index.files), _dialect_notes(result))
+
+
+def exit_status(report: Report, strict: bool) -> int:
+    """1 when an error is reported (or, with --strict, a warning), else 0."""
+    failing = ("error", "warning") if strict else ("error",)
+    return 1 if any(d.severity in failing for d in report.diagnostics) else 0
 
 
 # A progress bar is worth showing only for a directory this large.
@@ -169,3 +277,59 @@ def _progress_bar():
             bar[0].close()
 
     return update
+
+
+# ---- baselines (batch/baseline.py) and the dialects' notes ------------------------------------
+
+
+def _baseline_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        type=Path,
+        help="report only the findings this baseline does not hold (CI fails on new ones)",
+    )
+    p.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        type=Path,
+        help="record every finding of --check in FILE, a baseline for --baseline, and exit 0",
+    )
+
+
+def _keyed(file: Path, checked: list[_Checked]) -> list:
+    """Every finding with its baseline key (paths relative to the baseline's folder)."""
+    out: list = []
+    for c in checked:
+        root = c.project.root
+        out.extend(baseline_keys(c.diagnostics, relative_to(file, root), lines_on_disk(root)))
+    return out
+
+
+def _write_baseline(file: Path, keyed: list) -> int:
+    try:
+        n = write_baseline(file, keyed)
+    except OSError as exc:
+        sys.stderr.write(f"bundle-ls: --write-baseline {file}: {exc.strerror or exc}\n")
+        return 2
+    sys.stderr.write(f"bundle-ls: wrote {n} finding{'s' * (n != 1)} to the baseline {file}\n")
+    return 0
+
+
+def _apply_baseline(file: Path, checked: list[_Checked]) -> None:
+    """Keep only the findings the baseline does not hold."""
+    outcome = compare_baseline(read_baseline(file), _keyed(file, checked))
+    if outcome.known or outcome.fixed:
+        sys.stderr.write(
+            f"bundle-ls: {outcome.known} finding{'s' * (outcome.known != 1)} of the baseline "
+            f"{file} not shown; {outcome.fixed} of its findings no longer found\n"
+        )
+    new = {id(d) for d in outcome.new}
+    for c in checked:
+        c.diagnostics = [d for d in c.diagnostics if id(d) in new]
+
+
+def _dialect_notes(result) -> list[str]:
+    """What the dialects that checked files say they assumed (one line each)."""
+    used = {f.dialect for f in result.index.files.values()}
+    return [n for d in result.context.dialects if d.name in used for n in d.check_notes()]

@@ -16,9 +16,16 @@ from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EmbeddedL
 from bundle_ls.dialects.initializer import InitializerDialect
 from bundle_ls.dialects.module_schemas import ModuleSchemaDialect
 from bundle_ls.dialects.permissions import PermissionsDialect
+from bundle_ls.dialects.settings import SettingsDialect
 from bundle_ls.documents.codes import CORE_CODES, CodeRegistry
 
-DIALECTS: tuple[type[Dialect], ...] = (InitializerDialect, ModuleSchemaDialect, PermissionsDialect)
+# bundle-ls.yaml's own dialect first: it claims that one file and nothing else.
+DIALECTS: tuple[type[Dialect], ...] = (
+    SettingsDialect,
+    InitializerDialect,
+    ModuleSchemaDialect,
+    PermissionsDialect,
+)
 
 
 def configure_languages(settings: DialectSettings) -> dict[str, EmbeddedLanguage]:
@@ -33,7 +40,13 @@ def configure_dialects(
     (raises when a dialect cannot be used, e.g. an invalid module schema)."""
     if languages is None:
         languages = configure_languages(settings)
-    settings = replace(settings, languages=dict(languages))
+    registry = code_registry()
+    settings = replace(
+        settings,
+        languages=dict(languages),
+        codes={c: registry[c].summary for c in registry.ids()},
+        severity_sections=tuple(d.severity_section for d in DIALECTS if d.severity_section),
+    )
     return tuple(cls.configure(settings) for cls in DIALECTS)
 
 

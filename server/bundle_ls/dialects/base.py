@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from bundle_ls.documents.codes import Code
 from bundle_ls.documents.facts import Document, Embedded, FileFacts, ItemAnalyzer
-from bundle_ls.documents.model import Node, Range
+from bundle_ls.documents.model import Diagnostic, Node, Range
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import (
     Completion,
@@ -86,6 +86,10 @@ class DialectSettings:
     sections: Mapping[str, Any] = field(default_factory=dict)  # bundle-ls.yaml, by top-level key
     # The embedded languages every dialect provides, by name (set by `configure_dialects`).
     languages: Mapping[str, EmbeddedLanguage] = field(default_factory=dict)
+    # What every dialect together reports and reads, for the settings file's own dialect:
+    # diagnostic code → summary, and the keys that hold severity overrides.
+    codes: Mapping[str, str] = field(default_factory=dict)
+    severity_sections: tuple[str, ...] = ()
 
 
 class EditorView(Protocol):
@@ -191,6 +195,8 @@ class Dialect:
     commands: ClassVar[tuple[Command, ...]] = ()
     # A key of bundle-ls.yaml that holds severity overrides too (as `severity:` does).
     severity_section: ClassVar[str | None] = None
+    # Keys of bundle-ls.yaml the dialect reads from `DialectSettings.sections`.
+    settings_keys: ClassVar[tuple[str, ...]] = ()
     cross_checks: tuple[CrossCheck, ...] = ()
 
     # ---- the project ---------------------------------------------------------------------
@@ -206,6 +212,16 @@ class Dialect:
         dialect is configured: they reach the others in `settings.languages`)."""
         return ()
 
+    @classmethod
+    def check_setting(cls, rel: str, key: str, node: Node) -> list[Diagnostic]:
+        """`settings` findings about one of its `settings_keys` in bundle-ls.yaml."""
+        return []
+
+    def check_notes(self) -> list[str]:
+        """Lines `--check`'s text summary prints when this dialect checked files: what it
+        assumed about the project (one line each)."""
+        return []
+
     def fingerprint(self) -> str:
         """Everything besides a file's path and bytes that its facts depend on (caches)."""
         return self.name
@@ -218,6 +234,11 @@ class Dialect:
     def claims(self, rel: str) -> bool | None:
         """Discovery: True to check the file, False to skip it, None when it is not this
         dialect's (the next dialect is asked)."""
+        return None
+
+    def skip_reason(self, rel: str) -> str | None:
+        """Why this dialect skips a file it `skips` or claims with False, for people
+        (`--list-files`); None: a generic reason is given."""
         return None
 
     def extra_files(self, root: Path, found: list[str]) -> list[str]:

@@ -39,6 +39,7 @@ class Reference:
     key: str
     range: Range
     quoted: bool = False
+    data: object = None  # what the dialect's checks need to judge it (dialect-defined)
     # The embedded language whose checks resolve it (a name inside an expression), compared
     # as that language compares names; "" for the file's dialect.
     language: str = ""

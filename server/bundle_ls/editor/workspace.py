@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bundle_ls.documents.facts import Document, FileFacts
+from bundle_ls.documents.ignores import drop_ignored
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.documents.positions import LineIndex, split_lines
 from bundle_ls.documents.reading import decode
@@ -258,8 +259,11 @@ class Workspace:
     def diagnostics(self, rel: str) -> list[Diagnostic]:
         """The file's diagnostics: the same functions and policy `--check` reports with."""
         if rel == SETTINGS_FILE:
+            st = self.docs.get(rel)
+            if st is not None and st.is_open and st.facts is not None:  # the buffer, as typed
+                return self.ctx.policy.apply(self.index.diagnostics(rel))
             return self.ctx.policy.apply(self.ctx.settings_diagnostics())
-        return self.ctx.policy.apply(self.index.diagnostics(rel))
+        return drop_ignored(self.ctx.policy.apply(self.index.diagnostics(rel)), self.lines)
 
     def lines(self, rel: str) -> list[str] | None:
         """Current text lines of a file (the buffer if open, else the disk content)."""

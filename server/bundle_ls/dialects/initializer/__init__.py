@@ -14,11 +14,23 @@ from pathlib import Path
 from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EditorView
 from bundle_ls.dialects.initializer import cross, editor, features
 from bundle_ls.dialects.initializer.codes import CODES, DIALECT
+from bundle_ls.dialects.initializer.distribution import (
+    CONTENT_FILE,
+    DEPENDENCY_FILES,
+    DISTRO_FILES,
+    Installation,
+    Survey,
+    distribution_data,
+    survey,
+)
 from bundle_ls.dialects.initializer.files import analyze_file
+from bundle_ls.dialects.initializer.known import KnownNames
 from bundle_ls.dialects.initializer.layout import Layout, is_initializer_folder, repository_of
 from bundle_ls.dialects.initializer.migrate.cli import main as migrate_main
+from bundle_ls.dialects.initializer.settings import KNOWN, check_known, known_setting
 from bundle_ls.dialects.initializer.spec import PREFIX, spec_path
 from bundle_ls.documents.facts import Document, FileFacts
+from bundle_ls.documents.model import Diagnostic, Node
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import Completion, HoverResult, Location
 from bundle_ls.index.checks import DISK, FILES, KEYS, CrossCheck
@@ -30,6 +42,7 @@ class InitializerDialect(Dialect):
     name = DIALECT
     codes = CODES
     severity_section = "initializer"  # bundle-ls.yaml's older spelling of `severity:`
+    settings_keys = (KNOWN,)
     commands = (
         Command(
             "migrate",
@@ -38,16 +51,45 @@ class InitializerDialect(Dialect):
         ),
     )
 
-    def __init__(self, layout: Layout, installed: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        project: Survey,
+        known: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.layout = layout
-        self.installed = installed
+        self.survey = project
+        inst = project.installation
+        # Initializer skips a module's domain only when the list of modules is explicit
+        self.installed = inst.modules if inst.complete else None
+        packs = distribution_data().pack_ids
+        self.known = KnownNames(frozenset(packs.get(m, m) for m in inst.modules), known or {})
         self.cross_checks = (
-            CrossCheck("initializer", partial(cross.check, layout), frozenset((KEYS, FILES, DISK))),
+            CrossCheck(
+                "initializer",
+                partial(cross.check, cross.Project(layout, project, self.known)),
+                frozenset((KEYS, FILES, DISK)),
+            ),
         )
 
     @classmethod
     def configure(cls, settings: DialectSettings) -> InitializerDialect:
-        return cls(Layout(is_initializer_folder(settings.root)), settings.installed)
+        top = is_initializer_folder(settings.root)
+        has_settings = (settings.root / "bundle-ls.yaml").is_file()
+        project = survey(settings.root, settings.installed, top, has_settings)
+        return cls(Layout(top, project.extra_roots), project, known_setting(settings.sections))
+
+    @classmethod
+    def check_setting(cls, rel: str, key: str, node: Node) -> list[Diagnostic]:
+        return check_known(rel, node) if key == KNOWN else []
+
+    def assumptions(self) -> Installation:
+        """The distribution and modules this check assumes (for `--check`'s summary and
+        hover): `installation.summary()` is one line, `installation.describe()` markdown."""
+        return self.survey.installation
+
+    def check_notes(self) -> list[str]:
+        return [self.survey.installation.summary()]
 
     def fingerprint(self) -> str:
         try:
@@ -55,12 +97,23 @@ class InitializerDialect(Dialect):
         except OSError:
             spec = "-"
         installed = None if self.installed is None else sorted(self.installed)
-        return f"{self.name} top={self.layout.top_level} spec={spec} installed={installed}"
+        return (
+            f"{self.name} top={self.layout.top_level} roots={self.layout.extra_roots} "
+            f"spec={spec} installed={installed}"
+        )
+
+    def reindex_on(self, rel: str) -> bool:
+        """The files the project survey reads: a change re-surveys the project."""
+        name = rel.rsplit("/", 1)[-1]
+        return name in (*DISTRO_FILES, CONTENT_FILE, *DEPENDENCY_FILES, "pom.xml")
 
     # ---- files ---------------------------------------------------------------------------
 
     def claims(self, rel: str) -> bool | None:
         return self.layout.wants(rel)
+
+    def skip_reason(self, rel: str) -> str | None:
+        return self.layout.skip_reason(rel)
 
     def extra_files(self, root: Path, found: list[str]) -> list[str]:
         return [*self.layout.carriers(root, found), *self.layout.context_files(root)]
@@ -70,7 +123,8 @@ class InitializerDialect(Dialect):
         return repository_of(path)
 
     def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
-        return analyze_file(self.layout, path, text, lines, self.installed)
+        where = ", ".join(self.survey.installation.evidence[:2]) or "the module list"
+        return analyze_file(self.layout, path, text, lines, self.installed, where)
 
     # ---- names and editor ----------------------------------------------------------------
 
@@ -99,7 +153,13 @@ class InitializerDialect(Dialect):
             found = editor.hover_header(view, domain, rel, line, ch)
         if found is None:
             found = editor.hover_entity(view, self.namespace_label, rel, line, ch)
-        return found
+        column = None if domain is None else editor.hover_cell_column(view, domain, rel, line, ch)
+        if column is None:
+            return found
+        if found is None:
+            return column
+        # A data cell's hover begins with its column; the cell's own meaning follows.
+        return HoverResult(f"{column.markdown}\n\n---\n\n{found.markdown}", found.range)
 
     def definition(self, view: EditorView, rel: str, line: int, ch: int) -> list[Location] | None:
         return editor.definition(view, rel, line, ch)

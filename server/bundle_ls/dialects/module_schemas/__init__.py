@@ -22,6 +22,11 @@ from bundle_ls.dialects.base import (
 from bundle_ls.dialects.module_schemas import completion, files, hover, keys, references
 from bundle_ls.dialects.module_schemas.analysis import Items, analyze_csv, analyze_yaml
 from bundle_ls.dialects.module_schemas.codes import DIALECT, UNKNOWN_NAMESPACE
+from bundle_ls.dialects.module_schemas.foreign import (
+    is_kubernetes_manifest,
+    names_openmrs_config,
+    other_tools_file,
+)
 from bundle_ls.dialects.module_schemas.schemas import SCHEMA_SUFFIXES, SchemaSet
 from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
 from bundle_ls.documents.model import Node
@@ -46,12 +51,17 @@ class ModuleSchemaDialect(Dialect):
         schemas: SchemaSet,
         installed: frozenset[str] | None,
         schema_dirs: tuple[str, ...] = (),
+        root: Path | None = None,
+        declared: bool = True,
         languages: Mapping[str, EmbeddedLanguage] | None = None,
     ) -> None:
         self.schemas = schemas
         self.installed = installed
         # `schemas:` folders inside the Config Directory hold module schemas, not config.
         self.schema_dirs = schema_dirs
+        self.root = root  # for telling other tools' files apart (foreign.py)
+        # bundle-ls.yaml declares the directory a Config Directory: every YAML file is config
+        self.declared = declared
         # The languages `x-expression` names, which analyse those values.
         self.languages = dict(languages or {})
 
@@ -63,8 +73,9 @@ class ModuleSchemaDialect(Dialect):
             [builtin_schema_dir(), *settings.schema_folders], frozenset(languages)
         )
         inside = {_inside(settings.root, f) for f in settings.schema_folders}
+        declared = (settings.root / "bundle-ls.yaml").is_file()
         dirs = tuple(sorted(d for d in inside if d))
-        return cls(schemas, settings.installed, dirs, languages)
+        return cls(schemas, settings.installed, dirs, settings.root, declared, languages)
 
     def fingerprint(self) -> str:
         h = hashlib.blake2b(digest_size=16)
@@ -73,13 +84,24 @@ class ModuleSchemaDialect(Dialect):
             h.update(f"\0{mid}\0{m.uri}\0{m.path}\0".encode())
             h.update(json.dumps(m.document, sort_keys=True, default=str).encode())
         h.update(repr(None if self.installed is None else sorted(self.installed)).encode())
+        h.update(b"declared" if self.declared else b"undeclared")
         return f"{self.name} {h.hexdigest()}"
 
     # ---- files ---------------------------------------------------------------------------
 
     def skips(self, rel: str) -> bool:
-        """Module schemas kept in the Config Directory are not configuration."""
-        return rel.lower().endswith(SCHEMA_SUFFIXES) or rel.startswith(self.schema_dirs or ("\0",))
+        """Module schemas kept in the Config Directory are not configuration, nor are the
+        files of other tools (Helm charts, Compose files: foreign.py)."""
+        return (
+            rel.lower().endswith(SCHEMA_SUFFIXES)
+            or rel.startswith(self.schema_dirs or ("\0",))
+            or (self.root is not None and other_tools_file(self.root, rel))
+        )
+
+    def skip_reason(self, rel: str) -> str | None:
+        if self.skips(rel):
+            return "a module schema, not configuration"
+        return None
 
     def claims(self, rel: str) -> bool | None:
         low = rel.lower()
@@ -95,7 +117,13 @@ class ModuleSchemaDialect(Dialect):
     def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
         if path.lower().endswith(".csv"):
             return analyze_csv(path, text, lines, self.schemas, self.installed, self.languages)
-        return analyze_yaml(path, text, lines, self.schemas, self.installed, self.languages)
+        doc, facts = analyze_yaml(path, text, lines, self.schemas, self.installed, self.languages)
+        names = self.schemas.namespaces
+        if is_kubernetes_manifest(doc.root, names) or not (
+            self.declared or names_openmrs_config(doc.root, names)
+        ):
+            return doc, FileFacts(path, "yaml")  # another tool's file: nothing to say
+        return doc, facts
 
     def yaml_items(self, path: str, root: Node) -> ItemAnalyzer | None:
         return Items(path, self.schemas, self.installed, root, self.languages)

@@ -107,7 +107,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
             for a in atoms(expr):
                 rng = source.range(*a.name_span)
                 part.refs.append(
-                    Reference(NAMESPACES[a.func], a.name, rng, bool(a.quote), LANGUAGE)
+                    Reference(NAMESPACES[a.func], a.name, rng, bool(a.quote), language=LANGUAGE)
                 )
         whole = source.whole
         cond = source.range(*expr.span) if expr is not None else whole
@@ -336,7 +336,7 @@ class PrivilegeNameLanguage(EmbeddedLanguage):
         if text.strip():
             rng = source.range(0, len(text))
             privileges = NAMESPACES["privilege"]
-            part.refs.append(Reference(privileges, text, rng, False, LANGUAGE))
+            part.refs.append(Reference(privileges, text, rng, False, language=LANGUAGE))
             part.embedded.append(Embedded(self.name, source.whole, text))
         return part
 
