@@ -188,17 +188,24 @@ def _keys_of(index: WorldIndex, exprs: Iterable[Expr]) -> tuple[list[AtomKey], d
     """The distinct atoms of some conditions, and each atom node's identity."""
     memo: dict[Atom, AtomKey] = {}
     order: dict[AtomKey, None] = {}
-    cache = index.expr_atoms
     for e in exprs:
-        got = cache.get(id(e))
-        if got is None or got[0] is not e:
-            if len(cache) >= _CACHE_LIMIT:  # an editing session makes new conditions forever
-                cache.clear()
-            got = cache[id(e)] = (e, [(a, atom_key(index, a)) for a in atoms(e)])
-        for a, k in got[1]:
-            memo[a] = k
-            order.setdefault(k, None)
+        keys, identities = _atoms_of(index, e)
+        memo.update(identities)
+        order.update(keys)
     return list(order), memo
+
+
+def _atoms_of(index: WorldIndex, e: Expr) -> tuple[dict[AtomKey, None], dict[Atom, AtomKey]]:
+    """A condition's distinct atoms (in order) and each atom node's identity, remembered
+    per condition."""
+    cache = index.expr_atoms
+    got = cache.get(id(e))
+    if got is None or got[0] is not e:
+        if len(cache) >= _CACHE_LIMIT:  # an editing session makes new conditions forever
+            cache.clear()
+        identities = {a: atom_key(index, a) for a in atoms(e)}
+        got = cache[id(e)] = (e, (dict.fromkeys(identities.values()), identities))
+    return got[1]  # type: ignore[return-value]
 
 
 def judge(index: WorldIndex, e: Expr) -> Judgement:

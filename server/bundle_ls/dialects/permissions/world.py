@@ -146,7 +146,7 @@ class WorldIndex:
         # (location atoms, tag atoms) → the profiles they take, filled by `logic`
         self.profiles: dict[tuple, frozenset] = {}
         # id(condition) → (condition, its atom nodes with their identities), by `logic`
-        self.expr_atoms: dict[int, tuple[object, list]] = {}
+        self.expr_atoms: dict[int, tuple[object, tuple]] = {}
         # id(condition) → (condition, its verdict) and (condition, its compiled form)
         self.verdicts: dict[int, tuple[object, str]] = {}
         self.compiled: dict[int, tuple[object, object]] = {}
