@@ -465,3 +465,11 @@ def test_x_expression_names_a_language_the_dialects_provide(tmp_path: Path) -> N
         SchemaSet.load([builtin_schema_dir(), tmp_path], frozenset(LANGUAGES))
     # without the list of languages (a schema tool), only the type is checked
     SchemaSet.load([builtin_schema_dir(), tmp_path])
+
+
+def test_nesting_too_deep_is_a_limit_at_analysis(root: Path) -> None:
+    when = " " + "(" * 101 + "role(Nurse)" + ")" * 101
+    write(root, {"rules.yaml": rules(rule("k", when))})
+    [(_p, at, severity, code, message)] = findings(root)
+    assert (at, severity, code) == ((3, 10, 3, 10 + len(when) - 1), "information", "limit")
+    assert message == "nesting deeper than 100 levels of parentheses or 'not' is not checked"

@@ -304,3 +304,12 @@ def test_a_changed_role_definition_re_checks_the_rules(ws: Workspace) -> None:
         "this condition can never hold (role Clerk includes Nurse); "
         "the rule never grants 'Task: Dispense'",
     )
+
+
+def test_a_grant_hovers_and_goes_to_its_privilege(ws: Workspace) -> None:
+    view = ProjectView(ws)
+    at_grant = at(RULES, "Task: Dispense", 2)
+    h = hover(view, "rules.yaml", *at_grant)
+    assert h.markdown.startswith("**privilege** Task: Dispense")
+    [loc] = definition(view, "rules.yaml", *at_grant)
+    assert (loc.path, loc.range[0]) == ("users.yaml", 2)
