@@ -340,14 +340,14 @@ def _redundant_finding(
             assert o is not None
             if j in sources:
                 continue
-            fn = compiled(index, o)
-            if any(fn(s) for s in places):
-                can = True
-            elif not linked(mine, links_of(index, atom_keys(index, o))):
+            if not linked(mine, links_of(index, atom_keys(index, o))):
                 # independent conditions that can each hold can hold together
                 can = judged(index, o) != "never"
             else:
-                can = judge_all(index, (e, o), "and").verdict != "never"
+                fn = compiled(index, o)
+                can = any(fn(s) for s in places) or (
+                    judge_all(index, (e, o), "and").verdict != "never"
+                )
             if can:
                 sources.append(j)
     sources.sort()
