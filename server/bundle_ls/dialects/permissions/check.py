@@ -48,14 +48,13 @@ def check(pack: Sequence[PackEntity], index: ProjectIndex, facts: FileFacts) -> 
 def unresolved(state: ProjectRules, facts: FileFacts) -> list[Diagnostic]:
     """`unresolved-reference` for each name in a condition that resolves to nothing."""
     out: list[Diagnostic] = []
-    world = state.world
     for ref in facts.refs:
         if ref.language != LANGUAGE or not ref.namespaces:
             continue
         func = FUNC_OF.get(ref.namespaces[0])
-        if func is None or world.resolve(func, ref.key) is not None:
+        hints = state.hints(func, ref.key) if func is not None else None
+        if hints is None:
             continue
-        hints = world.did_you_mean(func, ref.key)
         message = f"no {KIND_WORDS[func]} '{ref.key}'"
         if hints:
             message += "; did you mean " + " or ".join(f"'{h}'" for h in hints) + "?"
@@ -85,6 +84,8 @@ def _judgements(state: ProjectRules, path: str, fact: Embedded) -> list[Diagnost
 
 def _related(state: ProjectRules, f: RuleFinding) -> list[Related] | None:
     """The other rules a finding names, where they are."""
+    if not f.related:
+        return None
     out = []
     for key in f.related:
         for path, other in state.places.get(key, ())[:1]:

@@ -231,6 +231,16 @@ class ProjectRules:
     rules: list[tuple[str, Embedded, Rule]] = field(default_factory=list)
     findings: dict[int, list[RuleFinding]] = field(default_factory=dict)  # id(value) →
     places: dict[str, list[tuple[str, Embedded]]] = field(default_factory=dict)  # key →
+    # (function, name) → None when it resolves, else the close names (in this world)
+    unresolved: dict[tuple[str, str], list[str] | None] = field(default_factory=dict)
+
+    def hints(self, func: Func, name: str) -> list[str] | None:
+        """None when `name` resolves in the world, else the names close to it."""
+        key = (func, name)
+        if key not in self.unresolved:
+            found = self.world.resolve(func, name) is not None
+            self.unresolved[key] = None if found else self.world.did_you_mean(func, name)
+        return self.unresolved[key]
 
 
 def project_world(index: ProjectIndex, pack: Sequence[PackEntity]) -> ProjectRules:
