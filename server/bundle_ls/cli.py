@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["report"]:  # `bundle-ls report DIR --out FILE`: its own parser
+        from .report.cli import main as report_main
+
+        return report_main(argv[1:])
     args = build_parser().parse_args(argv)
     if args.check is None:
         from .lsp.server import serve
