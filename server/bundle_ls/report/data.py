@@ -307,6 +307,8 @@ def object_counts(index: ProjectIndex, only: Iterable[str] | None = None) -> dic
             namespaces[o.namespace] += 1
             b["objects"] += 1
             b["namespaces"][o.namespace] = b["namespaces"].get(o.namespace, 0) + 1
+    for b in bundles.values():
+        b["namespaces"] = dict(sorted(b["namespaces"].items()))
     return {
         "namespaces": dict(sorted(namespaces.items())),
         "bundles": dict(sorted(bundles.items())),
@@ -594,9 +596,14 @@ def build_report(
 
     # the effective configuration
     effective = effective_values(index, sources)
+    labels = {(o.namespace, o.identity): o.label for lst in objs.values() for o in lst}
     eff_rows = []
     for ev in effective:
-        eff_rows.append(_effective_json(ev, file_ix))
+        row = _effective_json(ev, file_ix)
+        shown = labels.get((ev.namespace, ev.key))
+        if shown is not None and shown != ev.key:
+            row["label"] = shown  # "name (uuid)" for an Initializer row
+        eff_rows.append(row)
         if ev.others:
             places = [ev.winner, *(o.definition for o in ev.others)]
             for b in {bundles_of.get(d.path, TOP_LEVEL) for d in places}:

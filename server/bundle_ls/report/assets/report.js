@@ -61,7 +61,7 @@
 
   function yamlish(v, indent) {
     indent = indent || "";
-    if (v === null || v === undefined) return indent + "(not read)";
+    if (v === null || v === undefined) return indent + "(a whole file: not shown)";
     if (Array.isArray(v)) {
       if (v.every(function (x) { return x === null || typeof x !== "object"; })) {
         return indent + "[" + v.map(scalar).join(", ") + "]";
@@ -102,9 +102,9 @@
   var current = "overview";
 
   function showTab(name, params) {
-    if (!document.getElementById(name)) name = "overview";
+    if (!document.getElementById("sec-" + name)) name = "overview";
     current = name;
-    document.querySelectorAll("main > section").forEach(function (s) { s.hidden = s.id !== name; });
+    document.querySelectorAll("main > section").forEach(function (s) { s.hidden = s.id !== "sec-" + name; });
     document.querySelectorAll(".tabs button[data-tab]").forEach(function (b) {
       b.setAttribute("aria-selected", b.getAttribute("data-tab") === name ? "true" : "false");
     });
@@ -146,7 +146,8 @@
         group: "nodes",
         data: {
           id: ns.id,
-          label: ns.label + "\n" + ns.objects,
+          // the colour says "Initializer": the label keeps the domain's name
+          label: (ns.initializer && ns.label.indexOf("Initializer ") === 0 ? ns.label.slice(12) : ns.label) + "\n" + ns.objects,
           size: 18 + Math.min(70, 7 * Math.sqrt(ns.objects)),
           kind: ns.objects ? (ns.initializer ? "initializer" : "contract") : "outside"
         },
@@ -286,7 +287,7 @@
   var effText = null;
 
   function effSearchText(r) {
-    return (r.key + "\n" + label(r.ns) + "\n" + r.ns + "\n" + FILES[r.winner.f] + "\n" + shortValue(r.winner.v)).toLowerCase();
+    return (r.key + "\n" + (r.label || "") + "\n" + label(r.ns) + "\n" + r.ns + "\n" + FILES[r.winner.f] + "\n" + shortValue(r.winner.v)).toLowerCase();
   }
 
   (function fillEffectiveNs() {
@@ -343,8 +344,8 @@
       var tr = h("tr", { "class": "main status-row-" + r.status, "data-index": String(i),
         onclick: function () { if (eff.open.has(i)) eff.open.delete(i); else eff.open.add(i); renderEffective(); } },
         h("td", null, label(r.ns)),
-        h("td", { "class": "mono key" + (r.status === "conflict" ? " status-conflict" : r.status === "identical" ? " status-identical" : "") }, r.key),
-        h("td", { "class": "value" }, r.winner.v === null || r.winner.v === undefined ? h("span", { "class": "muted" }, "(not read)") : shortValue(r.winner.v)),
+        h("td", { "class": "mono key" + (r.status === "conflict" ? " status-conflict" : r.status === "identical" ? " status-identical" : "") }, r.label || r.key),
+        h("td", { "class": "value" }, r.winner.v === null || r.winner.v === undefined ? h("span", { "class": "muted" }, "(a whole file: not shown)") : shortValue(r.winner.v)),
         h("td", { "class": "mono setby" }, where(FILES[r.winner.f], r.winner.l)),
         h("td", { "class": "also" + (conflicts ? " status-conflict" : "") }, summary));
       tbody.appendChild(tr);
