@@ -34,6 +34,15 @@ INITIALIZER = {
         {UUID_B},Ward B,Children's ward,Login Location,Surgicl Ward
         {UUID_C},Surgical Ward,,,
         """,
+    # a form names itself by name and uuid on two lines: still one object
+    "configuration/ampathforms/intake.json": """
+        {
+          "name": "Intake Form",
+          "version": "1.0",
+          "uuid": "cccccccc-0000-4000-8000-000000000001",
+          "pages": []
+        }
+        """,
     # no _order: loaded after every ordered file of the domain
     "configuration/locations/more.csv": f"""
         Uuid,Name,Description,Tags
@@ -155,8 +164,13 @@ def test_initializer_last_loaded_row_wins(initializer_repo: Path):
     ns = {n["id"]: n for n in model["namespaces"]}
     assert ns["iniz:locations"]["label"] == "Initializer locations"
     assert ns["iniz:locations"]["objects"] == 4  # rows, not identifiers (uuid and name)
+    assert ns["iniz:ampathforms"]["objects"] == 1
+    assert model["objects"]["iniz:ampathforms"][0][0] == (
+        "Intake Form (cccccccc-0000-4000-8000-000000000001)"
+    )
     assert model["distribution"]["initializerFolders"] == ["configuration"]
     assert {b["id"] for b in model["bundles"]} == {
+        "configuration/ampathforms",
         "configuration/locations",
         "configuration/locationtags",
     }

@@ -224,10 +224,12 @@ class ConfigObject:
     compared: bool = True  # False when the report does not read what it holds (JSON forms)
 
 
-def _row_key(kd) -> tuple[str, int] | None:
+def _row_key(path: str, kd) -> tuple[str, int] | None:
+    """(identifier kind, row) of an Initializer identifier; None for other keys. A JSON file
+    (an AMPATH form or its translation) is one object, whatever line each identifier is on."""
     v = kd.value
     if isinstance(v, dict) and "line" in v and "id" in v:
-        return (str(v["id"]), int(v["line"]))
+        return (str(v["id"]), 0 if path.lower().endswith(".json") else int(v["line"]))
     return None
 
 
@@ -242,7 +244,7 @@ def file_objects(facts: FileFacts) -> list[ConfigObject]:
         if not ns.startswith(PREFIX):
             out.append(ConfigObject(ns, kd.key, kd.key, facts.path, kd.range, "key", kd.value))
             continue
-        rk = _row_key(kd)
+        rk = _row_key(facts.path, kd)
         if rk is None:
             kind = "constant" if ns == CONSTANT_NS else "key"
             out.append(ConfigObject(ns, kd.key, kd.key, facts.path, kd.range, kind, kd.value))
@@ -404,15 +406,15 @@ def _objects_holding(index: ProjectIndex, path: str, kd) -> list[ConfigObject]:
     facts = index.files.get(path)
     if facts is None:
         return []
-    if not kd.namespace.startswith(PREFIX) or _row_key(kd) is None:
+    row = _row_key(path, kd) if kd.namespace.startswith(PREFIX) else None
+    if row is None:
         return [ConfigObject(kd.namespace, kd.key, kd.key, path, kd.range, "key", kd.value)]
-    line = kd.value["line"]
     kds = [
         k
         for k in facts.keys
         if k.namespace == kd.namespace
-        and (rk := _row_key(k)) is not None
-        and rk[1] == line
+        and (rk := _row_key(path, k)) is not None
+        and rk[1] == row[1]
         and rk[0] != "created"
     ]
     return [_row_object(path, kd.namespace, kds)] if kds else []

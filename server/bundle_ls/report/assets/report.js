@@ -255,8 +255,9 @@
             return h("li", { "class": e.unresolved ? "differs" : null }, txt + (parts.length ? " (" + parts.join(", ") + ")" : ""));
           })));
       }
-      el.appendChild(edgeList("Refers to", outs, "target"));
-      el.appendChild(edgeList("Referred to by", ins, "source"));
+      [edgeList("Refers to", outs, "target"), edgeList("Referred to by", ins, "source")].forEach(function (x) {
+        if (x) el.appendChild(x);
+      });
       if (objects.length) {
         el.appendChild(h("input", { type: "search", id: "node-search", placeholder: "Filter these objects…",
           oninput: debounce(function () { panel.q = document.getElementById("node-search").value; panel.page = 0; renderPanel(false); }, 120) }));
