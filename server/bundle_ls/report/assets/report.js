@@ -175,7 +175,7 @@
       style: [
         { selector: "node", style: {
           "width": "data(size)", "height": "data(size)", "label": "data(label)",
-          "text-wrap": "wrap", "text-valign": "bottom", "text-margin-y": 3, "font-size": 10,
+          "text-wrap": "wrap", "text-valign": "bottom", "text-margin-y": 3, "font-size": 11,
           "color": "#1d2430", "background-color": "#2f5fb3", "border-width": 0 } },
         { selector: "node[kind = 'initializer']", style: { "background-color": "#2e8b57" } },
         { selector: "node[kind = 'outside']", style: { "background-color": "#a0a8b5" } },
