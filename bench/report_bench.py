@@ -174,7 +174,9 @@ def main() -> None:
         browser.close()
 
     load = os.getloadavg()[0]
-    print(f"bundle-ls report, median of {args.runs} runs; load average {load:.1f} on {os.cpu_count()} cores\n")
+    print(
+        f"bundle-ls report, median of {args.runs} runs; load average {load:.1f} on {os.cpu_count()} cores\n"
+    )
     print("| folder | files | objects | page MB | write s | open s | longest task ms |")
     print("|---|---|---|---|---|---|---|")
     for name, files, objects, mb, w, o, lt, _extra in rows:

@@ -251,6 +251,13 @@ def test_example_report(browser, server_bin, tmp_path, artifacts):
     rows = page.page.locator("#effective-rows tr.main")
     assert rows.count() == 4
     assert all("Kigali District" in t for t in rows.all_inner_texts())
+
+    # a summary card leads to the findings it counts
+    page.page.fill("#global-search", "")
+    page.tab("overview")
+    page.page.click(".card.sev-error")
+    page.page.wait_for_selector("#sec-findings:not([hidden])")
+    assert page.text("#findings-count") == f"{errors} of {total} findings"
     page.close()
 
 
