@@ -8,6 +8,7 @@ import pytest
 
 from bundle_ls.report.data import (
     Sources,
+    also_defined_in,
     build_report,
     bundle_of,
     effective_at,
@@ -235,3 +236,21 @@ def test_long_source_lines_are_cut_around_the_finding(write_tree):
     assert line.startswith("…") and line.endswith("…") and len(line) <= 242
     assert cells[600:610] in line  # the text at the finding's column
     assert ctx["lines"][0] == "…"  # "head" lies left of the window: only the mark is shown
+
+
+def test_also_defined_in_for_code_lenses(example: Path, initializer_repo: Path):
+    index = check_directory(example).index
+    found = {
+        (o.namespace, o.identity): places
+        for o, places in also_defined_in(index, "bundles/diabetes/forms.yaml")
+    }
+    assert found == {("locationTags", "Login Location"): ["bundles/country/locations.yaml"]}
+    settings = also_defined_in(index, "bundles/country/settings.yaml")
+    assert [(o.identity, places) for o, places in settings] == [
+        ("sessionTimeoutMinutes", ["bundles/diabetes/settings.yaml"])
+    ]
+    index = check_directory(initializer_repo).index
+    rows = also_defined_in(index, "configuration/locations/more.csv")
+    assert [(o.label, places) for o, places in rows] == [
+        (f"Ward A ({UUID_A})", ["configuration/locations/locations.csv"])
+    ]

@@ -222,6 +222,7 @@ class ConfigObject:
     kind: str  # "key", "entry", "row" (Initializer row, form or property), "constant"
     value: object = None
     compared: bool = True  # False when the report does not read what it holds (JSON forms)
+    entry_path: tuple[str, ...] = ()  # a mapping entry's path ("a.b" may be one key)
 
 
 def _row_key(path: str, kd) -> tuple[str, int] | None:
@@ -256,7 +257,11 @@ def file_objects(facts: FileFacts) -> list[ConfigObject]:
         out.append(_row_object(facts.path, ns, kds))
     for e in facts.entries:
         dotted = ".".join(e.path)
-        out.append(ConfigObject(e.namespace, dotted, dotted, facts.path, e.range, "entry", e.value))
+        out.append(
+            ConfigObject(
+                e.namespace, dotted, dotted, facts.path, e.range, "entry", e.value, True, e.path
+            )
+        )
     out.sort(key=lambda o: o.range)
     return out
 
@@ -399,6 +404,29 @@ def effective_entry(
     dotted = ".".join(path)
     defs = [Definition(p, e.range, e.value) for p, e in entries]
     return resolve(namespace, dotted, defs, _rule(namespace))
+
+
+def also_defined_in(index: ProjectIndex, path: str) -> list[tuple[ConfigObject, list[str]]]:
+    """For the editor's code lens ("also in N files"): each object of `path` that other files
+    define too, with those files (sorted)."""
+    facts = index.files.get(path)
+    if facts is None:
+        return []
+    out = []
+    for o in file_objects(facts):
+        if o.kind == "entry":
+            places = {p for p, _e in index.entries.get((o.namespace, o.entry_path), ())}
+        else:
+            places = {
+                p
+                for p, kd in index.defs.get(o.namespace, {}).get(o.identity, ())
+                if p != path
+                and any(x.identity == o.identity for x in _objects_holding(index, p, kd))
+            }
+        places.discard(path)
+        if places:
+            out.append((o, sorted(places)))
+    return out
 
 
 def _objects_holding(index: ProjectIndex, path: str, kd) -> list[ConfigObject]:
@@ -685,7 +713,6 @@ def build_report(
             "conflictingKeys": sum(1 for ev in effective if ev.conflicting),
         },
         "files": paths,
-        "fileBundles": [bundles_of[p] for p in paths],
         "namespaces": namespaces,
         "bundles": bundles,
         "objects": {ns: rows for ns, rows in sorted(listing.items())},
