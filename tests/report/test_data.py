@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from bundle_ls.report.data import (
     also_defined_in,
     build_report,
     bundle_of,
+    clip,
     effective_at,
     effective_entry,
     namespace_label,
@@ -254,3 +256,18 @@ def test_also_defined_in_for_code_lenses(example: Path, initializer_repo: Path):
     assert [(o.label, places) for o, places in rows] == [
         (f"Ward A ({UUID_A})", ["configuration/locations/locations.csv"])
     ]
+
+
+def test_values_are_clipped_for_the_page():
+    long = "x" * 1000
+    shown = clip({"a": long, "b": list(range(100)), "c": float("nan"), "d": float("inf")})
+    assert shown["a"] == "x" * 300 + "…"
+    assert len(shown["b"]) == 41 and shown["b"][-1] == "… 60 more"
+    assert shown["c"] == "nan" and shown["d"] == "inf"
+    deep: dict = {}
+    cur = deep
+    for _ in range(20):
+        cur["k"] = {}
+        cur = cur["k"]
+    text = json.dumps(clip(deep))
+    assert text.count("{") <= 7 and '"…"' in text

@@ -20,6 +20,7 @@ Words used here and in docs/report.md:
 
 from __future__ import annotations
 
+import math
 import os
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -537,6 +538,8 @@ def clip(value: object, depth: int = 0) -> object:
         if len(value) > MAX_ITEMS:
             out_list.append(f"… {len(value) - MAX_ITEMS} more")
         return out_list
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # YAML's .nan and .inf: JSON has no such numbers
     if value is None or isinstance(value, bool | int | float):
         return value
     return str(value)
@@ -626,11 +629,11 @@ def build_report(
 
     # the effective configuration
     effective = effective_values(index, sources)
-    labels = {(o.namespace, o.identity): o.label for lst in objs.values() for o in lst}
+    labels = {(o.path, o.range, o.namespace): o.label for lst in objs.values() for o in lst}
     eff_rows = []
     for ev in effective:
         row = _effective_json(ev, file_ix)
-        shown = labels.get((ev.namespace, ev.key))
+        shown = labels.get((ev.winner.path, ev.winner.range, ev.namespace))
         if shown is not None and shown != ev.key:
             row["label"] = shown  # "name (uuid)" for an Initializer row
         eff_rows.append(row)
@@ -686,14 +689,10 @@ def build_report(
         }
         for ns in sorted(node_ids, key=lambda n: (namespace_label(n).lower(), n))
     ]
-    bundles = []
-    for b in sorted(bundle_rows.values(), key=lambda r: r["id"]):
-        b = dict(b)
-        b.setdefault("label", bundle_label(b["id"]))
-        b["namespaces"] = dict(sorted(Counter(b.get("namespaces", {})).items()))
-        b.setdefault("shared", 0)
-        b.setdefault("conflicts", 0)
-        bundles.append(b)
+    bundles = [
+        {**b, "namespaces": dict(sorted(b["namespaces"].items()))}
+        for b in sorted(bundle_rows.values(), key=lambda r: r["id"])
+    ]
 
     return {
         "model": MODEL_VERSION,
