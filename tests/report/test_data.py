@@ -269,5 +269,5 @@ def test_values_are_clipped_for_the_page():
     for _ in range(20):
         cur["k"] = {}
         cur = cur["k"]
-    text = json.dumps(clip(deep))
+    text = json.dumps(clip(deep), ensure_ascii=False)
     assert text.count("{") <= 7 and '"…"' in text
