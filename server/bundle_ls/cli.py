@@ -112,6 +112,7 @@ def run_check(
     all_diags = []
     files = 0
     prefix = ""
+    objects: dict | None = {"namespaces": {}, "bundles": {}} if fmt == "json" else None
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -132,10 +133,12 @@ def run_check(
             diags = [d for d in diags if d.path == only]
         all_diags.extend(diags)
         files += result.files if only is None else 1
+        if objects is not None:
+            _add_objects(objects, result, only)
         if len(paths) == 1:
             rel = os.path.relpath(root)
             prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-    report = Report(all_diags, files, prefix)
+    report = Report(all_diags, files, prefix, objects)
     out = sys.stdout
     try:
         REPORTERS[fmt](report, out)
@@ -144,6 +147,21 @@ def run_check(
         sys.stdout = None
 
     return 1 if any(d.severity == "error" for d in all_diags) else 0
+
+
+def _add_objects(total: dict, result, only: str | None) -> None:
+    """Add one checked directory's objects per namespace and bundle to `total`."""
+    from .report.data import object_counts
+
+    counts = object_counts(result.index, None if only is None else [only])
+    for ns, n in counts["namespaces"].items():
+        total["namespaces"][ns] = total["namespaces"].get(ns, 0) + n
+    for bundle, c in counts["bundles"].items():
+        b = total["bundles"].setdefault(bundle, {"files": 0, "objects": 0, "namespaces": {}})
+        b["files"] += c["files"]
+        b["objects"] += c["objects"]
+        for ns, n in c["namespaces"].items():
+            b["namespaces"][ns] = b["namespaces"].get(ns, 0) + n
 
 
 # A progress bar is worth showing only for a directory this large.

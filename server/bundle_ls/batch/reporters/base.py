@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from bundle_ls.documents.model import Diagnostic
 
@@ -13,6 +14,8 @@ class Report:
     files: int
     # Prefix that makes a diagnostic's path usable from the current folder (text, github).
     display_prefix: str = ""
+    # Objects per namespace and per bundle (report.data.object_counts), for --format json.
+    objects: dict[str, Any] | None = None
 
     def counts(self) -> dict[str, int]:
         c = {"errors": 0, "warnings": 0, "information": 0, "hints": 0}

@@ -33,5 +33,7 @@ def write(report: Report, out: TextIO) -> None:
         "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
         "summary": {"files": report.files, **report.counts()},
     }
+    if report.objects is not None:  # added to the contract's keys; none of those changes
+        doc["objects"] = report.objects
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")

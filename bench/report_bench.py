@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""How long `bundle-ls report` takes to write, and the page to open in Chromium.
+
+    .venv/bin/python bench/report_bench.py [--runs 3] [--corpus DIR] [--objects 20000]
+
+For every corpus repository ($BUNDLE_LS_CORPUS, else ../shared/corpus) and for a generated
+directory of --objects objects (bench/report_gen.py):
+
+- **write**: wall time of `bundle-ls report DIR --out FILE` as a user runs it (a new
+  process: Python start-up, the check with no cache, the model, the page), median of --runs;
+- **open**: in headless Chromium (Debian's, driven by Playwright), from navigation start to
+  the page's `report-ready` mark (data parsed, graph laid out, first tab drawn), read with
+  the Performance API; median of --runs fresh tabs; and the longest task the page ran;
+- for the generated directory, what a person does next: open the effective configuration
+  (100 of 20,000 rows), filter it, page on, and open the findings, each from the action to
+  the drawn result.
+
+Targets (issue 17): the largest corpus repository written in under 5 s, opened in under 3 s.
+Needs the `browser` extra (`pip install -e '.[browser]'`, `make test-editors` does it) and
+/usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# Records the page's long tasks (over 50 ms) from its first line on.
+LONG_TASKS = """
+window.__longest = 0;
+new PerformanceObserver(list => {
+  for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+}).observe({type: "longtask", buffered: true});
+"""
+
+
+def bundle_ls() -> str:
+    return str(REPO / ".venv" / "bin" / "bundle-ls")
+
+
+def write_report(folder: Path, out: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [bundle_ls(), "report", str(folder), "--out", str(out), "--no-cache"],
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def open_report(browser, html: Path) -> tuple[float, float, object]:
+    """(ms to report-ready, longest task ms, the open page)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(LONG_TASKS)
+    page.goto(html.as_uri())
+    page.wait_for_function("() => window.bundleLsReport && window.bundleLsReport.ready")
+    ready = page.evaluate("performance.getEntriesByName('report-ready')[0].startTime")
+    page.wait_for_timeout(200)  # let the observer deliver the load's long tasks
+    return ready, page.evaluate("window.__longest"), page
+
+
+def timed(page, action, done: str) -> float:
+    """ms from starting `action` to the page showing `done` (a JS condition)."""
+    start = page.evaluate("performance.now()")
+    action()
+    page.wait_for_function(f"() => {done}")
+    return page.evaluate("performance.now()") - start
+
+
+def interactions(page) -> dict[str, float]:
+    out = {}
+    out["effective tab"] = timed(
+        page,
+        lambda: page.click("#tab-effective"),
+        "document.querySelectorAll('#effective-rows tr.main').length === 100",
+    )
+    # the filter waits 150 ms after the last key (debounce), included here
+    out["filter (typing included)"] = timed(
+        page,
+        lambda: page.fill("#effective-search", "Encounter 7-149"),
+        "document.querySelector('#effective-count').innerText.startsWith('1 of')",
+    )
+    page.fill("#effective-search", "")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#effective-rows tr.main').length === 100"
+    )
+    out["next page"] = timed(
+        page,
+        lambda: page.click("#effective-pager .next"),
+        "document.querySelector('#effective-pager .page-info').innerText.startsWith('101')",
+    )
+    out["findings tab"] = timed(
+        page,
+        lambda: page.click("#tab-findings"),
+        "document.querySelectorAll('#findings-list .finding').length > 0",
+    )
+    return out
+
+
+def corpus_root(arg: str | None) -> Path:
+    value = arg or os.environ.get("BUNDLE_LS_CORPUS")
+    return Path(value) if value else REPO.parent / "shared" / "corpus"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--corpus", default=None)
+    ap.add_argument("--objects", type=int, default=20_000)
+    args = ap.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from report_gen import make_config
+
+    work = Path(tempfile.mkdtemp(prefix="bundle-ls-report-bench-"))
+    targets: list[tuple[str, Path]] = []
+    corpus = corpus_root(args.corpus)
+    if corpus.is_dir():
+        for repo in sorted(p for p in corpus.iterdir() if p.is_dir()):
+            if repo.name != "ugandaemr-metadata":  # not a configuration folder (corpus README)
+                targets.append((repo.name, repo))
+    big = work / f"generated-{args.objects}"
+    make_config(big, args.objects, 20)
+    targets.append((f"generated, {args.objects} objects", big))
+
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        for name, folder in targets:
+            html = work / f"{folder.name}.html"
+            writes = [write_report(folder, html) for _ in range(args.runs)]
+            opens, longest = [], []
+            page = None
+            for _ in range(args.runs):
+                if page is not None:
+                    page.close()
+                ready, long_task, page = open_report(browser, html)
+                opens.append(ready)
+                longest.append(long_task)
+            model = page.evaluate("window.bundleLsReport.data.summary")
+            extra = interactions(page) if folder == big else {}
+            page.close()
+            rows.append(
+                (
+                    name,
+                    model["files"],
+                    model["objects"],
+                    html.stat().st_size / 1e6,
+                    statistics.median(writes),
+                    statistics.median(opens) / 1000,
+                    max(longest),
+                    extra,
+                )
+            )
+        browser.close()
+
+    load = os.getloadavg()[0]
+    print(
+        f"bundle-ls report, median of {args.runs} runs; load average {load:.1f} on {os.cpu_count()} cores\n"
+    )
+    print("| folder | files | objects | page MB | write s | open s | longest task ms |")
+    print("|---|---|---|---|---|---|---|")
+    for name, files, objects, mb, w, o, lt, _extra in rows:
+        print(f"| {name} | {files} | {objects} | {mb:.1f} | {w:.2f} | {o:.2f} | {lt:.0f} |")
+    for name, *_rest, extra in rows:
+        if extra:
+            print(f"\n{name}: " + ", ".join(f"{k} {v:.0f} ms" for k, v in extra.items()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+"""The report model: objects, bundles, the effective configuration, the graph, findings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bundle_ls.report.data import (
+    Sources,
+    also_defined_in,
+    build_report,
+    bundle_of,
+    clip,
+    effective_at,
+    effective_entry,
+    namespace_label,
+    object_counts,
+)
+from bundle_ls.runner import check_directory
+
+UUID_A = "aaaaaaaa-0000-4000-8000-000000000001"
+UUID_B = "aaaaaaaa-0000-4000-8000-000000000002"
+UUID_C = "aaaaaaaa-0000-4000-8000-000000000003"
+UUID_TAG = "bbbbbbbb-0000-4000-8000-000000000001"
+
+INITIALIZER = {
+    "configuration/locationtags/tags.csv": f"""
+        Uuid,Name,Description
+        {UUID_TAG},Login Location,Where staff log in
+        """,
+    # ordered first (_order:1): its row for UUID_A is overwritten by more.csv's
+    "configuration/locations/locations.csv": f"""
+        Uuid,Name,Description,Tags,Parent,_order:1
+        {UUID_A},Ward A,Adult ward,Login Location,
+        {UUID_B},Ward B,Children's ward,Login Location,Surgicl Ward
+        {UUID_C},Surgical Ward,,,
+        """,
+    # a form names itself by name and uuid on two lines: still one object
+    "configuration/ampathforms/intake.json": """
+        {
+          "name": "Intake Form",
+          "version": "1.0",
+          "uuid": "cccccccc-0000-4000-8000-000000000001",
+          "pages": []
+        }
+        """,
+    # no _order: loaded after every ordered file of the domain
+    "configuration/locations/more.csv": f"""
+        Uuid,Name,Description,Tags
+        {UUID_A},Ward A,Adult medical ward,Login Location
+        """,
+}
+
+
+@pytest.fixture
+def example_model(example: Path) -> dict:
+    return build_report(check_directory(example), installed=frozenset({"locations"}))
+
+
+@pytest.fixture
+def initializer_repo(write_tree) -> Path:
+    return write_tree(INITIALIZER)
+
+
+def test_words_for_people():
+    assert namespace_label("iniz:locations") == "Initializer locations"
+    assert namespace_label("iniz:constant") == "Initializer constants"
+    assert namespace_label("encounterTypes") == "encounterTypes"
+
+
+@pytest.mark.parametrize(
+    ("path", "bundle"),
+    [
+        ("bundles/diabetes/forms.yaml", "bundles/diabetes"),
+        ("bundles/diabetes/sub/x.yaml", "bundles/diabetes"),
+        ("country/roles.yaml", "country"),
+        ("settings.yaml", "."),
+        ("configuration/locations/locations.csv", "configuration/locations"),
+        (
+            "distro/configs/openmrs/initializer_config/roles/r.csv",
+            "distro/configs/openmrs/initializer_config/roles",
+        ),
+        ("../constants.yml", ".."),
+    ],
+)
+def test_bundle_of(path: str, bundle: str):
+    assert bundle_of(path) == bundle
+
+
+def test_example_objects_per_namespace_and_bundle(example_model: dict):
+    ns = {n["id"]: n for n in example_model["namespaces"]}
+    # 3 CSV rows and 2 YAML items; settings: 6 entries in one file and 1 in another
+    assert ns["locations"]["objects"] == 5 and ns["locations"]["files"] == 2
+    assert ns["settings"]["objects"] == 7 and ns["settings"]["bundles"] == 2
+    assert "programs" not in ns  # the programs module is not installed: nothing is kept
+    bundles = {b["id"]: b for b in example_model["bundles"]}
+    assert set(bundles) == {"bundles/country", "bundles/diabetes"}
+    assert bundles["bundles/country"]["namespaces"]["locationTags"] == 3
+    assert bundles["bundles/diabetes"]["findings"] == 7
+    assert example_model["summary"]["objects"] == sum(b["objects"] for b in bundles.values())
+    assert example_model["distribution"]["modules"] == ["locations"]
+    listed = example_model["objects"]["locations"]
+    files = example_model["files"]
+    assert sorted(o[0] for o in listed) == [
+        "Diabetes Clinic",
+        "Kigali District Hospital",
+        "Medical Ward",
+        "Outpatient Department",
+        "Rwinkwavu Health Centre",
+    ]
+    assert {files[o[1]] for o in listed} == {
+        "bundles/country/locations.csv",
+        "bundles/country/locations.yaml",
+    }
+
+
+def test_example_effective_configuration(example_model: dict):
+    files = example_model["files"]
+    rows = {(r["ns"], r["key"]): r for r in example_model["effective"]}
+    tag = rows[("locationTags", "Login Location")]
+    assert tag["status"] == "conflict"
+    assert files[tag["winner"]["f"]] == "bundles/country/locations.yaml"
+    assert tag["winner"]["v"]["description"] == "Staff may choose this location when they log in."
+    (other,) = tag["others"]
+    assert files[other["f"]] == "bundles/diabetes/forms.yaml"
+    assert other["same"] is False and other["differs"] == ["description"]
+    timeout = rows[("settings", "sessionTimeoutMinutes")]
+    assert timeout["winner"]["v"] == 30 and timeout["others"][0]["v"] == 60
+    assert rows[("roles", "Nurse")]["status"] == "single"
+    assert example_model["summary"]["conflictingKeys"] == 2
+
+
+def test_example_graph(example_model: dict):
+    edges = {(e["source"], e["target"]): e for e in example_model["edges"]}
+    forms = edges[("htmlForms", "encounterTypes")]
+    # 'Diabetes Folow-up' is misspelt: one of the two references is unresolved
+    assert (forms["references"], forms["local"], forms["unresolved"]) == (2, 1, 1)
+    assert edges[("roles", "privileges")]["unresolved"] == 0
+    assert edges[("settings", "locations")]["references"] == 1  # defaultLocation
+
+
+def test_example_findings_carry_source_lines(example_model: dict):
+    files = example_model["files"]
+    (typo,) = [f for f in example_model["findings"] if f["code"] == "unresolved-reference"]
+    assert files[typo["f"]] == "bundles/diabetes/forms.yaml" and typo["l"] == 10
+    ctx = typo["context"]
+    assert ctx["lines"][typo["l"] - ctx["start"]].strip() == "encounterType: Diabetes Folow-up"
+    assert len(ctx["lines"]) == 5
+    assert typo["bundle"] == "bundles/diabetes"
+    assert example_model["summary"]["codes"]["unresolved-reference"] == {"error": 1}
+
+
+def test_initializer_last_loaded_row_wins(initializer_repo: Path):
+    model = build_report(check_directory(initializer_repo))
+    files = model["files"]
+    rows = {(r["ns"], r["key"]): r for r in model["effective"]}
+    ward = rows[("iniz:locations", UUID_A)]
+    assert ward["rule"] == "last"
+    assert ward["label"] == f"Ward A ({UUID_A})"
+    assert files[ward["winner"]["f"]] == "configuration/locations/more.csv"
+    assert ward["winner"]["v"]["Description"] == "Adult medical ward"
+    (other,) = ward["others"]
+    assert files[other["f"]] == "configuration/locations/locations.csv"
+    assert other["order"] == 1 and other["differs"] == ["Description"]
+    ns = {n["id"]: n for n in model["namespaces"]}
+    assert ns["iniz:locations"]["label"] == "Initializer locations"
+    assert ns["iniz:locations"]["objects"] == 4  # rows, not identifiers (uuid and name)
+    assert ns["iniz:ampathforms"]["objects"] == 1
+    assert model["objects"]["iniz:ampathforms"][0][0] == (
+        "Intake Form (cccccccc-0000-4000-8000-000000000001)"
+    )
+    assert model["distribution"]["initializerFolders"] == ["configuration"]
+    assert {b["id"] for b in model["bundles"]} == {
+        "configuration/ampathforms",
+        "configuration/locations",
+        "configuration/locationtags",
+    }
+
+
+def test_initializer_graph_marks_the_near_miss_unresolved(initializer_repo: Path):
+    model = build_report(check_directory(initializer_repo))
+    edges = {(e["source"], e["target"]): e for e in model["edges"]}
+    tags = edges[("iniz:locations", "iniz:locationtags")]
+    assert (tags["references"], tags["local"], tags["unresolved"]) == (3, 3, 0)
+    # 'Surgicl Ward' is a near miss of a local name: reported, and red in the graph
+    parents = edges[("iniz:locations", "iniz:locations")]
+    assert (parents["references"], parents["unresolved"]) == (1, 1)
+    (finding,) = [f for f in model["findings"] if f["code"] == "unresolved-reference"]
+    assert "Surgicl Ward" in finding["message"]
+
+
+def test_effective_at_answers_for_a_uuid_or_a_name(initializer_repo: Path):
+    index = check_directory(initializer_repo).index
+    text_of = Sources(initializer_repo).text
+    by_name = effective_at(index, "iniz:locations", "Ward A", text_of)
+    by_uuid = effective_at(index, "iniz:locations", UUID_A, text_of)
+    assert by_name == by_uuid
+    (ev,) = by_uuid
+    assert ev.winner.path == "configuration/locations/more.csv"
+    assert ev.conflicting
+    # the editor's own text of a file wins over the disk
+    edited = {
+        "configuration/locations/more.csv": f"Uuid,Name,Description,Tags\n{UUID_A},Ward A,Adult ward,Login Location\n"
+    }
+    (same,) = effective_at(index, "iniz:locations", UUID_A, lambda p: edited.get(p) or text_of(p))
+    assert not same.conflicting and same.status == "identical"
+    assert effective_at(index, "iniz:locations", "No such ward", text_of) == []
+
+
+def test_effective_at_and_entry_in_a_config_directory(example: Path):
+    index = check_directory(example).index
+    (ev,) = effective_at(index, "locationTags", "Login Location")
+    assert ev.winner.path == "bundles/country/locations.yaml" and ev.conflicting
+    timeout = effective_entry(index, "settings", ("sessionTimeoutMinutes",))
+    assert timeout is not None and timeout.winner.value == 30
+    assert effective_entry(index, "settings", ("noSuchSetting",)) is None
+
+
+def test_object_counts_for_json(example: Path):
+    index = check_directory(example).index
+    counts = object_counts(index)
+    assert counts["namespaces"]["locations"] == 5
+    assert counts["bundles"]["bundles/country"]["files"] == 4
+    one = object_counts(index, ["bundles/country/locations.csv"])
+    assert one == {
+        "namespaces": {"locations": 3},
+        "bundles": {"bundles/country": {"files": 1, "objects": 3, "namespaces": {"locations": 3}}},
+    }
+
+
+def test_long_source_lines_are_cut_around_the_finding(write_tree):
+    cells = ",".join(f"c{i}" for i in range(200))
+    root = write_tree({"a.yaml": "x: 1\n", "long.txt": f"head\n{cells}\ntail\n"})
+    ctx = Sources(root).context("long.txt", 1, 600)
+    line = ctx["lines"][1]
+    assert line.startswith("…") and line.endswith("…") and len(line) <= 242
+    assert cells[600:610] in line  # the text at the finding's column
+    assert ctx["lines"][0] == "…"  # "head" lies left of the window: only the mark is shown
+
+
+def test_also_defined_in_for_code_lenses(example: Path, initializer_repo: Path):
+    index = check_directory(example).index
+    found = {
+        (o.namespace, o.identity): places
+        for o, places in also_defined_in(index, "bundles/diabetes/forms.yaml")
+    }
+    assert found == {("locationTags", "Login Location"): ["bundles/country/locations.yaml"]}
+    settings = also_defined_in(index, "bundles/country/settings.yaml")
+    assert [(o.identity, places) for o, places in settings] == [
+        ("sessionTimeoutMinutes", ["bundles/diabetes/settings.yaml"])
+    ]
+    index = check_directory(initializer_repo).index
+    rows = also_defined_in(index, "configuration/locations/more.csv")
+    assert [(o.label, places) for o, places in rows] == [
+        (f"Ward A ({UUID_A})", ["configuration/locations/locations.csv"])
+    ]
+
+
+def test_values_are_clipped_for_the_page():
+    long = "x" * 1000
+    shown = clip({"a": long, "b": list(range(100)), "c": float("nan"), "d": float("inf")})
+    assert shown["a"] == "x" * 300 + "…"
+    assert len(shown["b"]) == 41 and shown["b"][-1] == "… 60 more"
+    assert shown["c"] == "nan" and shown["d"] == "inf"
+    deep: dict = {}
+    cur = deep
+    for _ in range(20):
+        cur["k"] = {}
+        cur = cur["k"]
+    text = json.dumps(clip(deep), ensure_ascii=False)
+    assert text.count("{") <= 7 and '"…"' in text
