@@ -14,12 +14,15 @@ from pathlib import Path
 
 from bundle_ls import __version__
 from bundle_ls.batch.explain import explain
+from bundle_ls.batch.report import REPORT_COMMAND
 from bundle_ls.batch.reporters import REPORTERS, Report
 from bundle_ls.batch.runner import check_directory
 from bundle_ls.dialects import code_registry, dialect_commands
+from bundle_ls.dialects.base import Command
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.project.config import ProjectError
 from bundle_ls.project.discovery import project_of
+from bundle_ls.project.objects import add_object_counts, counts_of_check
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    command = dialect_commands().get(argv[0]) if argv else None
-    if command is not None:  # a dialect's command, with its own arguments
+    command = commands().get(argv[0]) if argv else None
+    if command is not None:  # a dialect's command, or the report, with its own arguments
         return command.main(argv[1:], lambda root: check_directory(root, jobs=1))
     parser = build_parser()
     args = parser.parse_intermixed_args(argv)
@@ -77,10 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_explain(args.explain)
     if not args.check:
         if args.paths:
-            commands = ", ".join(sorted(dialect_commands()))
+            names = ", ".join(sorted(commands()))
             parser.error(
                 f"'{args.paths[0]}': to check it, run `bundle-ls --check {args.paths[0]}` "
-                f"(commands: {commands}; without arguments bundle-ls is a language server)"
+                f"(commands: {names}; without arguments bundle-ls is a language server)"
             )
         from bundle_ls.lsp.server import serve
 
@@ -89,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     return run_check(
         args.paths or ["."], args.schemas, args.format, args.jobs, cache=not args.no_cache
     )
+
+
+def commands() -> dict[str, Command]:
+    """`bundle-ls <name> …` commands: the dialects' and the report."""
+    return {**dialect_commands(), REPORT_COMMAND.name: REPORT_COMMAND}
 
 
 def run_explain(code_id: str) -> int:
@@ -133,8 +141,8 @@ def run_check(
             diags = [d for d in diags if d.path == only]
         all_diags.extend(diags)
         files += result.files if only is None else 1
-        if objects is not None:
-            _add_objects(objects, result, only)
+        if objects is not None:  # objects per namespace and bundle, for the report's readers
+            add_object_counts(objects, counts_of_check(result.index, result.context, only))
         if len(paths) == 1:
             rel = os.path.relpath(root)
             prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
@@ -147,21 +155,6 @@ def run_check(
         sys.stdout = None
 
     return 1 if any(d.severity == "error" for d in all_diags) else 0
-
-
-def _add_objects(total: dict, result, only: str | None) -> None:
-    """Add one checked directory's objects per namespace and bundle to `total`."""
-    from .report.data import object_counts
-
-    counts = object_counts(result.index, None if only is None else [only])
-    for ns, n in counts["namespaces"].items():
-        total["namespaces"][ns] = total["namespaces"].get(ns, 0) + n
-    for bundle, c in counts["bundles"].items():
-        b = total["bundles"].setdefault(bundle, {"files": 0, "objects": 0, "namespaces": {}})
-        b["files"] += c["files"]
-        b["objects"] += c["objects"]
-        for ns, n in c["namespaces"].items():
-            b["namespaces"][ns] = b["namespaces"].get(ns, 0) + n
 
 
 # A progress bar is worth showing only for a directory this large.

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bundle_ls.model import Diagnostic
-from bundle_ls.report.baseline import (
+from bundle_ls.batch.report.baseline import (
     BaselineError,
     BaselineFinding,
     compare,
     load_baseline,
     message_key,
 )
+from bundle_ls.documents.model import Diagnostic
 
 
 def diag(path: str, line: int, code: str, message: str, char: int = 0) -> Diagnostic:

@@ -7,18 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bundle_ls.report.data import (
-    Sources,
-    also_defined_in,
-    build_report,
-    bundle_of,
-    clip,
-    effective_at,
-    effective_entry,
-    namespace_label,
-    object_counts,
-)
-from bundle_ls.runner import check_directory
+from bundle_ls.batch.report.data import build_report, clip, source_context
+from bundle_ls.batch.runner import check_directory
+from bundle_ls.project.effective import also_defined_in, effective_at, effective_of
+from bundle_ls.project.objects import ProjectObjects, Sources, object_counts
 
 UUID_A = "aaaaaaaa-0000-4000-8000-000000000001"
 UUID_B = "aaaaaaaa-0000-4000-8000-000000000002"
@@ -54,9 +46,14 @@ INITIALIZER = {
 }
 
 
+def objects_of(root: Path) -> ProjectObjects:
+    result = check_directory(root)
+    return ProjectObjects(result.index, result.context)
+
+
 @pytest.fixture
 def example_model(example: Path) -> dict:
-    return build_report(check_directory(example), installed=frozenset({"locations"}))
+    return build_report(check_directory(example))
 
 
 @pytest.fixture
@@ -64,10 +61,13 @@ def initializer_repo(write_tree) -> Path:
     return write_tree(INITIALIZER)
 
 
-def test_words_for_people():
-    assert namespace_label("iniz:locations") == "Initializer locations"
-    assert namespace_label("iniz:constant") == "Initializer constants"
-    assert namespace_label("encounterTypes") == "encounterTypes"
+def test_words_for_people(initializer_repo: Path):
+    objects = objects_of(initializer_repo)
+    assert objects.namespace_label("iniz:locations") == "Initializer locations"
+    assert objects.namespace_label("iniz:locations", short=True) == "locations"
+    assert objects.namespace_label("iniz:constant") == "Initializer constants"
+    assert objects.namespace_label("encounterTypes") == "encounterTypes"
+    assert objects.namespace_label("folder:configuration/pih") == "folder configuration/pih"
 
 
 @pytest.mark.parametrize(
@@ -85,8 +85,8 @@ def test_words_for_people():
         ("../constants.yml", ".."),
     ],
 )
-def test_bundle_of(path: str, bundle: str):
-    assert bundle_of(path) == bundle
+def test_bundle_of(path: str, bundle: str, initializer_repo: Path):
+    assert objects_of(initializer_repo).bundle_of(path) == bundle
 
 
 def test_example_objects_per_namespace_and_bundle(example_model: dict):
@@ -100,7 +100,16 @@ def test_example_objects_per_namespace_and_bundle(example_model: dict):
     assert bundles["bundles/country"]["namespaces"]["locationTags"] == 3
     assert bundles["bundles/diabetes"]["findings"] == 7
     assert example_model["summary"]["objects"] == sum(b["objects"] for b in bundles.values())
-    assert example_model["distribution"]["modules"] == ["locations"]
+    # bundle-ls.yaml's `modules:`
+    assert example_model["distribution"]["modules"] == [
+        "encounters",
+        "htmlformentry",
+        "locations",
+        "relationships",
+        "settings",
+        "users",
+    ]
+    assert example_model["distribution"]["layout"] == "Config Directory"
     listed = example_model["objects"]["locations"]
     files = example_model["files"]
     assert sorted(o[0] for o in listed) == [
@@ -158,6 +167,7 @@ def test_initializer_last_loaded_row_wins(initializer_repo: Path):
     rows = {(r["ns"], r["key"]): r for r in model["effective"]}
     ward = rows[("iniz:locations", UUID_A)]
     assert ward["rule"] == "last"
+    assert model["rules"]["last"].startswith("Initializer loads every definition")
     assert ward["label"] == f"Ward A ({UUID_A})"
     assert files[ward["winner"]["f"]] == "configuration/locations/more.csv"
     assert ward["winner"]["v"]["Description"] == "Adult medical ward"
@@ -171,7 +181,9 @@ def test_initializer_last_loaded_row_wins(initializer_repo: Path):
     assert model["objects"]["iniz:ampathforms"][0][0] == (
         "Intake Form (cccccccc-0000-4000-8000-000000000001)"
     )
-    assert model["distribution"]["initializerFolders"] == ["configuration"]
+    facts = {f["what"]: f["value"] for f in model["distribution"]["facts"]}
+    assert facts["Initializer folders"] == "configuration"
+    assert model["distribution"]["layout"] == "Initializer configuration"
     assert {b["id"] for b in model["bundles"]} == {
         "configuration/ampathforms",
         "configuration/locations",
@@ -192,38 +204,57 @@ def test_initializer_graph_marks_the_near_miss_unresolved(initializer_repo: Path
 
 
 def test_effective_at_answers_for_a_uuid_or_a_name(initializer_repo: Path):
-    index = check_directory(initializer_repo).index
-    text_of = Sources(initializer_repo).text
-    by_name = effective_at(index, "iniz:locations", "Ward A", text_of)
-    by_uuid = effective_at(index, "iniz:locations", UUID_A, text_of)
+    objects = objects_of(initializer_repo)
+    disk = Sources(initializer_repo)
+    by_name = effective_at(objects, "iniz:locations", "Ward A", disk)
+    by_uuid = effective_at(objects, "iniz:locations", UUID_A, disk)
     assert by_name == by_uuid
     (ev,) = by_uuid
     assert ev.winner.path == "configuration/locations/more.csv"
+    assert ev.winner.order is None and ev.others[0].definition.order == 1
     assert ev.conflicting
     # the editor's own text of a file wins over the disk
     edited = {
         "configuration/locations/more.csv": f"Uuid,Name,Description,Tags\n{UUID_A},Ward A,Adult ward,Login Location\n"
     }
-    (same,) = effective_at(index, "iniz:locations", UUID_A, lambda p: edited.get(p) or text_of(p))
+    buffers = Sources(initializer_repo, lambda p: edited.get(p) or disk.text(p))
+    (same,) = effective_at(objects, "iniz:locations", UUID_A, buffers)
     assert not same.conflicting and same.status == "identical"
-    assert effective_at(index, "iniz:locations", "No such ward", text_of) == []
+    assert effective_at(objects, "iniz:locations", "No such ward", disk) == []
+    # without the files' text, rows are found but not compared
+    (unread,) = effective_at(objects, "iniz:locations", UUID_A)
+    assert unread.others[0].identical is None
 
 
-def test_effective_at_and_entry_in_a_config_directory(example: Path):
-    index = check_directory(example).index
-    (ev,) = effective_at(index, "locationTags", "Login Location")
+def test_the_object_at_a_position_of_a_csv_row(initializer_repo: Path):
+    objects = objects_of(initializer_repo)
+    # anywhere on the row: its Description cell, past the identifiers
+    row = objects.object_at("configuration/locations/locations.csv", 1, 50)
+    assert row is not None and row.identity == UUID_A and row.label == f"Ward A ({UUID_A})"
+    assert objects.object_at("configuration/locations/locations.csv", 0, 2) is None  # header
+    ev = effective_of(objects, row, Sources(initializer_repo))
+    assert ev.winner.path == "configuration/locations/more.csv"
+
+
+def test_effective_values_in_a_config_directory(example: Path):
+    objects = objects_of(example)
+    (ev,) = effective_at(objects, "locationTags", "Login Location")
     assert ev.winner.path == "bundles/country/locations.yaml" and ev.conflicting
-    timeout = effective_entry(index, "settings", ("sessionTimeoutMinutes",))
-    assert timeout is not None and timeout.winner.value == 30
-    assert effective_entry(index, "settings", ("noSuchSetting",)) is None
+    assert ev.rule.id == "merged" and not ev.rule.last_wins
+    lines = (example / "bundles/country/settings.yaml").read_text().splitlines()
+    line = next(i for i, t in enumerate(lines) if "sessionTimeoutMinutes" in t)
+    entry = objects.object_at("bundles/country/settings.yaml", line, lines[line].index("session"))
+    assert entry is not None and entry.identity == "sessionTimeoutMinutes"
+    timeout = effective_of(objects, entry)
+    assert timeout.winner.value == 30 and timeout.others[0].definition.value == 60
 
 
 def test_object_counts_for_json(example: Path):
-    index = check_directory(example).index
-    counts = object_counts(index)
+    objects = objects_of(example)
+    counts = object_counts(objects)
     assert counts["namespaces"]["locations"] == 5
     assert counts["bundles"]["bundles/country"]["files"] == 4
-    one = object_counts(index, ["bundles/country/locations.csv"])
+    one = object_counts(objects, ["bundles/country/locations.csv"])
     assert one == {
         "namespaces": {"locations": 3},
         "bundles": {"bundles/country": {"files": 1, "objects": 3, "namespaces": {"locations": 3}}},
@@ -233,7 +264,7 @@ def test_object_counts_for_json(example: Path):
 def test_long_source_lines_are_cut_around_the_finding(write_tree):
     cells = ",".join(f"c{i}" for i in range(200))
     root = write_tree({"a.yaml": "x: 1\n", "long.txt": f"head\n{cells}\ntail\n"})
-    ctx = Sources(root).context("long.txt", 1, 600)
+    ctx = source_context(Sources(root), "long.txt", 1, 600)
     line = ctx["lines"][1]
     assert line.startswith("…") and line.endswith("…") and len(line) <= 242
     assert cells[600:610] in line  # the text at the finding's column
@@ -241,18 +272,18 @@ def test_long_source_lines_are_cut_around_the_finding(write_tree):
 
 
 def test_also_defined_in_for_code_lenses(example: Path, initializer_repo: Path):
-    index = check_directory(example).index
+    objects = objects_of(example)
     found = {
         (o.namespace, o.identity): places
-        for o, places in also_defined_in(index, "bundles/diabetes/forms.yaml")
+        for o, places in also_defined_in(objects, "bundles/diabetes/forms.yaml")
     }
     assert found == {("locationTags", "Login Location"): ["bundles/country/locations.yaml"]}
-    settings = also_defined_in(index, "bundles/country/settings.yaml")
+    settings = also_defined_in(objects, "bundles/country/settings.yaml")
     assert [(o.identity, places) for o, places in settings] == [
         ("sessionTimeoutMinutes", ["bundles/diabetes/settings.yaml"])
     ]
-    index = check_directory(initializer_repo).index
-    rows = also_defined_in(index, "configuration/locations/more.csv")
+    objects = objects_of(initializer_repo)
+    rows = also_defined_in(objects, "configuration/locations/more.csv")
     assert [(o.label, places) for o, places in rows] == [
         (f"Ward A ({UUID_A})", ["configuration/locations/locations.csv"])
     ]

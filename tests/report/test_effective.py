@@ -1,10 +1,13 @@
-"""Which definition of a key wins: the Config Directory's rule and Initializer's."""
+"""Which definition of a key wins: the first in path order (the Config Directory's merged
+tree), or the last loaded (Initializer)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bundle_ls.report.effective import Definition, resolve
+from bundle_ls.dialects.initializer.objects import LAST_LOADED
+from bundle_ls.dialects.objects import FIRST_IN_PATH_ORDER
+from bundle_ls.project.effective import Definition, resolve
 
 
 def d(path: str, line: int, value: object, order: int | None = None, compared: bool = True):
@@ -19,7 +22,7 @@ def test_config_directory_keeps_the_first_definition_in_path_order():
             d("bundles/diabetes/forms.yaml", 15, {"key": "Login Location", "description": "b"}),
             d("bundles/country/locations.yaml", 2, {"key": "Login Location", "description": "a"}),
         ],
-        "first",
+        FIRST_IN_PATH_ORDER,
     )
     assert ev.winner.path == "bundles/country/locations.yaml"
     assert ev.status == "conflict"
@@ -31,7 +34,9 @@ def test_config_directory_keeps_the_first_definition_in_path_order():
 
 def test_identical_definitions_are_not_a_conflict():
     same = {"key": "Nurse", "description": "x"}
-    ev = resolve("roles", "Nurse", [d("b.yaml", 1, same), d("a.yaml", 9, dict(same))], "first")
+    ev = resolve(
+        "roles", "Nurse", [d("b.yaml", 1, same), d("a.yaml", 9, dict(same))], FIRST_IN_PATH_ORDER
+    )
     assert ev.winner.path == "a.yaml"
     assert ev.status == "identical"
     assert ev.others[0].identical is True and ev.others[0].differs == ()
@@ -42,13 +47,15 @@ def test_a_field_missing_on_one_side_differs():
         "roles",
         "Nurse",
         [d("a.yaml", 1, {"key": "Nurse"}), d("b.yaml", 1, {"key": "Nurse", "x": 1})],
-        "first",
+        FIRST_IN_PATH_ORDER,
     )
     assert ev.others[0].differs == ("x",)
 
 
 def test_later_definition_in_the_same_file_loses_under_the_first_rule():
-    ev = resolve("settings", "timeout", [d("a.yaml", 7, 60), d("a.yaml", 3, 30)], "first")
+    ev = resolve(
+        "settings", "timeout", [d("a.yaml", 7, 60), d("a.yaml", 3, 30)], FIRST_IN_PATH_ORDER
+    )
     assert ev.winner.range[0] == 3
     assert ev.others[0].identical is False and ev.others[0].differs == ()
 
@@ -59,7 +66,7 @@ def test_initializer_loads_ordered_files_first_and_the_unordered_last():
         d("configuration/locations/a.csv", 4, {"Name": "A"}, order=None),
         d("configuration/locations/m.csv", 2, {"Name": "M"}, order=5),
     ]
-    ev = resolve("iniz:locations", "uuid-1", rows, "last")
+    ev = resolve("iniz:locations", "uuid-1", rows, LAST_LOADED)
     # _order 1, then _order 5, then the file without _order: a.csv is loaded last and wins
     assert ev.winner.path == "configuration/locations/a.csv"
     assert [o.definition.path for o in ev.others] == [
@@ -75,7 +82,7 @@ def test_initializer_same_order_goes_by_path_then_row():
         d("c/locations/a.csv", 9, {"Name": "A9"}),
         d("c/locations/b.csv", 3, {"Name": "B3"}),
     ]
-    ev = resolve("iniz:locations", "u", rows, "last")
+    ev = resolve("iniz:locations", "u", rows, LAST_LOADED)
     assert (ev.winner.path, ev.winner.range[0]) == ("c/locations/b.csv", 3)
 
 
@@ -84,7 +91,7 @@ def test_content_that_was_not_read_is_not_compared():
         "iniz:ampathforms",
         "Form",
         [d("f/a.json", 1, None, compared=False), d("f/b.json", 1, None, compared=False)],
-        "last",
+        LAST_LOADED,
     )
     assert ev.others[0].identical is None
     assert ev.status == "identical"  # defined again, and nothing says it differs
@@ -93,4 +100,4 @@ def test_content_that_was_not_read_is_not_compared():
 
 def test_resolve_needs_a_definition():
     with pytest.raises(ValueError):
-        resolve("roles", "x", [], "first")
+        resolve("roles", "x", [], FIRST_IN_PATH_ORDER)

@@ -7,10 +7,10 @@ import json
 import re
 from pathlib import Path
 
-from bundle_ls.report import render
-from bundle_ls.report.data import build_report
-from bundle_ls.report.render import json_for_script, render_html, script_text
-from bundle_ls.runner import check_directory
+from bundle_ls.batch.report import render
+from bundle_ls.batch.report.data import build_report
+from bundle_ls.batch.report.render import json_for_script, render_html, script_text
+from bundle_ls.batch.runner import check_directory
 
 VENDOR = Path(render.__file__).parent / "vendor"
 CYTOSCAPE_SHA256 = "081591ab735b2b6a3b31a3c60f8f3a3e2fee8c92939e0c7820ad1208571b6cd8"

@@ -14,7 +14,7 @@ class Report:
     files: int
     # Prefix that makes a diagnostic's path usable from the current folder (text, github).
     display_prefix: str = ""
-    # Objects per namespace and per bundle (report.data.object_counts), for --format json.
+    # Objects per namespace and per bundle (project/objects.py `object_counts`), for --format json.
     objects: dict[str, Any] | None = None
 
     def counts(self) -> dict[str, int]:

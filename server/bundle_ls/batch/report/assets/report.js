@@ -6,6 +6,8 @@
   var DATA = JSON.parse(document.getElementById("report-data").textContent);
   var FILES = DATA.files;
   var NS = new Map(DATA.namespaces.map(function (n) { return [n.id, n]; }));
+  // the dialects in the legend's order: a node's colour is its dialect's place here
+  var DIALECTS = DATA.distribution.dialects.map(function (d) { return d.id; });
   var PAGE = 100;
   var PANEL_PAGE = 50;
 
@@ -117,7 +119,8 @@
   }
 
   function route() {
-    var hash = location.hash.replace(/^#/, "");
+    // a page made to open on one view (the editor's "Show effective configuration") says which
+    var hash = location.hash.replace(/^#/, "") || DATA.start || "";
     var q = hash.indexOf("?");
     var name = q >= 0 ? hash.slice(0, q) : hash;
     var params = new URLSearchParams(q >= 0 ? hash.slice(q + 1) : "");
@@ -142,14 +145,15 @@
     var radius = Math.max(150, n * 18);
     var elements = DATA.namespaces.map(function (ns, i) {
       var angle = (2 * Math.PI * i) / Math.max(1, n);
+      var colour = DIALECTS.indexOf(ns.dialect);
       return {
         group: "nodes",
         data: {
           id: ns.id,
-          // the colour says "Initializer": the label keeps the domain's name
-          label: (ns.initializer && ns.label.indexOf("Initializer ") === 0 ? ns.label.slice(12) : ns.label) + "\n" + ns.objects,
+          // the colour says which dialect: the label keeps the namespace's own name
+          label: (colour >= 0 ? ns.short : ns.label) + "\n" + ns.objects,
           size: 18 + Math.min(70, 7 * Math.sqrt(ns.objects)),
-          kind: ns.objects ? (ns.initializer ? "initializer" : "contract") : "outside"
+          kind: ns.objects && colour >= 0 ? "dialect-" + (colour % 4) : "outside"
         },
         classes: badTargets.has(ns.id) ? "bad" : "",
         position: { x: radius * Math.cos(angle), y: radius * Math.sin(angle) }
@@ -177,7 +181,10 @@
           "width": "data(size)", "height": "data(size)", "label": "data(label)",
           "text-wrap": "wrap", "text-valign": "bottom", "text-margin-y": 3, "font-size": 11,
           "color": "#1d2430", "background-color": "#2f5fb3", "border-width": 0 } },
-        { selector: "node[kind = 'initializer']", style: { "background-color": "#2e8b57" } },
+        { selector: "node[kind = 'dialect-0']", style: { "background-color": "#2e8b57" } },
+        { selector: "node[kind = 'dialect-1']", style: { "background-color": "#2f5fb3" } },
+        { selector: "node[kind = 'dialect-2']", style: { "background-color": "#8e44ad" } },
+        { selector: "node[kind = 'dialect-3']", style: { "background-color": "#d35400" } },
         { selector: "node[kind = 'outside']", style: { "background-color": "#a0a8b5" } },
         { selector: "node.bad", style: { "border-width": 3, "border-color": "#c62828" } },
         { selector: "node:selected", style: { "border-width": 4, "border-color": "#f2a900" } },
@@ -355,19 +362,18 @@
   }
 
   function effDetail(r) {
-    var rule = r.rule === "last"
-      ? "Loaded last by Initializer (_order, then path, then row), so it overwrites the others."
-      : "First in path order: the merged configuration keeps it; the others are defined again.";
+    var why = DATA.rules[r.rule] || "";
+    var rule = why ? why.charAt(0).toUpperCase() + why.slice(1) + "." : "";
     var kids = [
       h("div", null, h("b", null, "Wins: "), h("span", { "class": "mono" }, where(FILES[r.winner.f], r.winner.l)),
-        r.winner.order !== undefined ? " (_order " + r.winner.order + ")" : "", " — ", h("span", { "class": "muted" }, rule)),
+        r.winner.order !== undefined ? " (order " + r.winner.order + ")" : "", " — ", h("span", { "class": "muted" }, rule)),
       h("pre", null, yamlish(r.winner.v))
     ];
     (r.others || []).forEach(function (o) {
       var state = o.same === true ? "identical" : o.same === false
         ? (o.differs.length ? "differs in " + o.differs.join(", ") : "different value") : "not compared";
       kids.push(h("div", { "class": "other" + (o.same === false ? " differs" : "") },
-        h("span", { "class": "mono" }, where(FILES[o.f], o.l)), o.order !== undefined ? " (_order " + o.order + ")" : "", " — " + state));
+        h("span", { "class": "mono" }, where(FILES[o.f], o.l)), o.order !== undefined ? " (order " + o.order + ")" : "", " — " + state));
       if (o.same === false && o.v !== undefined) kids.push(h("pre", null, yamlish(o.v)));
     });
     return h("tr", { "class": "detail" }, h("td", { colspan: "5" }, kids));

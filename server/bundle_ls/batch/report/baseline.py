@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..model import Diagnostic
+    from bundle_ls.documents.model import Diagnostic
 
 # A file path followed by a line number, as messages quote other places.
 _QUOTED_LINE = re.compile(r"(\S+\.(?:ya?ml|csv|json|xml|properties)):\d+")

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .data import bundle_label, namespace_label
+from bundle_ls.project.objects import bundle_label
 
 HERE = Path(__file__).resolve().parent
 CYTOSCAPE = "cytoscape-3.34.4.min.js"
@@ -59,7 +59,6 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["ns_label"] = namespace_label
     env.filters["bundle_label"] = bundle_label
     return env
 
@@ -74,4 +73,5 @@ def render_html(model: dict[str, Any]) -> str:
         cytoscape_js=Markup(script_text(_asset("vendor/" + CYTOSCAPE))),
         cytoscape_version=CYTOSCAPE_VERSION,
         data_json=Markup(json_for_script(model)),
+        labels={n["id"]: n["label"] for n in model["namespaces"]},
     )

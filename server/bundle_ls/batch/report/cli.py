@@ -13,12 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..project import ProjectConfig, ProjectError
-from ..runner import check_directory
-from ..schemas import InvalidSchema
-from .baseline import BaselineError, load_baseline
-from .data import build_report
-from .render import render_html
+from bundle_ls.batch.report.baseline import BaselineError, load_baseline
+from bundle_ls.batch.report.data import build_report
+from bundle_ls.batch.report.render import render_html
+from bundle_ls.batch.runner import check_directory
+from bundle_ls.dialects.base import CannotCheck, CheckFn
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str], check: CheckFn | None = None) -> int:
+    """`bundle-ls report …` (`check`, the command line's plain check, is not used: the report
+    checks with its own --schemas, --jobs and --no-cache)."""
     args = build_parser().parse_args(argv)
     root = Path(args.path)
     if not root.is_dir():
@@ -74,13 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         except BaselineError as exc:
             return _fail(f"--baseline {exc}")
     try:
-        cfg = ProjectConfig.load(root, args.schemas)
         result = check_directory(root, args.schemas, args.jobs, cache=not args.no_cache)
-    except (InvalidSchema, ProjectError) as exc:
+    except CannotCheck as exc:  # settings, module schemas
         return _fail(str(exc))
     model = build_report(
         result,
-        installed=cfg.modules,
         baseline=baseline,
         baseline_name=args.baseline.name if args.baseline is not None else None,
     )
