@@ -31,8 +31,8 @@ test-long: $(STAMP)
 	BUNDLE_LS_HYPOTHESIS=long $(PY) -m pytest -q tests/hostile
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check server tests bench
-	$(VENV)/bin/ruff format --check server tests bench
+	$(VENV)/bin/ruff check server tests bench tools
+	$(VENV)/bin/ruff format --check server tests bench tools
 
 # The README's table of diagnostic codes, from the code registry.
 readme: $(STAMP)

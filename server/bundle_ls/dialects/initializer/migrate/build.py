@@ -8,7 +8,7 @@ would silently become something else, is reported as not migrated instead of wri
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import core
 from .dbunit import Record, Tables
@@ -368,176 +368,145 @@ class Builder:
                 _id_order(r.key),
             ),
         )
-        fsn_locales: set[str] = set()
-        short_locales: set[str] = set()
-        texts: set[tuple[str, str]] = set()
-        preferred_locales: set[str] = set()
+        seen = _NamesSeen()
         for record in ordered:
             kind = (record.get("concept_name_type") or "").upper() or "SYNONYM"
             text, locale = record.get("name"), record.get("locale")
             detail = f"concept_name_id={record.key[0]} '{text}' ({locale})"
-            if truthy(record.get("voided")):
-                dropped.append(
-                    (record, "voided name (Initializer creates no voided names)", detail)
-                )
-            elif text is None or locale is None:
-                dropped.append((record, "a name without text or locale", detail))
-            elif kind == "INDEX_TERM":
-                dropped.append(
-                    (
-                        record,
-                        "index term (Initializer's concept loader reads no index-term names)",
-                        detail,
-                    )
-                )
-            elif kind not in ("FULLY_SPECIFIED", "SHORT", "SYNONYM"):
-                dropped.append(
-                    (
-                        record,
-                        "a concept_name_type Initializer cannot write",
-                        f"{detail}, concept_name_type={kind}",
-                    )
-                )
-            elif kind == "FULLY_SPECIFIED" and locale in fsn_locales:
-                dropped.append(
-                    (
-                        record,
-                        "a second fully specified name in the locale (OpenMRS allows one)",
-                        detail,
-                    )
-                )
-            elif kind == "SHORT" and locale in short_locales:
-                dropped.append(
-                    (record, "a second short name in the locale (OpenMRS allows one)", detail)
-                )
-            elif kind != "SHORT" and (locale, text.lower()) in texts:
-                dropped.append(
-                    (
-                        record,
-                        "the same text as another name of the concept in the locale (OpenMRS rejects it)",
-                        detail,
-                    )
-                )
+            why = _name_problem(record, kind, text, locale, seen)
+            if why == UNWRITABLE_NAME_TYPE:
+                dropped.append((record, why, f"{detail}, concept_name_type={kind}"))
+            elif why is not None:
+                dropped.append((record, why, detail))
             else:
-                preferred = truthy(record.get("locale_preferred"))
-                if preferred and (kind == "SHORT" or locale in preferred_locales):
-                    why = (
-                        "a short name"
-                        if kind == "SHORT"
-                        else "a second preferred name in the locale"
-                    )
-                    self.ledger.note(
-                        record.row,
-                        f"written as not preferred: {why} cannot be preferred (OpenMRS rejects it)",
-                        detail,
-                    )
-                    preferred = False
-                if preferred:
-                    preferred_locales.add(locale)
-                if kind == "FULLY_SPECIFIED":
-                    fsn_locales.add(locale)
-                elif kind == "SHORT":
-                    short_locales.add(locale)
-                if kind != "SHORT":
-                    texts.add((locale, text.lower()))
-                if record.values.get("uuid") not in (None, record.get("uuid")):
-                    self.ledger.note(
-                        record.row,
-                        "uuid written without its surrounding spaces (Initializer trims every cell)",
-                        detail,
-                    )
-                kept.append(
-                    (ConceptName(text, locale, kind, preferred, record.get("uuid")), record)
-                )
+                kept.append((self._keep_name(record, kind, text, locale, seen, detail), record))
         return kept, dropped
+
+    def _keep_name(
+        self, record: Record, kind: str, text: str, locale: str, seen: _NamesSeen, detail: str
+    ) -> ConceptName:
+        preferred = truthy(record.get("locale_preferred"))
+        if preferred and (kind == "SHORT" or locale in seen.preferred):
+            why = "a short name" if kind == "SHORT" else "a second preferred name in the locale"
+            self.ledger.note(
+                record.row,
+                f"written as not preferred: {why} cannot be preferred (OpenMRS rejects it)",
+                detail,
+            )
+            preferred = False
+        if preferred:
+            seen.preferred.add(locale)
+        if kind == "FULLY_SPECIFIED":
+            seen.fsn.add(locale)
+        elif kind == "SHORT":
+            seen.short.add(locale)
+        if kind != "SHORT":
+            seen.texts.add((locale, text.lower()))
+        if record.values.get("uuid") not in (None, record.get("uuid")):
+            self.ledger.note(
+                record.row,
+                "uuid written without its surrounding spaces (Initializer trims every cell)",
+                detail,
+            )
+        return ConceptName(text, locale, kind, preferred, record.get("uuid"))
 
     def build_concepts(self) -> None:
         names = self._group("concept_name", "concept_id")
-        candidates: list[tuple[Concept, Record, list[tuple[ConceptName, Record]], list]] = []
+        candidates = []
         for record in self.records("concept"):
-            cid = record.key[0]
-            base = self.entity_base(record)
-            if base is None:
-                self.concept_failed[cid] = self.ledger.outcomes[record.row.seq].reason
-                continue
-            class_name, reason, detail = self._class_name(record.get("class_id"))
-            datatype, reason2, detail2 = self._datatype_name(record.get("datatype_id"))
-            kept, dropped = self._names(names.get(cid, []))
-            if class_name is None or datatype is None:
-                why, what = (reason, detail) if class_name is None else (reason2, detail2)
-            elif not base[1] and not any(n.kind == "FULLY_SPECIFIED" for n, _ in kept):
-                why, what = "no fully specified name the datasets define", ""
-            else:
-                if not kept:
-                    # A retired concept without names: the dataset retires a concept that
-                    # exists elsewhere. Initializer only retires an existing concept on a
-                    # retired row (CsvParser.shouldFill), so the row does just that.
-                    self.ledger.note(
-                        record.row,
-                        "written as a retire-only row: without names it can only retire a concept that already exists (Initializer fails the row otherwise)",
-                        f"concept_id={cid}",
-                    )
-                concept = Concept(
-                    base[0],
-                    base[1],
-                    concept_id=cid,
-                    concept_class=class_name,
-                    datatype=datatype,
-                    version=record.get("version"),
-                    names=[n for n, _ in kept],
-                )
-                candidates.append((concept, record, kept, dropped))
-                continue
-            self.concept_failed[cid] = why
-            self.fail(record, why, f"concept_id={cid}" + (f", {what}" if what else ""))
+            candidate = self._concept(record, names)
+            if candidate is not None:
+                candidates.append(candidate)
         self._unique_default_names(candidates)
         for cid, records in names.items():
             concept = self.concepts.get(cid)
             if concept is None:
                 self._orphans({cid: records}, "concept_id")
         for concept, record, kept, dropped in candidates:
-            if concept.concept_id not in self.concepts:
-                continue
-            for _name, name_record in kept:
-                self.ledger.written(name_record.row)
-                concept.rows.append(name_record.row)
-            for name_record, why, detail in dropped:
-                self.ledger.not_migrated(name_record.row, why, detail)
-            for locale in sorted({n.locale for n in concept.names}):
-                in_locale = [n for n in concept.names if n.locale == locale]
-                if not any(n.preferred for n in in_locale) and any(
-                    n.kind != "SHORT" for n in in_locale
-                ):
-                    self.ledger.note(
-                        record.row,
-                        "no preferred name in a locale: Initializer marks the fully specified name (or first synonym) preferred",
-                        f"concept_id={concept.concept_id} ({locale})",
-                    )
-            legacy = [c for c in ("short_name", "description", "form_text") if record.get(c)]
-            for column in legacy:
-                self.ledger.note(
-                    record.row,
-                    f"concept.{column} is not written (a legacy column OpenMRS 2.x does not map)",
-                    f"concept_id={concept.concept_id}",
-                )
-            carried = {
-                "concept_id",
-                "class_id",
-                "datatype_id",
-                "version",
-                "retired",
-                "is_set",
-                "short_name",
-                "description",
-                "form_text",
-            }
-            self.uncarried(record, carried)
-            self.written(concept, record, "concepts")
+            self._write_concept(concept, record, kept, dropped)
         self._descriptions()
         self._numerics()
         self._complex()
         self._answers_and_members()
         self._mappings()
+
+    def _concept(self, record: Record, names: dict[str, list[Record]]) -> tuple | None:
+        """A concept row's concept with the names it keeps and drops, or None after
+        recording why it is not migrated."""
+        cid = record.key[0]
+        base = self.entity_base(record)
+        if base is None:
+            self.concept_failed[cid] = self.ledger.outcomes[record.row.seq].reason
+            return None
+        class_name, reason, detail = self._class_name(record.get("class_id"))
+        datatype, reason2, detail2 = self._datatype_name(record.get("datatype_id"))
+        kept, dropped = self._names(names.get(cid, []))
+        if class_name is None or datatype is None:
+            why, what = (reason, detail) if class_name is None else (reason2, detail2)
+        elif not base[1] and not any(n.kind == "FULLY_SPECIFIED" for n, _ in kept):
+            why, what = "no fully specified name the datasets define", ""
+        else:
+            if not kept:
+                # A retired concept without names: the dataset retires a concept that
+                # exists elsewhere. Initializer only retires an existing concept on a
+                # retired row (CsvParser.shouldFill), so the row does just that.
+                self.ledger.note(
+                    record.row,
+                    "written as a retire-only row: without names it can only retire a concept that already exists (Initializer fails the row otherwise)",
+                    f"concept_id={cid}",
+                )
+            concept = Concept(
+                base[0],
+                base[1],
+                concept_id=cid,
+                concept_class=class_name,
+                datatype=datatype,
+                version=record.get("version"),
+                names=[n for n, _ in kept],
+            )
+            return concept, record, kept, dropped
+        self.concept_failed[cid] = why
+        self.fail(record, why, f"concept_id={cid}" + (f", {what}" if what else ""))
+        return None
+
+    def _write_concept(self, concept: Concept, record: Record, kept: list, dropped: list) -> None:
+        if concept.concept_id not in self.concepts:
+            return
+        for _name, name_record in kept:
+            self.ledger.written(name_record.row)
+            concept.rows.append(name_record.row)
+        for name_record, why, detail in dropped:
+            self.ledger.not_migrated(name_record.row, why, detail)
+        for locale in sorted({n.locale for n in concept.names}):
+            in_locale = [n for n in concept.names if n.locale == locale]
+            if not any(n.preferred for n in in_locale) and any(
+                n.kind != "SHORT" for n in in_locale
+            ):
+                self.ledger.note(
+                    record.row,
+                    "no preferred name in a locale: Initializer marks the fully specified name (or first synonym) preferred",
+                    f"concept_id={concept.concept_id} ({locale})",
+                )
+        legacy = [c for c in ("short_name", "description", "form_text") if record.get(c)]
+        for column in legacy:
+            self.ledger.note(
+                record.row,
+                f"concept.{column} is not written (a legacy column OpenMRS 2.x does not map)",
+                f"concept_id={concept.concept_id}",
+            )
+        carried = {
+            "concept_id",
+            "class_id",
+            "datatype_id",
+            "version",
+            "retired",
+            "is_set",
+            "short_name",
+            "description",
+            "form_text",
+        }
+        self.uncarried(record, carried)
+        self.written(concept, record, "concepts")
 
     def _unique_default_names(self, candidates: list) -> None:
         """OpenMRS rejects a concept whose default name (the preferred name, else the fully
@@ -654,6 +623,29 @@ class Builder:
         edges: dict[
             str, list[tuple[str, str, Record]]
         ] = {}  # concept_id -> (kind, target uuid, row)
+        self._answer_edges(edges)
+        self._member_edges(edges)
+        by_uuid = {c.uuid: cid for cid, c in self.concepts.items()}
+        graph = {
+            cid: [(by_uuid[t], r) for _k, t, r in es if t in by_uuid] for cid, es in edges.items()
+        }
+        cyclic = _cycle_edges(sorted(self.concepts, key=lambda c: _id_order((c,))), graph)
+        for cid in sorted(edges, key=lambda c: _id_order((c,))):
+            concept = self.concepts[cid]
+            for kind, target, record in edges[cid]:
+                if record.row.seq in cyclic:
+                    self.fail(
+                        record,
+                        "closes a cycle of answers and set members (Initializer could load none of its rows)",
+                        f"{record.table} {record.key_text}",
+                    )
+                    continue
+                (concept.answers if kind == "answer" else concept.members).append(target)
+                self.ledger.written(record.row)
+                concept.rows.append(record.row)
+        self._set_notes()
+
+    def _answer_edges(self, edges: dict[str, list[tuple[str, str, Record]]]) -> None:
         answers = self._group("concept_answer", "concept_id")
         self._orphans(answers, "concept_id")
         for cid, records in answers.items():
@@ -683,6 +675,8 @@ class Builder:
                     )
                 else:
                     edges.setdefault(cid, []).append(("answer", target, record))
+
+    def _member_edges(self, edges: dict[str, list[tuple[str, str, Record]]]) -> None:
         members = self._group("concept_set", "concept_set")
         self._orphans(members, "concept_set")
         for cid, records in members.items():
@@ -705,24 +699,9 @@ class Builder:
                     )
                 else:
                     edges.setdefault(cid, []).append(("member", target, record))
-        by_uuid = {c.uuid: cid for cid, c in self.concepts.items()}
-        graph = {
-            cid: [(by_uuid[t], r) for _k, t, r in es if t in by_uuid] for cid, es in edges.items()
-        }
-        cyclic = _cycle_edges(sorted(self.concepts, key=lambda c: _id_order((c,))), graph)
-        for cid in sorted(edges, key=lambda c: _id_order((c,))):
-            concept = self.concepts[cid]
-            for kind, target, record in edges[cid]:
-                if record.row.seq in cyclic:
-                    self.fail(
-                        record,
-                        "closes a cycle of answers and set members (Initializer could load none of its rows)",
-                        f"{record.table} {record.key_text}",
-                    )
-                    continue
-                (concept.answers if kind == "answer" else concept.members).append(target)
-                self.ledger.written(record.row)
-                concept.rows.append(record.row)
+
+    def _set_notes(self) -> None:
+        """A concept becomes a set exactly when Initializer writes members for it."""
         for cid, concept in self.concepts.items():
             record = self.tables.find("concept", cid)
             is_set = truthy(record.get("is_set")) if record else False
@@ -981,6 +960,11 @@ class Builder:
     # programs --------------------------------------------------------------------------
 
     def build_programs(self) -> None:
+        self._programs()
+        self._workflows()
+        self._workflow_states()
+
+    def _programs(self) -> None:
         for record in self.records("program"):
             concept, reason, detail = self.concept_ref(record.get("concept_id"), "concept_id")
             if concept is None:
@@ -1017,6 +1001,8 @@ class Builder:
             )
             self.programs[record.key[0]] = program
             self.written(program, record, "programs")
+
+    def _workflows(self) -> None:
         for record in self.records("program_workflow"):
             program = self.programs.get(record.get("program_id") or "")
             concept, reason, detail = self.concept_ref(record.get("concept_id"), "concept_id")
@@ -1031,6 +1017,8 @@ class Builder:
                 )
                 self.workflows[record.key[0]] = wf
                 self.written(wf, record, "programworkflows")
+
+    def _workflow_states(self) -> None:
         for record in self.records("program_workflow_state"):
             wf = self.workflows.get(record.get("program_workflow_id") or "")
             concept, reason, detail = self.concept_ref(record.get("concept_id"), "concept_id")
@@ -1307,6 +1295,11 @@ class Builder:
     # locations -------------------------------------------------------------------------
 
     def build_locations(self) -> None:
+        self._location_tags()
+        self._parents(self._locations())
+        self._tag_maps()
+
+    def _location_tags(self) -> None:
         for record in self.records("location_tag"):
             name = record.get("name")
             if name is None:
@@ -1318,6 +1311,9 @@ class Builder:
                 self.uncarried(record, {"location_tag_id", "name", "description", "retired"})
                 self.location_tags[record.key[0]] = tag
                 self.written(tag, record, "locationtags")
+
+    def _locations(self) -> dict[str, tuple[str, Record]]:
+        """The locations; returns each one's parent location id as the datasets give it."""
         parents: dict[str, tuple[str, Record]] = {}
         for record in self.records("location"):
             name = record.get("name")
@@ -1351,6 +1347,9 @@ class Builder:
             if record.get("parent_location") is not None:
                 parents[record.key[0]] = (record.get("parent_location"), record)  # type: ignore[assignment]
             self.written(loc, record, "locations")
+        return parents
+
+    def _parents(self, parents: dict[str, tuple[str, Record]]) -> None:
         graph = {k: [(p, r)] for k, (p, r) in parents.items() if p in self.locations}
         cyclic = _cycle_edges(sorted(self.locations, key=lambda k: _id_order((k,))), graph)
         for key, (parent, record) in parents.items():
@@ -1373,6 +1372,8 @@ class Builder:
                 )
             else:
                 self.locations[key].parent = self.locations[parent].uuid
+
+    def _tag_maps(self) -> None:
         for record in self.records("location_tag_map"):
             loc_id, tag_id = record.key
             loc, tag = self.locations.get(loc_id), self.location_tags.get(tag_id)
@@ -1394,6 +1395,20 @@ class Builder:
     # appointments ----------------------------------------------------------------------
 
     def build_appointments(self) -> None:
+        self._specialities()
+        found = []
+        for record in self.records("appointment_service"):
+            svc = self._service(record)
+            if svc is not None:
+                found.append((svc, record, svc.name))
+        self._unique_names(
+            "appointmentservicedefinitions",
+            found,
+            True,
+            "another service definition has the same name (Initializer would overwrite it)",
+        )
+
+    def _specialities(self) -> None:
         found = []
         for record in self.records("appointment_speciality"):
             name = record.get("name")
@@ -1410,86 +1425,90 @@ class Builder:
             True,
             "another speciality has the same name (Initializer would overwrite it)",
         )
-        found = []
-        for record in self.records("appointment_service"):
-            name = record.get("name")
-            if name is None:
-                self.fail(record, "no name (Initializer requires it)")
-                continue
-            base = self.entity_base(record)
-            if base is None:
-                continue
-            times = {}
-            for column in ("start_time", "end_time"):
-                value = record.get(column)
-                if value is not None:
-                    # CsvLine.getSqlTime appends ":00": the cell must be HH:mm
-                    parts = value.split(":")
-                    if len(parts) > 2 and parts[2].strip("0"):
-                        self.ledger.note(
-                            record.row, f"{column} seconds dropped (Initializer reads HH:mm)", value
-                        )
-                    value = ":".join(parts[:2])
-                times[column] = value
-            speciality = None
-            if record.get("speciality_id") is not None:
-                spec = self.specialities.get(record.get("speciality_id") or "")
-                if spec is None:
-                    self.ledger.note(
-                        record.row,
-                        "speciality not written: "
-                        + self._missing("appointment_speciality", record.get("speciality_id"))[0],
-                        record.key_text,
-                    )
-                else:
-                    speciality = spec.uuid
-            location = None
-            if record.get("location_id") is not None:
-                loc = self.locations.get(record.get("location_id") or "")
-                if loc is None:
-                    self.ledger.note(
-                        record.row,
-                        "location not written: "
-                        + self._missing("location", record.get("location_id"))[0],
-                        record.key_text,
-                    )
-                else:
-                    location = loc.uuid
-            svc = AppointmentServiceDefinition(
-                base[0],
-                base[1],
-                name=name,
-                description=record.get("description"),
-                duration=record.get("duration_mins"),
-                max_load=record.get("max_appointments_limit"),
-                speciality=speciality,
-                location=location,
-                label_colour=record.get("color"),
-                **times,
-            )
-            self.uncarried(
-                record,
-                {
-                    "appointment_service_id",
-                    "name",
-                    "description",
-                    "duration_mins",
-                    "start_time",
-                    "end_time",
-                    "max_appointments_limit",
-                    "speciality_id",
-                    "location_id",
-                    "color",
-                    "voided",
-                },
-            )
-            found.append((svc, record, name))
-        self._unique_names(
-            "appointmentservicedefinitions",
-            found,
-            True,
-            "another service definition has the same name (Initializer would overwrite it)",
+
+    def _service(self, record: Record) -> AppointmentServiceDefinition | None:
+        name = record.get("name")
+        if name is None:
+            self.fail(record, "no name (Initializer requires it)")
+            return None
+        base = self.entity_base(record)
+        if base is None:
+            return None
+        times = self._service_times(record)
+        speciality, location = self._service_refs(record)
+        svc = AppointmentServiceDefinition(
+            base[0],
+            base[1],
+            name=name,
+            description=record.get("description"),
+            duration=record.get("duration_mins"),
+            max_load=record.get("max_appointments_limit"),
+            speciality=speciality,
+            location=location,
+            label_colour=record.get("color"),
+            **times,
         )
+        self.uncarried(
+            record,
+            {
+                "appointment_service_id",
+                "name",
+                "description",
+                "duration_mins",
+                "start_time",
+                "end_time",
+                "max_appointments_limit",
+                "speciality_id",
+                "location_id",
+                "color",
+                "voided",
+            },
+        )
+        return svc
+
+    def _service_times(self, record: Record) -> dict[str, str | None]:
+        """Start and end times as HH:mm (CsvLine.getSqlTime appends ":00")."""
+        times = {}
+        for column in ("start_time", "end_time"):
+            value = record.get(column)
+            if value is not None:
+                # CsvLine.getSqlTime appends ":00": the cell must be HH:mm
+                parts = value.split(":")
+                if len(parts) > 2 and parts[2].strip("0"):
+                    self.ledger.note(
+                        record.row, f"{column} seconds dropped (Initializer reads HH:mm)", value
+                    )
+                value = ":".join(parts[:2])
+            times[column] = value
+        return times
+
+    def _service_refs(self, record: Record) -> tuple[str | None, str | None]:
+        """The uuids of a service's speciality and location (None when not written)."""
+        speciality = None
+        if record.get("speciality_id") is not None:
+            spec = self.specialities.get(record.get("speciality_id") or "")
+            if spec is None:
+                self.ledger.note(
+                    record.row,
+                    "speciality not written: "
+                    + self._missing("appointment_speciality", record.get("speciality_id"))[0],
+                    record.key_text,
+                )
+            else:
+                speciality = spec.uuid
+        location = None
+        if record.get("location_id") is not None:
+            loc = self.locations.get(record.get("location_id") or "")
+            if loc is None:
+                self.ledger.note(
+                    record.row,
+                    "location not written: "
+                    + self._missing("location", record.get("location_id"))[0],
+                    record.key_text,
+                )
+            else:
+                location = loc.uuid
+        return speciality, location
 
     # tables with no Initializer domain -------------------------------------------------
 
@@ -1586,3 +1605,37 @@ def _cycle_edges(nodes: Iterable[str], graph: dict[str, list[tuple[str, Record]]
 def build(tables: Tables, ledger: Ledger, options: Options) -> tuple[Model, Builder]:
     builder = Builder(tables, ledger, options)
     return builder.build(), builder
+
+
+UNWRITABLE_NAME_TYPE = "a concept_name_type Initializer cannot write"
+
+
+@dataclass(slots=True)
+class _NamesSeen:
+    """What a concept's names already hold, per locale."""
+
+    fsn: set[str] = field(default_factory=set)
+    short: set[str] = field(default_factory=set)
+    preferred: set[str] = field(default_factory=set)
+    texts: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _name_problem(
+    record: Record, kind: str, text: str | None, locale: str | None, seen: _NamesSeen
+) -> str | None:
+    """Why a concept name row cannot be written, or None."""
+    if truthy(record.get("voided")):
+        return "voided name (Initializer creates no voided names)"
+    if text is None or locale is None:
+        return "a name without text or locale"
+    if kind == "INDEX_TERM":
+        return "index term (Initializer's concept loader reads no index-term names)"
+    if kind not in ("FULLY_SPECIFIED", "SHORT", "SYNONYM"):
+        return UNWRITABLE_NAME_TYPE
+    if kind == "FULLY_SPECIFIED" and locale in seen.fsn:
+        return "a second fully specified name in the locale (OpenMRS allows one)"
+    if kind == "SHORT" and locale in seen.short:
+        return "a second short name in the locale (OpenMRS allows one)"
+    if kind != "SHORT" and (locale, text.lower()) in seen.texts:
+        return "the same text as another name of the concept in the locale (OpenMRS rejects it)"
+    return None

@@ -82,13 +82,29 @@ def render(
     files: dict[str, int],
     external: dict[str, Sequence[str]],
 ) -> str:
-    counts = table_counts(ledger)
     out = [
         MARKER,
         "",
         "Every row read from the sources is either written into an Initializer CSV file or",
         "listed below as not migrated, with the reason. Rows written with a difference are",
         "listed under Notes.",
+    ]
+    out += _sources(sources, ignored, ledger)
+    out += ["", "## Files written", "", "| file | rows |", "|---|---|"]
+    out += [f"| {f} | {n} |" for f, n in sorted(files.items())]
+    out += _tables(sources, table_counts(ledger))
+    out += ["", "## Not migrated, by table and reason"]
+    out += _grouped(_not_migrated(ledger), "Nothing: every row was written.")
+    out += ["", "## Notes: written with a difference"]
+    out += _grouped(_notes(ledger), "None.")
+    out += _redefinitions(ledger)
+    out += _external(external, ledger)
+    out += ["", "## Limits", "", LIMITS.rstrip(), ""]
+    return "\n".join(out)
+
+
+def _sources(sources: Sequence[SourceFile], ignored: Sequence[str], ledger: Ledger) -> list[str]:
+    out = [
         "",
         "## Sources, in load order",
         "",
@@ -105,11 +121,11 @@ def render(
     if ledger.unreadable:
         out += ["", "Unreadable sources (nothing of them is migrated):", ""]
         out += [f"- {_cell(r)}" for _s, r in ledger.unreadable]
+    return out
 
-    out += ["", "## Files written", "", "| file | rows |", "|---|---|"]
-    out += [f"| {f} | {n} |" for f, n in sorted(files.items())]
 
-    out += [
+def _tables(sources: Sequence[SourceFile], counts: dict[tuple[str, str], TableCount]) -> list[str]:
+    out = [
         "",
         "## Rows by source table",
         "",
@@ -140,40 +156,49 @@ def render(
         f"| {_cell(t)} | {c.read} | {c.written} | {c.not_migrated} |"
         for t, c in sorted(totals.items())
     ]
+    return out
 
-    out += ["", "## Not migrated, by table and reason"]
-    groups: dict[str, dict[str, list[tuple[Row, str]]]] = {}
+
+Groups = dict[str, dict[str, list[tuple[Row, str]]]]
+
+
+def _not_migrated(ledger: Ledger) -> Groups:
+    groups: Groups = {}
     for seq, row in ledger.rows.items():
         outcome = ledger.outcomes.get(seq)
         if outcome is not None and outcome.status == NOT_MIGRATED:
             groups.setdefault(row.table, {}).setdefault(outcome.reason, []).append(
                 (row, outcome.detail)
             )
-    if not groups:
-        out += ["", "Nothing: every row was written."]
-    for table in sorted(groups):
-        out += ["", f"### {table}", ""]
-        for reason, rows in sorted(groups[table].items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            out.append(f"- **{_cell(reason)}**: {len(rows)}")
-            out += _rows_list(rows)
+    return groups
 
-    out += ["", "## Notes: written with a difference"]
-    notes: dict[str, dict[str, list[tuple[Row, str]]]] = {}
+
+def _notes(ledger: Ledger) -> Groups:
+    notes: Groups = {}
     for seq, items in ledger.notes.items():
         row = ledger.rows[seq]
         if not ledger.is_written(row):
             continue
         for note, detail in items:
             notes.setdefault(row.table, {}).setdefault(note, []).append((row, detail))
-    if not notes:
-        out += ["", "None."]
-    for table in sorted(notes):
-        out += ["", f"### {table}", ""]
-        for note, rows in sorted(notes[table].items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            out.append(f"- **{_cell(note)}**: {len(rows)}")
-            out += _rows_list(rows)
+    return notes
 
-    out += ["", "## Redefinitions (a primary key loaded again)", ""]
+
+def _grouped(groups: Groups, none: str) -> list[str]:
+    """Per table, each reason (most rows first) with its rows."""
+    out: list[str] = []
+    if not groups:
+        out += ["", none]
+    for table in sorted(groups):
+        out += ["", f"### {table}", ""]
+        for reason, rows in sorted(groups[table].items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            out.append(f"- **{_cell(reason)}**: {len(rows)}")
+            out += _rows_list(rows)
+    return out
+
+
+def _redefinitions(ledger: Ledger) -> list[str]:
+    out = ["", "## Redefinitions (a primary key loaded again)", ""]
     if not ledger.redefinitions:
         out.append("None.")
     else:
@@ -182,8 +207,11 @@ def render(
             f"| {r.table} | {_cell(r.key)} | {_cell(r.first)} | {_cell(r.then)} |"
             for r in ledger.redefinitions
         ]
+    return out
 
-    out += ["", "## References to what the datasets do not define", ""]
+
+def _external(external: dict[str, Sequence[str]], ledger: Ledger) -> list[str]:
+    out = ["", "## References to what the datasets do not define", ""]
     wrote_any = False
     for title, names in external.items():
         if names:
@@ -193,6 +221,4 @@ def render(
         out.append("None.")
     for assumption in ledger.assumptions:
         out += ["", assumption]
-
-    out += ["", "## Limits", "", LIMITS.rstrip(), ""]
-    return "\n".join(out)
+    return out
