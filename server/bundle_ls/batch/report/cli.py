@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="bundle-ls report",
-        description="Write one self-contained HTML page about a Config Directory or Initializer "
+        description="Write one self-contained HTML page about a folder of OpenMRS "
         "configuration: objects per domain and bundle, the reference graph, the effective "
         "configuration and the findings.",
     )
