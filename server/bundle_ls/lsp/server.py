@@ -21,7 +21,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from bundle_ls import __version__
 from bundle_ls.editor.workspace import Workspace
-from bundle_ls.lsp import completion, lifecycle, requests, sync
+from bundle_ls.lsp import completion, effective, lifecycle, requests, sync
 from bundle_ls.lsp.protocol import BundleProtocol
 from bundle_ls.lsp.settings import Settings
 
@@ -79,7 +79,7 @@ class BundleServer(LanguageServer):
 
 def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
     server = BundleServer(extra_schemas)
-    for concern in (lifecycle, sync, completion, requests):
+    for concern in (lifecycle, sync, completion, requests, effective):
         concern.register(server)
     return server
 

@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
 
 from bundle_ls import __version__
@@ -362,7 +363,7 @@ def build_report(
         "baseline": _baseline_summary(
             objects, baseline, baseline_name, new_ix, fixed, bundles_of, findings
         ),
-        "start": f"effective?ns={scope.namespace}" if scope.namespace is not None else None,
+        "start": f"effective?ns={quote(scope.namespace)}" if scope.namespace is not None else None,
     }
 
 
