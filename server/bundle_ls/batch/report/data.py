@@ -14,8 +14,8 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from bundle_ls import __version__
 from bundle_ls.batch.report.baseline import BaselineFinding, compare
