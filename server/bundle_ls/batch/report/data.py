@@ -205,7 +205,13 @@ def _distribution(result: CheckResult, objects: ProjectObjects) -> dict[str, Any
             for d in ctx.dialects
             for what, value, source in d.describe(result.index)
         ],
-        "dialects": [{"id": d.name, "title": d.title} for d in ctx.dialects if d.title],
+        # every dialect (a namespace's colour is its dialect's place), and which ones read
+        # files here (the legend)
+        "dialects": [
+            {"id": d.name, "title": d.title, "used": d.name in used}
+            for d in ctx.dialects
+            if d.title
+        ],
     }
 
 
