@@ -302,3 +302,25 @@ def test_values_are_clipped_for_the_page():
         cur = cur["k"]
     text = json.dumps(clip(deep), ensure_ascii=False)
     assert text.count("{") <= 7 and '"…"' in text
+
+
+def test_the_distribution_as_the_dialects_describe_it(write_tree):
+    root = write_tree(
+        {
+            **INITIALIZER,
+            "content.properties": "name=clinic\nomod.initializer=2.9.0\nomod.idgen=4.0\n",
+            "dependencies.yml": "- groupId: org.openmrs.content\n  artifactId: hiv\n",
+            "constants.yml": "ward:\n  name: Ward A\n",
+        }
+    )
+    model = build_report(check_directory(root))
+    facts = {f["what"]: (f["value"], f["source"]) for f in model["distribution"]["facts"]}
+    assert facts["Modules the distribution lists"][0] == "idgen, initializer"
+    assert facts["Modules the distribution lists"][1].startswith("content.properties")
+    assert facts["Parent configurations"][0] == "hiv"
+    # listings are not configuration: neither objects nor graph nodes; constants are
+    ns = {n["id"]: n for n in model["namespaces"]}
+    assert "iniz:module" not in ns and "iniz:dependency" not in ns
+    assert ns["iniz:constant"]["objects"] == 1 and ns["iniz:constant"]["rule"] == "first"
+    legend = {d["title"]: d["used"] for d in model["distribution"]["dialects"]}
+    assert legend == {"Initializer configuration": True, "Config Directory": False}
