@@ -13,7 +13,9 @@ directory of --objects objects (bench/report_gen.py):
   the Performance API; median of --runs fresh tabs; and the longest task the page ran;
 - for the generated directory, what a person does next: open the effective configuration
   (100 of 20,000 rows), filter it, page on, and open the findings, each from the action to
-  the drawn result.
+  the drawn result;
+- the editor's side, in process: the effective-value hover on a row and the code lenses of
+  a file of --editor-rows Initializer rows that another file defines again.
 
 Targets (issue 17): the largest corpus repository written in under 5 s, opened in under 3 s.
 Needs the `browser` extra (`pip install -e '.[browser]'`, `make test-editors` does it) and
@@ -115,6 +117,39 @@ def interactions(page) -> dict[str, float]:
     return out
 
 
+def editor_figures(work: Path, rows: int, runs: int) -> dict[str, float]:
+    """The editor's side, in process: a hover on a row and the code lenses of a file of
+    `rows` Initializer rows, every one of them defined again in a second file (the worst
+    case: a lens on every row), median ms of `runs`."""
+    from bundle_ls.editor.features.effective import also_defined_lenses, effective_hover
+    from bundle_ls.editor.view import ProjectView
+    from bundle_ls.editor.workspace import Workspace
+
+    folder = work / "editor" / "configuration" / "locations"
+    folder.mkdir(parents=True)
+    for name, word in (("a.csv", "first"), ("b.csv", "second")):
+        lines = ["Uuid,Name,Description"]
+        lines += [f"{i:08d}-0000-4000-8000-000000000000,Ward {i},{word} {i}" for i in range(rows)]
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ws = Workspace.load(work / "editor")
+    ws.index_files(ws.discover())
+    view = ProjectView(ws)
+    rel = "configuration/locations/a.csv"
+    hovers, lenses = [], []
+    for i in range(runs):
+        start = time.perf_counter()
+        effective_hover(view, rel, 1 + (i * 997) % rows, 40)
+        hovers.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        also_defined_lenses(view, rel)
+        lenses.append((time.perf_counter() - start) * 1000)
+    return {
+        "first hover": hovers[0],
+        "hover, median of the next": statistics.median(hovers[1:]),
+        "code lenses (one per row)": statistics.median(lenses),
+    }
+
+
 def corpus_root(arg: str | None) -> Path:
     value = arg or os.environ.get("BUNDLE_LS_CORPUS")
     return Path(value) if value else REPO.parent / "shared" / "corpus"
@@ -125,6 +160,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--corpus", default=None)
     ap.add_argument("--objects", type=int, default=20_000)
+    ap.add_argument("--editor-rows", type=int, default=10_000)
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -184,6 +220,11 @@ def main() -> None:
     for name, *_rest, extra in rows:
         if extra:
             print(f"\n{name}: " + ", ".join(f"{k} {v:.0f} ms" for k, v in extra.items()))
+    editor = editor_figures(work, args.editor_rows, max(args.runs, 3))
+    print(
+        f"\neditor, {args.editor_rows:,} rows each defined again in another file: "
+        + ", ".join(f"{k} {v:.0f} ms" for k, v in editor.items())
+    )
 
 
 if __name__ == "__main__":

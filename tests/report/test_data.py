@@ -274,17 +274,17 @@ def test_long_source_lines_are_cut_around_the_finding(write_tree):
 def test_also_defined_in_for_code_lenses(example: Path, initializer_repo: Path):
     objects = objects_of(example)
     found = {
-        (o.namespace, o.identity): places
-        for o, places in also_defined_in(objects, "bundles/diabetes/forms.yaml")
+        (o.namespace, o.identity): [d.path for d in others]
+        for o, others in also_defined_in(objects, "bundles/diabetes/forms.yaml")
     }
     assert found == {("locationTags", "Login Location"): ["bundles/country/locations.yaml"]}
     settings = also_defined_in(objects, "bundles/country/settings.yaml")
-    assert [(o.identity, places) for o, places in settings] == [
+    assert [(o.identity, [d.path for d in others]) for o, others in settings] == [
         ("sessionTimeoutMinutes", ["bundles/diabetes/settings.yaml"])
     ]
     objects = objects_of(initializer_repo)
     rows = also_defined_in(objects, "configuration/locations/more.csv")
-    assert [(o.label, places) for o, places in rows] == [
+    assert [(o.label, [d.path for d in others]) for o, others in rows] == [
         (f"Ward A ({UUID_A})", ["configuration/locations/locations.csv"])
     ]
 

@@ -38,6 +38,8 @@ class ConfigObject:
     entry_path: tuple[str, ...] = ()  # a mapping entry's path (a dotted key may be one step)
     # The file's declared place in its consumer's load order (None: none declared).
     order: int | None = None
+    # Where each key definition that names it is (a record has several; () for an entry).
+    key_ranges: tuple[Range, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,9 @@ FIRST_IN_PATH_ORDER = EffectiveRule(
 
 
 def key_object(path: str, kd: KeyDef) -> ConfigObject:
-    return ConfigObject(kd.namespace, kd.key, kd.key, path, kd.range, KEY, kd.value)
+    return ConfigObject(
+        kd.namespace, kd.key, kd.key, path, kd.range, KEY, kd.value, key_ranges=(kd.range,)
+    )
 
 
 def entry_object(path: str, e: Entry) -> ConfigObject:

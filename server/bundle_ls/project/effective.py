@@ -144,6 +144,8 @@ def same_object(objects: ProjectObjects, o: ConfigObject) -> list[ConfigObject]:
         ]
     found: dict[tuple[str, Range], ConfigObject] = {}
     for p, kd in objects.index.keys_of(o.namespace).get(o.identity, ()):
+        if p == o.path and kd.range == o.range:
+            continue  # `o`'s own key: no need to ask what it belongs to
         other = objects.object_of(p, kd)
         if other is not None and other.identity == o.identity:
             found[(other.path, other.range)] = other
@@ -176,13 +178,14 @@ def effective_at(
     return [effective_of(objects, named[ident], sources) for ident in sorted(named)]
 
 
-def also_defined_in(objects: ProjectObjects, path: str) -> list[tuple[ConfigObject, list[str]]]:
-    """Each object of `path` that other files define too, with those files (sorted): the
-    editor's code lens ("also in N files")."""
+def also_defined_in(
+    objects: ProjectObjects, path: str
+) -> list[tuple[ConfigObject, list[ConfigObject]]]:
+    """Each object of `path` that other files define too, with those definitions (by path
+    and place): the editor's code lens ("also in N files")."""
     out = []
     for o in objects.of_file(path):
-        places = {d.path for d in same_object(objects, o)}
-        places.discard(path)
-        if places:
-            out.append((o, sorted(places)))
+        others = [d for d in same_object(objects, o) if d.path != path]
+        if others:
+            out.append((o, sorted(others, key=lambda d: (d.path, d.range))))
     return out

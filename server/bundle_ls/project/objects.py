@@ -21,6 +21,7 @@ from typing import Any
 from bundle_ls.dialects.base import Dialect
 from bundle_ls.dialects.objects import FIRST_IN_PATH_ORDER, ConfigObject, EffectiveRule
 from bundle_ls.documents.facts import KeyDef
+from bundle_ls.documents.model import Range
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.reading import decode
 from bundle_ls.index.project_index import ProjectIndex
@@ -33,6 +34,8 @@ OUTSIDE = ".."  # the bundle of project files above it (constants beside the che
 FOLDER = "folder:"
 FILE = "file:"
 
+# Key definitions of one file asked about before all its objects are read at once.
+WHOLE_FILE_AFTER = 16
 # Files larger than this are not read again for their objects' content or source lines.
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
@@ -45,6 +48,9 @@ class ProjectObjects:
         self.index = index
         self.ctx = ctx
         self._files: dict[str, list[ConfigObject]] = {}
+        # path → (namespace, key range) → its object, for files asked about often
+        self._by_key: dict[str, dict[tuple[str, Range], ConfigObject]] = {}
+        self._asked: Counter[str] = Counter()
 
     def dialect_of_file(self, path: str) -> Dialect | None:
         """The dialect that analysed the file (one no longer checked: the one that would)."""
@@ -66,6 +72,18 @@ class ProjectObjects:
         return {path: self.of_file(path) for path in self.index.files}
 
     def object_of(self, path: str, kd: KeyDef) -> ConfigObject | None:
+        """The object a key definition of `path` belongs to: asked of the dialect, or, for a
+        file asked about many times (a code lens on every row), looked up among the file's
+        objects, read once."""
+        by_key = self._by_key.get(path)
+        if by_key is None:
+            self._asked[path] += 1
+            if self._asked[path] > WHOLE_FILE_AFTER:
+                by_key = self._by_key[path] = {
+                    (o.namespace, r): o for o in self.of_file(path) for r in o.key_ranges
+                }
+        if by_key is not None:
+            return by_key.get((kd.namespace, kd.range))
         facts = self.index.files.get(path)
         dialect = self.dialect_of_file(path)
         return dialect.object_of(facts, kd) if facts is not None and dialect is not None else None

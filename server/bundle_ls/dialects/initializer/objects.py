@@ -11,7 +11,11 @@ path, then rows in file order (`OrderedFile.compareTo`, docs/initializer.md).
 
 from __future__ import annotations
 
+import csv
 from bisect import bisect_left
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bundle_ls.dialects.initializer.layout import Layout, special_file
@@ -23,9 +27,8 @@ from bundle_ls.dialects.objects import (
     contains,
     key_object,
 )
-from bundle_ls.documents.csv_doc import parse_csv
 from bundle_ls.documents.facts import FileFacts, KeyDef
-from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.positions import split_lines
 
 if TYPE_CHECKING:
     from bundle_ls.index.project_index import ProjectIndex
@@ -82,7 +85,9 @@ def _row_line(path: str, kd: KeyDef) -> int | None:
 
 def _plain(path: str, kd: KeyDef) -> ConfigObject:
     if kd.namespace == CONSTANT_NS:
-        return ConfigObject(kd.namespace, kd.key, kd.key, path, kd.range, CONSTANT, kd.value)
+        return ConfigObject(
+            kd.namespace, kd.key, kd.key, path, kd.range, CONSTANT, kd.value, key_ranges=(kd.range,)
+        )
     return key_object(path, kd)
 
 
@@ -115,9 +120,14 @@ def row_object(path: str, ns: str, kds: list[KeyDef]) -> ConfigObject:
         name = next((by_kind[k].key for k in NAME_KINDS if k in by_kind), None)
     label = ident.key if name is None or name == ident.key else f"{name} ({ident.key})"
     held: dict[str, Any] = ident.value  # type: ignore[assignment]
+    keys = tuple(kd.range for kd in kds)
     if "value" in held:  # a global property: its value is in the facts
-        return ConfigObject(ns, label, ident.key, path, ident.range, RECORD, held["value"])
-    return ConfigObject(ns, label, ident.key, path, ident.range, RECORD, None, compared=False)
+        return ConfigObject(
+            ns, label, ident.key, path, ident.range, RECORD, held["value"], key_ranges=keys
+        )
+    return ConfigObject(
+        ns, label, ident.key, path, ident.range, RECORD, None, compared=False, key_ranges=keys
+    )
 
 
 def object_of(facts: FileFacts, kd: KeyDef) -> ConfigObject | None:
@@ -171,16 +181,8 @@ def object_at(facts: FileFacts, line: int, ch: int) -> ConfigObject | None:
 def object_values(text: str, objects: list[ConfigObject]) -> list[ConfigObject]:
     """Rows of a CSV file with their cells ({header: cell}, headers spelt alike across
     files, metadata headers and empty cells left out) and the file's `_order`."""
-    table = parse_csv(text, LineIndex(text))
-    names = [pretty(c.text.strip().lower()) for c in table.header]
-    order = _order(table.header)
-    rows: dict[int, dict[str, str]] = {}
-    for line, cells in table.rows:
-        row: dict[str, str] = {}
-        for name, cell in zip(names, cells, strict=False):
-            if cell.text and name and not name.startswith("_") and name not in row:
-                row[name] = cell.text
-        rows[line] = row
+    wanted = {o.range[0] for o in objects if o.kind == RECORD and not o.compared}
+    rows, order = _rows(text, frozenset(wanted))
     out = []
     for o in objects:
         if o.kind == RECORD and not o.compared and o.range[0] in rows:
@@ -191,16 +193,56 @@ def object_values(text: str, objects: list[ConfigObject]) -> list[ConfigObject]:
     return out
 
 
+def _rows(text: str, wanted: frozenset[int]) -> tuple[dict[int, dict[str, str]], int | None]:
+    rows, order = _all_rows(text)
+    return {n: rows[n] for n in wanted if n in rows}, order
+
+
+@lru_cache(maxsize=4)
+def _all_rows(text: str) -> tuple[dict[int, dict[str, str]], int | None]:
+    """Every row of a CSV text by its first line (kept for the next hover over the same
+    text). The standard library's C reader: only the cells are needed here, not their
+    places, and it reads 10,000 rows in a few milliseconds."""
+    lines = split_lines(text)  # the editor's lines: a row's first line is its range's
+    reader = csv.reader(line + "\n" for line in lines)
+    names: list[str] | None = None
+    order: int | None = None
+    rows: dict[int, dict[str, str]] = {}
+    start = 0
+    for record in _records(reader):
+        line, start = start, reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if names is None:
+            names = [pretty(cell.strip().lower()) for cell in record]
+            order = _order(record)
+            continue
+        row: dict[str, str] = {}
+        for name, cell in zip(names, record, strict=False):
+            cell = cell.strip()
+            if cell and name and not name.startswith("_") and name not in row:
+                row[name] = cell
+        rows[line] = row
+    return rows, order
+
+
+def _records(reader) -> Iterator[list[str]]:
+    """The reader's records up to one it cannot read (a cell over its size limit): the rows
+    before it keep their cells, the rest are not compared."""
+    try:
+        yield from reader
+    except csv.Error:
+        return
+
+
 def _with(o: ConfigObject, value: object, compared: bool, order: int | None) -> ConfigObject:
-    return ConfigObject(
-        o.namespace, o.label, o.identity, o.path, o.range, o.kind, value, compared, (), order
-    )
+    return replace(o, value=value, compared=compared, order=order)
 
 
-def _order(header) -> int | None:
+def _order(header: list[str]) -> int | None:
     """`_order:N` of a header (a bare or unreadable one: no order, as Initializer reads it)."""
     for h in header:
-        low = h.text.strip().lower()
+        low = h.strip().lower()
         if low.startswith("_order:"):
             try:
                 return int(low[len("_order:") :].strip())
