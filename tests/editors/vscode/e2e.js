@@ -231,6 +231,12 @@ async function effective(page) {
   await hover.waitFor({ timeout: T });
   result.hover = (await hover.innerText()).replace(/\u00a0/g, " ");
   result.hoverLinks = await hover.locator("a").evaluateAll((els) => els.map((a) => a.innerText.trim()));
+  // The hover scrolls: show its effective part in the screenshot.
+  await hover
+    .locator("strong", { hasText: "Effective value" })
+    .first()
+    .evaluate((e) => e.scrollIntoView({ block: "start" }))
+    .catch(() => {});
   await page.screenshot({ path: path.join(outDir, "vscode-effective-hover.png") });
   await page.keyboard.press("Escape");
   step("hover");
