@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-long test-editors lint bench vsix clean readme
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml hatch_build.py server/bundle_ls/_native/yamlfast.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
@@ -28,11 +28,11 @@ test: $(STAMP)
 
 # The property-based edit sequences with a long budget (the plain run uses a fixed CI budget).
 test-long: $(STAMP)
-	BUNDLE_LS_HYPOTHESIS=long $(PY) -m pytest -q tests/hostile
+	BUNDLE_LS_HYPOTHESIS=long $(PY) -m pytest -q tests/hostile tests/parser
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check server tests bench tools
-	$(VENV)/bin/ruff format --check server tests bench tools
+	$(VENV)/bin/ruff check server tests bench tools hatch_build.py
+	$(VENV)/bin/ruff format --check server tests bench tools hatch_build.py
 
 # The README's table of diagnostic codes, from the code registry.
 readme: $(STAMP)

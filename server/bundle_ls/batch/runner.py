@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bundle_ls.batch.cache import FactsCache, content_digest, context_fingerprint, dumps, loads
 from bundle_ls.documents.facts import FileFacts
+from bundle_ls.documents.gcpause import no_cyclic_gc
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.project_index import ProjectIndex
 from bundle_ls.project.analysis import facts_from_bytes, read_bytes, unreadable
@@ -69,14 +70,11 @@ def no_gc():
     millions of young objects a large directory makes (4-5x the cost of unpickling the
     cached facts, a good part of parsing). Nothing here makes reference cycles of note, so
     at the end what was made is frozen (left to reference counting) rather than scanned."""
-    was = gc.isenabled()
-    gc.disable()
     try:
-        yield
+        with no_cyclic_gc():
+            yield
     finally:
-        if was:
-            gc.freeze()
-            gc.enable()
+        gc.freeze()
 
 
 def _batches(todo: list[tuple[str, bytes]], jobs: int) -> list[list[tuple[str, bytes]]]:

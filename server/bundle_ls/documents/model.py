@@ -29,6 +29,9 @@ class Node:
 
     __slots__ = ("kind", "value", "range", "items", "tag", "quoted", "line_end")
 
+    # bundle_ls._yamlfast fills these slots as __init__ does, without calling it: keep
+    # __init__ a plain store of its arguments (tests/parser compares every slot).
+
     def __init__(
         self,
         kind: str,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
+from bundle_ls.documents.gcpause import no_cyclic_gc
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.lsp.publishing import publish
 from bundle_ls.project.config import SETTINGS_FILE, ProjectError
@@ -37,7 +38,15 @@ async def start_indexing(ls: BundleServer) -> None:
 
 async def index_workspace(ls: BundleServer) -> None:
     gc.unfreeze()
-    gc.disable()  # see the module's docstring
+    try:
+        with no_cyclic_gc():  # see the module's docstring
+            await _index_workspace(ls)
+    finally:
+        gc.collect()
+        gc.freeze()
+
+
+async def _index_workspace(ls: BundleServer) -> None:
     try:
         old = ls.ws
         for h in ls.timers.values():
@@ -55,9 +64,6 @@ async def index_workspace(ls: BundleServer) -> None:
     except Exception:  # noqa: BLE001
         log.exception("indexing failed")
     finally:
-        gc.enable()
-        gc.collect()
-        gc.freeze()
         ls.index_done.set()
 
 

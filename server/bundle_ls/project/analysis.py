@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bundle_ls.documents.codes import UNREADABLE
 from bundle_ls.documents.facts import Document, FileFacts
+from bundle_ls.documents.gcpause import no_cyclic_gc
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.reading import decode
 from bundle_ls.project.context import AnalysisContext
@@ -32,7 +33,8 @@ def analyze(ctx: AnalysisContext, path: str, text: str) -> tuple[Document, FileF
     if dialect is None:  # no dialect's file (the editor may still hold it open)
         kind = file_kind(path)
         return Document(path, kind, text, lines, None), FileFacts(path, kind)
-    doc, facts = dialect.analyze(path, text, lines)
+    with no_cyclic_gc():  # every object made here stays alive until the analysis ends
+        doc, facts = dialect.analyze(path, text, lines)
     facts.dialect = dialect.name
     return doc, facts
 

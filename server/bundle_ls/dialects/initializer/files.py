@@ -1,6 +1,6 @@
 """The Initializer side of per-file analysis: which files are Initializer's and their facts.
 
-`analyze_file` is called by `bundle_ls.analysis.analyze` before the generic rules; it
+`analyze_file` is the dialect's `analyze`; it
 returns None for a file that is not Initializer configuration (the generic contract rules
 then apply), so a domain folder such as `configuration/locations/*.csv` never becomes the
 contract's `**/locations.csv` namespace file.
