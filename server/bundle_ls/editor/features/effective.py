@@ -8,12 +8,10 @@ Answered by `project/effective.py` with the editor's current text, so the hover 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bundle_ls.dialects.objects import ConfigObject
+from bundle_ls.documents.gcpause import no_cyclic_gc
 from bundle_ls.documents.model import Range
 from bundle_ls.documents.results import Location
 from bundle_ls.editor.view import ProjectView
@@ -105,27 +103,14 @@ def also_defined_lenses(view: ProjectView, rel: str) -> list[AlsoDefined]:
     if view.facts(rel) is None:
         return []
     out = []
-    with _paused_gc():
+    # Many short-lived objects (one per row of a large file), no reference cycles.
+    with no_cyclic_gc():
         found = also_defined_in(project_objects(view), rel)
     for o, others in found:
         n = len({d.path for d in others})
         title = f"also in {n} file{'' if n == 1 else 's'}"
         out.append(AlsoDefined(o.range, title, [Location(d.path, d.range) for d in others]))
     return out
-
-
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Many short-lived objects (one per row of a large file) and no reference cycles:
-    the cyclic collector would only re-scan the project index meanwhile (a third of the
-    time of a lens request on a 10,000-row file)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # ---- words -------------------------------------------------------------------------------------
