@@ -8,21 +8,26 @@ command of its own (`bundle-ls migrate …`), which parses its own arguments.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from bundle_ls import __version__
+from bundle_ls.batch.checked import CheckedProject, projects_of, report_part
 from bundle_ls.batch.explain import explain
 from bundle_ls.batch.report import REPORT_COMMAND
 from bundle_ls.batch.reporters import REPORTERS, Report
+from bundle_ls.batch.reporters.base import ReportPart
+from bundle_ls.batch.reporters.listing import write_listing
 from bundle_ls.batch.runner import check_directory
 from bundle_ls.dialects import code_registry, dialect_commands
 from bundle_ls.dialects.base import Command
+from bundle_ls.documents.model import SEVERITIES
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.project.config import ProjectError
-from bundle_ls.project.discovery import project_of
-from bundle_ls.project.objects import add_object_counts, counts_of_check
+from bundle_ls.project.context import load_context
+from bundle_ls.project.listing import list_files
+from bundle_ls.project.objects import counts_of_check
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--explain", metavar="CODE", help="print what a diagnostic code means (e.g. schema)"
     )
+    add_output_options(p)
     p.add_argument("--version", action="version", version=f"bundle-ls {__version__}")
     return p
 
@@ -89,8 +95,11 @@ def main(argv: list[str] | None = None) -> int:
 
         serve(extra_schemas=args.schemas)
         return 0
+    output = output_options(args)
+    if isinstance(output, str):
+        parser.error(output)
     return run_check(
-        args.paths or ["."], args.schemas, args.format, args.jobs, cache=not args.no_cache
+        args.paths or ["."], args.schemas, args.format, args.jobs, not args.no_cache, output
     )
 
 
@@ -110,51 +119,110 @@ def run_explain(code_id: str) -> int:
     return 0
 
 
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    """What `--check` reports and when it fails."""
+    p.add_argument(
+        "--min-severity",
+        choices=SEVERITIES,
+        help="report findings of this severity or more (default: information for text and "
+        "github, every finding for json and sarif)",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too, not only errors")
+    p.add_argument(
+        "--statistics", action="store_true", help="count the findings per code (text, json)"
+    )
+    p.add_argument(
+        "--list-files",
+        action="store_true",
+        help="list the files the check reads and those it skips, with why, and check nothing",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutputOptions:
+    min_severity: str | None = None  # None: the format's default
+    strict: bool = False
+    statistics: bool = False
+    list_files: bool = False
+
+    def floor(self, fmt: str) -> str:
+        """The least severity reported: people's formats leave hints out by default."""
+        if self.min_severity is not None:
+            return self.min_severity
+        return "information" if fmt in ("text", "github") else "hint"
+
+
+def output_options(args: argparse.Namespace) -> OutputOptions | str:
+    """The output options, or why they do not go together."""
+    if args.statistics and args.format not in ("text", "json"):
+        return f"--statistics: only with --format text or json, not {args.format}"
+    if args.list_files and args.format not in ("text", "json"):
+        return f"--list-files: only with --format text or json, not {args.format}"
+    return OutputOptions(args.min_severity, args.strict, args.statistics, args.list_files)
+
+
 def run_check(
     paths: list[str],
     extra_schemas: list[Path],
     fmt: str,
     jobs: int | None,
     cache: bool = True,
+    output: OutputOptions | None = None,
 ) -> int:
-    all_diags = []
-    files = 0
-    prefix = ""
-    objects: dict | None = {"namespaces": {}, "bundles": {}} if fmt == "json" else None
+    output = output or OutputOptions()
     for raw in paths:
-        path = Path(raw)
-        if not path.exists():
+        if not Path(raw).exists():
             sys.stderr.write(f"bundle-ls: {raw}: no such file or directory\n")
             return 2
-        for folder in extra_schemas:
-            if not folder.is_dir():
-                sys.stderr.write(f"bundle-ls: --schemas {folder}: not a folder\n")
-                return 2
-        root, only = project_of(path)
+    for folder in extra_schemas:
+        if not folder.is_dir():
+            sys.stderr.write(f"bundle-ls: --schemas {folder}: not a folder\n")
+            return 2
+    parts: list[ReportPart] = []
+    for project in projects_of(paths):
         try:
-            result = check_directory(root, extra_schemas, jobs, _progress_bar(), cache=cache)
+            parts.append(_check_project(project, extra_schemas, fmt, jobs, cache, output))
         except ProjectError as exc:
             sys.stderr.write(f"bundle-ls: {exc}\n")
             return 2
-        diags = result.diagnostics
-        if only is not None:
-            diags = [d for d in diags if d.path == only]
-        all_diags.extend(diags)
-        files += result.files if only is None else 1
-        if objects is not None:  # objects per namespace and bundle, for the report's readers
-            add_object_counts(objects, counts_of_check(result.index, result.context, only))
-        if len(paths) == 1:
-            rel = os.path.relpath(root)
-            prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-    report = Report(all_diags, files, prefix, objects)
-    out = sys.stdout
+    report = Report(parts, output.statistics)
     try:
-        REPORTERS[fmt](report, out)
-        out.flush()
+        if output.list_files:
+            write_listing(report, fmt, sys.stdout)
+        else:
+            REPORTERS[fmt](report, sys.stdout)
+        sys.stdout.flush()
     except BrokenPipeError:  # the reader (`| head`) has gone: not an error of the check
         sys.stdout = None
+    return 0 if output.list_files else exit_status(report, output.strict)
 
-    return 1 if any(d.severity == "error" for d in all_diags) else 0
+
+def _check_project(
+    project: CheckedProject,
+    extra_schemas: list[Path],
+    fmt: str,
+    jobs: int | None,
+    cache: bool,
+    output: OutputOptions,
+) -> ReportPart:
+    if output.list_files:
+        every = list_files(load_context(project.root, extra_schemas))
+        listing = [f for f in every if project.covers(f.path)]
+        part = report_part(project, [], [f.path for f in listing if f.checked], "hint")
+        part.listing = listing
+        return part
+    result = check_directory(project.root, extra_schemas, jobs, _progress_bar(), cache=cache)
+    part = report_part(project, result.diagnostics, list(result.index.files), output.floor(fmt))
+    if fmt == "json":  # objects per namespace and bundle, for the report's readers
+        covered = [f for f in result.index.files if project.covers(f)]
+        part.objects = counts_of_check(result.index, result.context, covered)
+    return part
+
+
+def exit_status(report: Report, strict: bool) -> int:
+    """1 when an error is reported (or, with --strict, a warning), else 0."""
+    failing = ("error", "warning") if strict else ("error",)
+    return 1 if any(d.severity in failing for d in report.diagnostics) else 0
 
 
 # A progress bar is worth showing only for a directory this large.

@@ -109,6 +109,7 @@ def test_json_format(config_dir: ConfigDir) -> None:
         "severity": "error",
         "code": "schema",
         "message": "'inpatiant' is not one of inpatient, outpatient, emergency",
+        "root": str(config_dir.root),  # the folder `path` is relative to, as it was given
     }
 
 
@@ -138,6 +139,7 @@ def test_github_format(config_dir: ConfigDir) -> None:
     assert p.stdout == (
         "::error file=wards.yaml,line=4,col=11,endLine=4,endColumn=20,title=bundle-ls schema"
         "::'inpatiant' is not one of inpatient, outpatient, emergency\n"
+        "bundle-ls: 1 error, 0 warnings in 1 file\n"
     )
 
 

@@ -41,6 +41,15 @@ def corpus_root() -> Path:
     return root
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say, once, that the corpus tests did not run and how to run them."""
+    if not os.environ.get(CORPUS_ENV):
+        terminalreporter.write_line(
+            f"The corpus tests were skipped: {CORPUS_ENV} is not set "
+            f"(e.g. {CORPUS_ENV}=../shared/corpus make test; see the README)."
+        )
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     return corpus_root()

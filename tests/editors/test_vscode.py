@@ -317,3 +317,31 @@ def test_effective_configuration(e2e_env, code_server, artifacts, workspace):
     assert "more-tags.yaml:2" in login and "1 other, 1 conflicting" in login, login
     errors = [n for n in r["notifications"] if "error" in n.lower()]
     assert not errors, errors
+
+
+def test_an_initializer_folder_shows_its_problems_with_no_file_open(
+    e2e_env, code_server, artifacts, tmp_path
+):
+    """The KenyaEMR experience: open the repository's folder (no bundle-ls.yaml, only an
+    Initializer layout), open no file, and the Problems count says what is wrong."""
+    ws = tmp_path / "kenya-like"
+    files = {
+        "configuration/privileges/privileges.csv": "Uuid,Privilege name\n"
+        "4f4d5c1a-62d3-4c57-8a5e-6f0f4a8f2b11,Task: Register patients\n",
+        "configuration/roles/roles.csv": "Uuid,Role name,Privileges\n"
+        "8c0d0e67-0d2b-4f4a-9a43-2b7d2f1c6e22,Clerk,Task: Register patient\n",
+        "configuration/locations/locations.csv": "Uuid,Name,Tags,Tag\n"
+        "0a4e2a57-1f5c-4c4b-9e8d-5c2b7a9d3f33,Ward,,\n",
+    }
+    for rel, text in files.items():
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).write_text(text)
+
+    r = run_browser(e2e_env, code_server, "workspace-problems", ws, artifacts)
+
+    assert r["openEditors"] == 0, r
+    assert r["problemsStatus"]["text"].split()[:2] == ["2", "0"], r["problemsStatus"]
+    rows = r["problems"]
+    assert any(row.startswith("roles.csv") for row in rows), rows
+    assert any("did you mean 'Task: Register patients'?" in row for row in rows), rows
+    assert any("no column 'Tag'" in row for row in rows), rows

@@ -29,7 +29,10 @@ def test_hover_on_a_key_a_reference_and_a_property(ws):
     text = read(ws, "rooms.yaml")
     h = hover(ProjectView(ws), "rooms.yaml", *pos_of(text, "MAIN_STORE", 3))
     u = uuid.uuid5(uuid.NAMESPACE_URL, "openmrs-config:stockRooms/MAIN_STORE")
-    assert f"UUID: `{u}`" in h.markdown and "2 places reference it" in h.markdown
+    assert (
+        f"derived UUID (from the namespace and key): `{u}`" in h.markdown
+        and "2 places reference it" in h.markdown
+    )
     assert "The room's unique name." in h.markdown
     assert h.range == (1, 9, 1, 19)
     h = hover(ProjectView(ws), CSV, *pos_of(read(ws, CSV), "COLD_RM", 1))

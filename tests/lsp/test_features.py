@@ -175,7 +175,7 @@ async def test_hover(server: LanguageClient, workspace_root: Path):
     # a key: its UUID and how many places reference it
     text = await hover(server, rooms, "COLD_ROOM", 2)
     expected = _uuid.uuid5(_uuid.NAMESPACE_URL, "openmrs-config:stockRooms/COLD_ROOM")
-    assert f"UUID: `{expected}`" in text
+    assert f"derived UUID (from the namespace and key): `{expected}`" in text
     assert "2 places reference it" in text  # drugs.csv row 1 and extra.yaml
     # a reference: where it is defined
     extra = workspace_root / "bundles" / "malaria" / "extra.yaml"

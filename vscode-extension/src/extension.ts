@@ -9,6 +9,7 @@ import {
   ErrorAction,
   ErrorHandler,
   ErrorHandlerResult,
+  InlayHintRequest,
   LanguageClient,
   LanguageClientOptions,
   ProgressToken,
@@ -59,7 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       for (const s of [...servers.values()]) {
         if (
           e.affectsConfiguration(`${SECTION}.server`, s.folder.uri) ||
-          e.affectsConfiguration(`${SECTION}.schemas`, s.folder.uri)
+          e.affectsConfiguration(`${SECTION}.schemas`, s.folder.uri) ||
+          e.affectsConfiguration(`${SECTION}.csvColumnHints`, s.folder.uri)
         ) {
           output.info(`[${s.folder.name}] settings changed: restarting the server`);
           void restartFolder(s.folder);
@@ -74,6 +76,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void maybeStart(f);
       }
     }),
+    // Column-name hints follow the cursor: the row it is on gets them anew.
+    vscode.window.onDidChangeTextEditorSelection((e) => refreshColumnHints(e.textEditor.document)),
     vscode.workspace.onDidOpenTextDocument((doc) => {
       if (doc.languageId === "yaml" || doc.languageId === "csv") {
         const f = vscode.workspace.getWorkspaceFolder(doc.uri);
@@ -198,6 +202,12 @@ async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
     // a change of them restarts the server (see activate), so no didChangeConfiguration push.
     synchronize: { fileEvents: watcher },
     middleware: {
+      // The server names the column of each cell in the range it is asked for; the rows the
+      // cursor is on are the ones worth it (csvColumnHints).
+      provideInlayHints: (document, viewPort, token, next) => {
+        const rows = cursorRows(document);
+        return rows === undefined ? [] : next(document, rows, token);
+      },
       handleWorkDoneProgress: (token, params, next) => {
         onProgress(entry, token, params);
         next(token, params);
@@ -257,6 +267,31 @@ async function startFolder(folder: vscode.WorkspaceFolder): Promise<void> {
   }
   if (entry.progress.size === 0 && status.get(folder.uri.fsPath)?.kind !== "error") {
     status.set(folder.uri.fsPath, { kind: "ready" });
+  }
+}
+
+/** The lines of the cursors in the editor showing `document`, or undefined when none does. */
+function cursorRows(document: vscode.TextDocument): vscode.Range | undefined {
+  const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+  if (editor === undefined) {
+    return undefined;
+  }
+  const lines = editor.selections.map((sel) => sel.active.line);
+  const first = Math.min(...lines);
+  const last = Math.max(...lines);
+  return new vscode.Range(first, 0, last, document.lineAt(last).text.length);
+}
+
+function refreshColumnHints(document: vscode.TextDocument): void {
+  if (document.languageId !== "csv") {
+    return;
+  }
+  for (const s of servers.values()) {
+    if (!vscode.workspace.getConfiguration(SECTION, s.folder.uri).get<boolean>("csvColumnHints", false)) {
+      continue;
+    }
+    const feature = s.client?.getFeature(InlayHintRequest.method);
+    feature?.getProvider(document)?.onDidChangeInlayHints.fire();
   }
 }
 

@@ -138,14 +138,40 @@ function lastLine(s: string): string {
   return lines[lines.length - 1] ?? "";
 }
 
+/** Where pipx and `pip install --user` put the bundle-ls program, most likely first. */
+export function userInstallLocations(env: NodeJS.ProcessEnv = process.env): string[] {
+  const home = env.HOME ?? env.USERPROFILE;
+  const exe = isWindows ? "bundle-ls.exe" : "bundle-ls";
+  const bin = isWindows ? "Scripts" : "bin";
+  const out: string[] = [];
+  if (env.PIPX_BIN_DIR) {
+    out.push(path.join(env.PIPX_BIN_DIR, exe));
+  }
+  if (home) {
+    out.push(path.join(home, ".local", "bin", exe));
+  }
+  const pipxHome = env.PIPX_HOME ?? (home ? path.join(home, ".local", "pipx") : undefined);
+  if (pipxHome) {
+    out.push(path.join(pipxHome, "venvs", "bundle-ls", bin, exe));
+  }
+  return out;
+}
+
 /**
  * Decides how to start the server, in this order:
  * 1. bundleLs.server.command, 2. bundleLs.server.pythonPath (`python -m bundle_ls`),
- * 3. `bundle-ls` on PATH, 4. `.venv/bin/bundle-ls` (or `venv/`) in the workspace folder,
- * 5. `python3 -m bundle_ls` when that Python has it installed.
+ * 3. `bundle-ls` on PATH, 4. where pipx and `pip install --user` put it (`~/.local/bin`,
+ * `$PIPX_BIN_DIR`, pipx's own venv), which a terminal's PATH has but an editor started from
+ * the desktop often lacks, 5. `.venv/bin/bundle-ls` (or `venv/`) in the workspace folder,
+ * 6. `python3 -m bundle_ls` when that Python has it installed.
  * The client appends `--stdio`.
  */
-export async function resolveServer(settings: ServerSettings, workspaceFolder: string | undefined, envPath = process.env.PATH): Promise<ResolvedServer> {
+export async function resolveServer(
+  settings: ServerSettings,
+  workspaceFolder: string | undefined,
+  envPath = process.env.PATH,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedServer> {
   const command = settings.command.map((s) => s.trim()).filter((s) => s.length > 0);
   if (command.length > 0) {
     const exe = expandPath(command[0], workspaceFolder);
@@ -167,6 +193,11 @@ export async function resolveServer(settings: ServerSettings, workspaceFolder: s
   const onPath = findExecutable("bundle-ls", envPath);
   if (onPath !== undefined) {
     return { command: onPath, args: [], origin: "bundle-ls on PATH" };
+  }
+  for (const candidate of userInstallLocations(env)) {
+    if (isExecutableFile(candidate)) {
+      return { command: candidate, args: [], origin: "a user install (pipx or pip --user), not on the editor's PATH" };
+    }
   }
   if (workspaceFolder !== undefined) {
     for (const venv of [".venv", "venv"]) {

@@ -79,6 +79,10 @@ class DialectSettings:
     schema_folders: tuple[Path, ...] = ()  # extra module-schema folders, after the built-in one
     installed: frozenset[str] | None = None  # `modules:`; None: every known module
     sections: Mapping[str, Any] = field(default_factory=dict)  # bundle-ls.yaml, by top-level key
+    # What every dialect together reports and reads, for the settings file's own dialect:
+    # diagnostic code → summary, and the keys that hold severity overrides.
+    codes: Mapping[str, str] = field(default_factory=dict)
+    severity_sections: tuple[str, ...] = ()
 
 
 class EditorView(Protocol):
@@ -128,6 +132,11 @@ class Dialect:
     def claims(self, rel: str) -> bool | None:
         """Discovery: True to check the file, False to skip it, None when it is not this
         dialect's (the next dialect is asked)."""
+        return None
+
+    def skip_reason(self, rel: str) -> str | None:
+        """Why this dialect skips a file it `skips` or claims with False, for people
+        (`--list-files`); None: a generic reason is given."""
         return None
 
     def extra_files(self, root: Path, found: list[str]) -> list[str]:

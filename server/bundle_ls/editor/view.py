@@ -15,7 +15,8 @@ from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.model import Node, Range
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.index.project_index import ProjectIndex
-from bundle_ls.project.discovery import dialect_for
+from bundle_ls.project.config import SETTINGS_FILE
+from bundle_ls.project.discovery import dialect_for, owner_of
 
 
 class ProjectView:
@@ -31,6 +32,10 @@ class ProjectView:
         return self.ws.index
 
     def dialect_of(self, rel: str) -> Dialect | None:
+        """The dialect whose editor hooks serve the file: the one that checks it, or for the
+        settings file (which `--check` reads before checking), its own."""
+        if rel == SETTINGS_FILE:
+            return owner_of(self.ws.ctx, rel)[0]
         return dialect_for(self.ws.ctx, rel)
 
     def fold(self, namespace: str):

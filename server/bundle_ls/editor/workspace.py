@@ -258,6 +258,9 @@ class Workspace:
     def diagnostics(self, rel: str) -> list[Diagnostic]:
         """The file's diagnostics: the same functions and policy `--check` reports with."""
         if rel == SETTINGS_FILE:
+            st = self.docs.get(rel)
+            if st is not None and st.is_open and st.facts is not None:  # the buffer, as typed
+                return self.ctx.policy.apply(self.index.diagnostics(rel))
             return self.ctx.policy.apply(self.ctx.settings_diagnostics())
         return self.ctx.policy.apply(self.index.diagnostics(rel))
 

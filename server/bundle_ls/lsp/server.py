@@ -21,9 +21,10 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from bundle_ls import __version__
 from bundle_ls.editor.workspace import Workspace
-from bundle_ls.lsp import completion, effective, lifecycle, requests, sync
+from bundle_ls.lsp import completion, effective, inlay_hints, lifecycle, requests, sync
 from bundle_ls.lsp.protocol import BundleProtocol
 from bundle_ls.lsp.settings import Settings
+from bundle_ls.project.config import SETTINGS_FILE
 
 log = logging.getLogger("bundle_ls.server")
 
@@ -57,9 +58,9 @@ class BundleServer(LanguageServer):
         return self.ws.rel(path) if path else None
 
     def tracked(self, uri: str) -> str | None:
-        """The file of a URI when it is one the workspace checks."""
+        """The file of a URI when it is one the workspace checks, or its settings file."""
         rel = self.rel_of(uri)
-        if rel is None or not self.ws.is_config_file(rel):
+        if rel is None or not (self.ws.is_config_file(rel) or rel == SETTINGS_FILE):
             return None
         return rel
 
@@ -79,7 +80,7 @@ class BundleServer(LanguageServer):
 
 def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
     server = BundleServer(extra_schemas)
-    for concern in (lifecycle, sync, completion, requests, effective):
+    for concern in (lifecycle, sync, completion, requests, inlay_hints, effective):
         concern.register(server)
     return server
 

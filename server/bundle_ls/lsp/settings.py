@@ -3,7 +3,8 @@
 Both take the same shape:
 
     {"schemas": ["path/to/schemas", ...],   # extra module-schema folders (relative to the root)
-     "diagnosticsDelay": 150}                # ms to wait after an edit before re-checking
+     "diagnosticsDelay": 150,                # ms to wait after an edit before re-checking
+     "csvColumnHints": false}                # inlay hints: each CSV cell's column name
 
 They are parsed once into a `Settings`; a wrong value is reported with a clear message and
 its default is used instead.
@@ -22,6 +23,7 @@ DEFAULT_DELAY_MS = 150
 class Settings:
     schemas: tuple[str, ...] = field(default=())
     diagnostics_delay_ms: int = DEFAULT_DELAY_MS
+    csv_column_hints: bool = False
 
 
 def parse_settings(raw: Any, where: str) -> tuple[dict[str, Any], list[str]]:
@@ -52,6 +54,14 @@ def parse_settings(raw: Any, where: str) -> tuple[dict[str, Any], list[str]]:
                 f"bundle-ls: {where}: 'diagnosticsDelay' must be a number of milliseconds "
                 f"between 0 and 10000; using {DEFAULT_DELAY_MS}"
             )
+    if "csvColumnHints" in raw:
+        hints = raw["csvColumnHints"]
+        if isinstance(hints, bool):
+            out["csv_column_hints"] = hints
+        elif hints is not None:
+            problems.append(
+                f"bundle-ls: {where}: 'csvColumnHints' must be true or false; using false"
+            )
     return out, problems
 
 
@@ -61,4 +71,5 @@ def merge(init_options: Any, configuration: Any) -> tuple[Settings, list[str]]:
     b, p2 = parse_settings(configuration, f"setting '{SECTION}'")
     schemas = tuple(dict.fromkeys((*a.get("schemas", ()), *b.get("schemas", ()))))
     delay = b.get("diagnostics_delay_ms", a.get("diagnostics_delay_ms", DEFAULT_DELAY_MS))
-    return Settings(schemas, delay), [*p1, *p2]
+    hints = b.get("csv_column_hints", a.get("csv_column_hints", False))
+    return Settings(schemas, delay, hints), [*p1, *p2]

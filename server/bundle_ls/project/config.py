@@ -11,7 +11,8 @@
 (A dialect may read overrides under a key of its own too: `Dialect.severity_section`.) A file that cannot be read as a
 mapping, or a known setting of the wrong type, stops the check with its place; an unknown
 setting or code is a `settings` finding in bundle-ls.yaml ("did you mean"), and the rest
-applies.
+applies. What the file may say, and its check, are the `settings` dialect's
+(dialects/settings/schema.py), which the editor uses to complete and check it as it is typed.
 """
 
 from __future__ import annotations
@@ -22,24 +23,16 @@ from typing import Any
 
 from bundle_ls.dialects import DIALECTS, code_registry
 from bundle_ls.dialects.base import CannotCheck
-from bundle_ls.documents.codes import SETTINGS
-from bundle_ls.documents.model import (
-    MAPPING,
-    SCALAR,
-    SEQUENCE,
-    SEVERITIES,
-    Diagnostic,
-    Node,
-    key_text,
-    to_python,
+from bundle_ls.dialects.settings.schema import (
+    SETTINGS_FILE,
+    SEVERITY_CHOICES,
+    Vocabulary,
+    check_settings,
 )
+from bundle_ls.documents.model import MAPPING, SCALAR, Diagnostic, Node, key_text, to_python
 from bundle_ls.documents.positions import LineIndex
-from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.documents.yaml_doc import parse_yaml
 
-SETTINGS_FILE = "bundle-ls.yaml"
-SEVERITY_CHOICES = (*SEVERITIES, "off")
-KNOWN_KEYS = ("schemas", "modules", "exclude", "severity")
 SEVERITY_SECTIONS = tuple(d.severity_section for d in DIALECTS if d.severity_section)
 
 
@@ -82,70 +75,45 @@ def _read_settings(cfg: ProjectConfig, path: Path) -> None:
         p = errors[0]
         raise ProjectError(f"{path}:{p.line + 1}:{p.column + 1}: {p.message}")
     root = parsed.root
-    if root is None or (root.kind == SCALAR and root.value is None):
+    findings = check_settings(root, vocabulary())
+    wrong = [d for d in findings if d.severity == "error"]
+    if wrong:  # a setting of the wrong shape: the check cannot know what was meant
+        d = wrong[0]
+        raise ProjectError(f"{path}:{d.range[0] + 1}:{d.range[1] + 1}: {d.message}")
+    cfg.problems = findings
+    if root is None or root.kind != MAPPING:
         return
-    if root.kind != MAPPING:
-        raise ProjectError(
-            f"{_at(path, root)}: must be a mapping (schemas:, modules:, exclude:, severity:)"
-        )
     cfg.sections = to_python(root, [100_000])
     for k, v in root.items:
         name = key_text(k)
         if name == "schemas":
-            cfg.schema_folders = [(cfg.root / s).resolve() for s in _strings(path, v, "folders")]
+            cfg.schema_folders = [(cfg.root / s).resolve() for s in _strings(v)]
         elif name == "modules":
-            cfg.modules = frozenset(_strings(path, v, "module ids", allow_one=False))
+            cfg.modules = frozenset(_strings(v))
         elif name == "exclude":
-            cfg.exclude = _strings(path, v, "globs")
+            cfg.exclude = _strings(v)
         elif name == "severity" or name in SEVERITY_SECTIONS:
-            _severities(cfg, path, v)
-        else:
-            known = (*KNOWN_KEYS, *SEVERITY_SECTIONS)
-            cfg.problems.append(_unknown(SETTINGS_FILE, k, name, known, "setting"))
+            _severities(cfg, v)
 
 
-def _strings(path: Path, node: Node, what: str, allow_one: bool = True) -> list[str]:
-    if node.kind == SCALAR and node.value is None:
-        return []
-    if allow_one and node.kind == SCALAR:
-        return [str(node.value)]
-    if node.kind != SEQUENCE or any(c.kind != SCALAR for c in node.items):
-        raise ProjectError(f"{_at(path, node)}: must be a list of {what}")
+def vocabulary() -> Vocabulary:
+    """The settings and codes this bundle-ls knows."""
+    codes = code_registry()
+    return Vocabulary({c: codes[c].summary for c in codes.ids()}, SEVERITY_SECTIONS)
+
+
+def _strings(node: Node) -> list[str]:
+    """A list setting's strings (its shape is checked: `check_settings`)."""
+    if node.kind == SCALAR:
+        return [] if node.value is None else [str(node.value)]
     return [key_text(c) for c in node.items]
 
 
-def _severities(cfg: ProjectConfig, path: Path, node: Node) -> None:
-    if node.kind == SCALAR and node.value is None:
-        return
+def _severities(cfg: ProjectConfig, node: Node) -> None:
     if node.kind != MAPPING:
-        raise ProjectError(f"{_at(path, node)}: must map diagnostic codes to a severity or off")
+        return
     codes = code_registry()
     for k, v in node.items:
-        code = key_text(k)
-        value = key_text(v) if v.kind == SCALAR else None
-        if code not in codes:
-            cfg.problems.append(_unknown(SETTINGS_FILE, k, code, codes.ids(), "diagnostic code"))
-        elif value not in SEVERITY_CHOICES:
-            cfg.problems.append(
-                SETTINGS(
-                    SETTINGS_FILE,
-                    v.range,
-                    f"the severity of '{code}' must be one of {', '.join(SEVERITY_CHOICES)}; "
-                    "the setting is ignored",
-                )
-            )
-        else:
+        code, value = key_text(k), key_text(v) if v.kind == SCALAR else None
+        if code in codes and value in SEVERITY_CHOICES:
             cfg.severity[code] = value
-
-
-def _unknown(rel: str, key: Node, name: str, choices, what: str) -> Diagnostic:
-    hint = did_you_mean(name, list(choices))
-    msg = f"no {what} '{name}'"
-    msg += f"; did you mean '{hint[0]}'?" if hint else f" (known: {', '.join(choices)})"
-    return SETTINGS(
-        rel, key.range, msg + "; the setting is ignored", data={"replace": hint} if hint else None
-    )
-
-
-def _at(path: Path, node: Node) -> str:
-    return f"{path}:{node.range[0] + 1}:{node.range[1] + 1}"

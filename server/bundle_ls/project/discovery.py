@@ -74,19 +74,30 @@ def discover(ctx: AnalysisContext) -> list[str]:
 
 
 def project_of(path: Path) -> tuple[Path, str | None]:
-    """The Config Directory a path belongs to, and the file to report on (None: all).
+    """The Config Directory a path belongs to, and what of it to report on (None: all; a
+    file's path, or a folder's path ending in `/`, relative to the directory).
 
-    A directory checks itself. A file checks the nearest folder above it with a
-    bundle-ls.yaml, else the project a dialect sees around it (`Dialect.project_root`), so
-    that its references resolve; else its folder."""
-    if path.is_dir():
+    A file or folder inside a larger project checks that project, so that its references
+    resolve and its layout is known (a sub-folder of a dialect's project is not a Config
+    Directory of its own): the nearest folder above it with a bundle-ls.yaml, else the project a
+    dialect sees around it (`Dialect.project_root`). Otherwise a folder checks itself and a
+    file its folder."""
+    target = path.resolve()
+    folder = target.is_dir()
+    if folder and (target / SETTINGS_FILE).is_file():
         return path, None
-    file = path.resolve()
-    for folder in file.parents:
-        if (folder / SETTINGS_FILE).is_file():
-            return folder, file.relative_to(folder).as_posix()
+    for above in target.parents:
+        if (above / SETTINGS_FILE).is_file():
+            return above, _part_of(target, above, folder)
     for dialect in DIALECTS:
-        root = dialect.project_root(file)
-        if root is not None:
-            return root, file.relative_to(root).as_posix()
-    return file.parent, file.name
+        root = dialect.project_root(target)
+        if root is not None and root != target:
+            return root, _part_of(target, root, folder)
+    if folder:
+        return path, None
+    return target.parent, target.name
+
+
+def _part_of(target: Path, root: Path, folder: bool) -> str:
+    rel = target.relative_to(root).as_posix()
+    return rel + "/" if folder else rel

@@ -162,10 +162,10 @@ def object_counts(objects: ProjectObjects, only: Iterable[str] | None = None) ->
 
 
 def counts_of_check(
-    index: ProjectIndex, ctx: AnalysisContext, only: str | None = None
+    index: ProjectIndex, ctx: AnalysisContext, only: Iterable[str] | None = None
 ) -> dict[str, Any]:
-    """`object_counts` of a checked directory (`only`: of that one file, `--check FILE`)."""
-    return object_counts(ProjectObjects(index, ctx), None if only is None else [only])
+    """`object_counts` of a checked project (`only`: of these files, the checked paths')."""
+    return object_counts(ProjectObjects(index, ctx), only)
 
 
 def add_object_counts(total: dict[str, Any], counts: dict[str, Any]) -> None:

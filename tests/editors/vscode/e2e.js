@@ -3,7 +3,8 @@
 // press F12, read the status bar and the notifications. Writes what it saw as JSON, and
 // screenshots, to OUT_DIR.
 //
-//   node e2e.js SCENARIO     SCENARIO: "features", "effective", "missing-python" or "server-fails"
+//   node e2e.js SCENARIO   SCENARIO: "features", "workspace-problems", "effective",
+//                          "missing-python" or "server-fails"
 // Environment: CS_URL (code-server URL with ?folder=...), OUT_DIR, CHROMIUM (default /usr/bin/chromium)
 "use strict";
 const fs = require("fs");
@@ -276,6 +277,34 @@ async function effective(page) {
   result.notifications = await page
     .locator(".notifications-toasts .notification-toast")
     .evaluateAll((els) => els.map((e) => e.innerText.trim()));
+
+// A folder with an Initializer layout and no bundle-ls.yaml is opened and no file is: the
+// extension starts by itself (workspaceContains) and the whole repository's problems reach
+// the Problems panel and its count in the status bar.
+async function workspaceProblems(page) {
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('[id="status.problems"]');
+      return el !== null && /[1-9]/.test(el.innerText);
+    },
+    undefined,
+    { timeout: T },
+  );
+  step("problems appear");
+  await page.keyboard.press("Control+Shift+M");
+  const markerRows = page.locator(".markers-panel .monaco-list-row");
+  // Files are published one by one: wait for both files' problems before counting.
+  await markerRows.filter({ hasText: "Task: Register patient" }).first().waitFor({ timeout: T });
+  await markerRows.filter({ hasText: "no column 'Tag'" }).first().waitFor({ timeout: T });
+  result.problems = await markerRows.evaluateAll((els) => els.map((e) => e.innerText));
+  const counter = page.locator('[id="status.problems"]').first();
+  result.problemsStatus = {
+    text: (await counter.innerText()).replace(/\s+/g, " ").trim(),
+    label: await counter.locator("a, .statusbar-item-label").first().getAttribute("aria-label").catch(() => null),
+  };
+  result.openEditors = await page.locator(".tabs-container .tab").count();
+  await page.screenshot({ path: path.join(outDir, "vscode-workspace-problems.png") });
+  step("problems panel", { problems: result.problemsStatus.text });
 }
 
 async function errorShown(page) {
@@ -321,6 +350,8 @@ async function errorShown(page) {
     await page.locator(".monaco-workbench").click({ position: { x: 700, y: 450 } });
     if (scenario === "features") {
       await features(page);
+    } else if (scenario === "workspace-problems") {
+      await workspaceProblems(page);
     } else if (scenario === "effective") {
       await effective(page);
     } else if (scenario === "missing-python" || scenario === "server-fails") {

@@ -19,5 +19,18 @@ test("a folder with bundle-ls.yaml, with a configuration/ folder, or named confi
   assert.equal(isConfigDirectory(initializer), true);
   assert.equal(isConfigDirectory(path.join(initializer, "configuration")), true);
   assert.equal(isConfigDirectory(other), false);
-  assert.equal(isConfigDirectory(base), false);
+  assert.equal(isConfigDirectory(other), false);
+  assert.equal(isConfigDirectory(fs.mkdtempSync(path.join(os.tmpdir(), "bundle-ls-cd-"))), false);
+});
+
+test("an Initializer folder a few levels down (distro/configs/openmrs/initializer_config) is served", () => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-ls-cd-"));
+  fs.mkdirSync(path.join(base, "distro", "configs", "openmrs", "initializer_config", "locations"), { recursive: true });
+  assert.equal(isConfigDirectory(base), true);
+  const deeper = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-ls-cd-"));
+  fs.mkdirSync(path.join(deeper, "a", "b", "c", "d", "e", "configuration"), { recursive: true });
+  assert.equal(isConfigDirectory(deeper), false, "not searched past four levels");
+  const hidden = fs.mkdtempSync(path.join(os.tmpdir(), "bundle-ls-cd-"));
+  fs.mkdirSync(path.join(hidden, "node_modules", "x", "configuration"), { recursive: true });
+  assert.equal(isConfigDirectory(hidden), false, "node_modules is not searched");
 });

@@ -99,3 +99,19 @@ test("with nothing installed at all, the message says so", async () => {
     return true;
   });
 });
+
+test("a server installed with pipx or pip --user is found though the editor's PATH lacks it", async () => {
+  const home = tmpdir();
+  const exe = script(home, path.join(".local", "bin", "bundle-ls"));
+  const r = await resolveServer(none, undefined, "", { HOME: home });
+  assert.equal(r.command, exe);
+  assert.match(r.origin, /pipx or pip --user/);
+  const pipxBin = tmpdir();
+  assert.equal(
+    (await resolveServer(none, undefined, "", { HOME: home, PIPX_BIN_DIR: pipxBin })).command,
+    exe,
+    "an empty PIPX_BIN_DIR falls through to ~/.local/bin",
+  );
+  const inPipxBin = script(pipxBin, "bundle-ls");
+  assert.equal((await resolveServer(none, undefined, "", { HOME: home, PIPX_BIN_DIR: pipxBin })).command, inPipxBin);
+});

@@ -1,4 +1,9 @@
-"""The contract's JSON object: diagnostics with 0-based UTF-16 ranges, and a summary."""
+"""The contract's JSON object: diagnostics with 0-based UTF-16 ranges, and a summary.
+
+Each diagnostic's `path` is relative to its `root`, the checked project's folder as given
+on the command line (relative to the current folder, or absolute), so findings of several
+checked paths stay apart. `--statistics` adds counts per code.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 from typing import Any, TextIO
 
 from bundle_ls.batch.reporters.base import Report
+from bundle_ls.project.objects import add_object_counts
 from bundle_ls.documents.model import Diagnostic, Range
 
 
@@ -29,11 +35,18 @@ def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
 
 
 def write(report: Report, out: TextIO) -> None:
-    doc = {
-        "diagnostics": [diagnostic_json(d) for d in report.diagnostics],
+    doc: dict[str, Any] = {
+        "diagnostics": [{**diagnostic_json(d), "root": part.root} for part, d in report.entries()],
         "summary": {"files": report.files, **report.counts()},
     }
-    if report.objects is not None:  # added to the contract's keys; none of those changes
-        doc["objects"] = report.objects
+    if report.statistics:
+        doc["statistics"] = [
+            {"code": code, "severity": sev, "count": n} for code, sev, n in report.per_code()
+        ]
+    counted = [p.objects for p in report.parts if p.objects is not None]
+    if counted:  # added to the contract's keys; none of those changes
+        doc["objects"] = {"namespaces": {}, "bundles": {}}
+        for counts in counted:
+            add_object_counts(doc["objects"], counts)
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -68,6 +68,9 @@ class InitializerDialect(Dialect):
     def claims(self, rel: str) -> bool | None:
         return self.layout.wants(rel)
 
+    def skip_reason(self, rel: str) -> str | None:
+        return self.layout.skip_reason(rel)
+
     def extra_files(self, root: Path, found: list[str]) -> list[str]:
         return [*self.layout.carriers(root, found), *self.layout.context_files(root)]
 
@@ -141,7 +144,13 @@ class InitializerDialect(Dialect):
             found = editor.hover_header(view, domain, rel, line, ch)
         if found is None:
             found = editor.hover_entity(view, self.namespace_label, rel, line, ch)
-        return found
+        column = None if domain is None else editor.hover_cell_column(view, domain, rel, line, ch)
+        if column is None:
+            return found
+        if found is None:
+            return column
+        # A data cell's hover begins with its column; the cell's own meaning follows.
+        return HoverResult(f"{column.markdown}\n\n---\n\n{found.markdown}", found.range)
 
     def definition(self, view: EditorView, rel: str, line: int, ch: int) -> list[Location] | None:
         return editor.definition(view, rel, line, ch)

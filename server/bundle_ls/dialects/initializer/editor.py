@@ -156,6 +156,27 @@ def hover_header(
     return HoverResult(md, (line, start + lead, line, start + len(cell.rstrip())))
 
 
+def hover_cell_column(
+    view: EditorView, domain: Domain, rel: str, line: int, ch: int
+) -> HoverResult | None:
+    """A data cell of a domain CSV: the column it is in and what the column holds, so a
+    cell far along a long row says what it is."""
+    lines = view.lines(rel)
+    if lines is None or not 0 <= line < len(lines):
+        return None
+    li = LineIndex.over(lines)
+    ctx = csv_context(lines, line, li.from_utf16(line, ch), ",", None)
+    if ctx is None or ctx.header or ctx.column_name is None:
+        return None
+    name = ctx.column_name.strip()
+    info = iniz.header_info(domain, name)
+    md = f"**{name}** column (column {ctx.column + 1})"
+    md += f": {info.detail}" if info is not None else ": Initializer does not read this column"
+    if info is not None and info.documentation:
+        md += f"\n\n{info.documentation}"
+    return HoverResult(md, li.range_on(line, ctx.start, ctx.end))
+
+
 # ---- entities ------------------------------------------------------------------------------
 
 

@@ -130,7 +130,14 @@ def value_candidates(index: ProjectIndex, d: Domain, header: str) -> list[Candid
     out: list[Candidate] = []
     for target in col.ref:
         for key in _names(index, PREFIX + target):
-            out.append(Candidate(key, f"{target} (defined here)"))
+            out.append(Candidate(key, f"{target}, defined in {_defined_at(index, target, key)}"))
         for key in known_display(target):
-            out.append(Candidate(key, f"{target} (OpenMRS core)"))
+            out.append(Candidate(key, f"{target} of OpenMRS core"))
     return out
+
+
+def _defined_at(index: ProjectIndex, target: str, key: str) -> str:
+    """`locations.csv:3`: the file (its name) and line of an entity's first definition."""
+    path, kd = index.defs[PREFIX + target][key][0]
+    line = kd.value.get("line", kd.range[0]) if isinstance(kd.value, dict) else kd.range[0]
+    return f"{path.rsplit('/', 1)[-1]}:{line + 1}"

@@ -152,6 +152,26 @@ class Layout:
         # the unknown-domain finding (chosen by discovery, see carrier()).
         return low.endswith((".yml", ".yaml"))
 
+    def skip_reason(self, rel: str) -> str | None:
+        """Why `wants` says False, for people."""
+        loc = self.locate(rel)
+        if loc is None:
+            return None
+        if not loc.known:
+            reader = OTHER_CONSUMERS.get(loc.domain, "another module, or nothing")
+            return (
+                f"{loc.domain}/ is not an Initializer domain (read by {reader}); bundle-ls "
+                "checks its YAML files and one file for the folder's own finding"
+            )
+        fmt = domains()[loc.domain].format
+        if fmt == "csv":
+            return f"Initializer reads only the .csv files of {loc.domain}/"
+        if loc.domain in JSON_CHECKED:
+            return f"bundle-ls reads only the .json files of {loc.domain}/"
+        if loc.domain == "globalproperties":
+            return "bundle-ls reads only the .xml files of globalproperties/"
+        return f"Initializer reads {loc.domain}/; bundle-ls does not check these files yet"
+
     def carriers(self, root: Path, rels: list[str]) -> list[str]:
         """One text file per unknown domain folder that no other discovered file stands for."""
         have: set[str] = set()

@@ -76,6 +76,11 @@ class ModuleSchemaDialect(Dialect):
         """Module schemas kept in the Config Directory are not configuration."""
         return rel.lower().endswith(SCHEMA_SUFFIXES) or rel.startswith(self.schema_dirs or ("\0",))
 
+    def skip_reason(self, rel: str) -> str | None:
+        if self.skips(rel):
+            return "a module schema, not configuration"
+        return None
+
     def claims(self, rel: str) -> bool | None:
         low = rel.lower()
         if low.endswith((".yaml", ".yml")):

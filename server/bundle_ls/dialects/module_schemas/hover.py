@@ -11,6 +11,10 @@ from bundle_ls.dialects.module_schemas.schemas import SchemaSet
 from bundle_ls.documents.paths import resolve_in_root
 from bundle_ls.documents.results import HoverResult
 
+# The contract derives a key's uuid from its namespace and name; the hover says so, since
+# the file itself holds no uuid.
+DERIVED = "derived UUID (from the namespace and key)"
+
 
 def derived_uuid(namespace: str, key: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"openmrs-config:{namespace}/{key}"))
@@ -47,7 +51,7 @@ def hover(view: EditorView, schemas: SchemaSet, rel: str, line: int, ch: int) ->
             where = "place references" if n == 1 else "places reference"
             parts.append(
                 f"Key `{kd.key}` of `{kd.namespace}`\n\n"
-                f"- UUID: `{derived_uuid(kd.namespace, kd.key)}`\n"
+                f"- {DERIVED}: `{derived_uuid(kd.namespace, kd.key)}`\n"
                 f"- {n} {where} it"
             )
         elif sym.reference is not None:
@@ -58,7 +62,7 @@ def hover(view: EditorView, schemas: SchemaSet, rel: str, line: int, ch: int) ->
                 text = (
                     f"Reference to `{ref.key}` of `{ns}`, defined in `{path}` line {where[0] + 1}"
                 )
-                text += f"\n\n- UUID: `{derived_uuid(ns, ref.key)}`"
+                text += f"\n\n- {DERIVED}: `{derived_uuid(ns, ref.key)}`"
                 parts.append(text)
             else:
                 where = " or ".join(ref.namespaces)

@@ -1,5 +1,9 @@
 """Document symbols (namespaces, and the keys or settings under them) and workspace
-symbols (every key of every namespace), from the index's facts: no re-parse."""
+symbols (every key of every namespace), from the index's facts: no re-parse.
+
+Names are as people say them: a namespace by its dialect's label (`Dialect.namespace_label`),
+a CSV row by its key (its name, with its uuid beside it), so breadcrumbs read
+`<namespace label> › Wellbody Clinic`."""
 
 from __future__ import annotations
 
@@ -37,10 +41,9 @@ def document_symbols(view: ProjectView, rel: str) -> list[Symbol]:
         span = (start[0], start[1], span_end[0], span_end[1])
         if (span[2], span[3]) < (krange[2], krange[3]):
             span = (span[0], span[1], krange[2], krange[3])
-        sym = Symbol(name, SYM_NAMESPACE, span, krange)
-        for kd in facts.keys:
-            if kd.namespace == name and _within(kd.range, span):
-                sym.children.append(Symbol(kd.key, SYM_KEY, kd.range, kd.range, kd.namespace))
+        sym = Symbol(view.namespace_label(name), SYM_NAMESPACE, span, krange)
+        keys = [kd for kd in facts.keys if kd.namespace == name and _within(kd.range, span)]
+        sym.children.extend(_key_symbols(keys, lines, sym.name))
         for e in facts.entries:
             if e.namespace == name and _within(e.range, span):
                 sym.children.append(
@@ -49,6 +52,28 @@ def document_symbols(view: ProjectView, rel: str) -> list[Symbol]:
         out.append(sym)
     if facts.kind == "csv" and not tops:
         return []
+    return out
+
+
+def _key_symbols(keys: list, lines: list[str], label: str) -> list[Symbol]:
+    """One symbol per keyed item: a row defining several identifiers (uuid, name) is one
+    symbol named by its first identifier that is not a uuid, spanning the row."""
+    rows: dict[int, list] = {}
+    for kd in keys:
+        row = kd.value.get("line") if isinstance(kd.value, dict) else None
+        rows.setdefault(kd.range[0] if row is None else row, []).append(kd)
+    out: list[Symbol] = []
+    for row, defs in rows.items():
+        if len(defs) == 1 and not isinstance(defs[0].value, dict):
+            kd = defs[0]
+            out.append(Symbol(kd.key, SYM_KEY, kd.range, kd.range, label))
+            continue
+        named = next((kd for kd in defs if kd.value.get("id") != "uuid"), defs[0])
+        uuid = next((kd.key for kd in defs if kd.value.get("id") == "uuid"), None)
+        end = len(lines[row].encode("utf-16-le")) // 2 if row < len(lines) else named.range[3]
+        span = (row, 0, row, max(end, named.range[3]))
+        detail = f"uuid {uuid}" if uuid and named.key != uuid else label
+        out.append(Symbol(named.key, SYM_KEY, span, named.range, detail))
     return out
 
 
@@ -88,7 +113,11 @@ def workspace_symbols(view: ProjectView, query: str) -> list[WorkspaceSymbol]:
             if not _matches(query, key):
                 continue
             for path, kd in defs:
-                out.append(WorkspaceSymbol(key, SYM_KEY, Location(path, kd.range), ns))
+                out.append(
+                    WorkspaceSymbol(
+                        key, SYM_KEY, Location(path, kd.range), view.namespace_label(ns)
+                    )
+                )
                 if len(out) >= MAX_WORKSPACE_SYMBOLS:
                     return out
     return out
