@@ -277,6 +277,7 @@ async function effective(page) {
   result.notifications = await page
     .locator(".notifications-toasts .notification-toast")
     .evaluateAll((els) => els.map((e) => e.innerText.trim()));
+}
 
 // A folder with an Initializer layout and no bundle-ls.yaml is opened and no file is: the
 // extension starts by itself (workspaceContains) and the whole repository's problems reach

@@ -11,8 +11,8 @@ import json
 from typing import Any, TextIO
 
 from bundle_ls.batch.reporters.base import Report
-from bundle_ls.project.objects import add_object_counts
 from bundle_ls.documents.model import Diagnostic, Range
+from bundle_ls.project.objects import add_object_counts
 
 
 def range_json(r: Range) -> dict[str, Any]:
