@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bundle_ls import __version__
+from bundle_ls.batch.baseline import BaselineError, relative_to
+from bundle_ls.batch.baseline import compare as compare_baseline
+from bundle_ls.batch.baseline import keys_of as baseline_keys
+from bundle_ls.batch.baseline import read as read_baseline
+from bundle_ls.batch.baseline import write as write_baseline
 from bundle_ls.batch.checked import CheckedProject, projects_of, report_part
 from bundle_ls.batch.explain import explain
 from bundle_ls.batch.report import REPORT_COMMAND
@@ -22,7 +30,8 @@ from bundle_ls.batch.reporters.listing import write_listing
 from bundle_ls.batch.runner import check_directory
 from bundle_ls.dialects import code_registry, dialect_commands
 from bundle_ls.dialects.base import Command
-from bundle_ls.documents.model import SEVERITIES
+from bundle_ls.documents.ignores import lines_on_disk
+from bundle_ls.documents.model import SEVERITIES, Diagnostic
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.project.config import ProjectError
 from bundle_ls.project.context import load_context
@@ -71,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain", metavar="CODE", help="print what a diagnostic code means (e.g. schema)"
     )
     add_output_options(p)
+    _baseline_options(p)
     p.add_argument("--version", action="version", version=f"bundle-ls {__version__}")
     return p
 
@@ -99,7 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(output, str):
         parser.error(output)
     return run_check(
-        args.paths or ["."], args.schemas, args.format, args.jobs, not args.no_cache, output
+        args.paths or ["."],
+        args.schemas,
+        args.format,
+        args.jobs,
+        not args.no_cache,
+        output,
+        (args.baseline, args.write_baseline),
     )
 
 
@@ -168,6 +184,7 @@ def run_check(
     jobs: int | None,
     cache: bool = True,
     output: OutputOptions | None = None,
+    baseline: tuple[Path | None, Path | None] = (None, None),
 ) -> int:
     output = output or OutputOptions()
     for raw in paths:
@@ -178,14 +195,25 @@ def run_check(
         if not folder.is_dir():
             sys.stderr.write(f"bundle-ls: --schemas {folder}: not a folder\n")
             return 2
-    parts: list[ReportPart] = []
+    checked: list[_Checked] = []
     for project in projects_of(paths):
         try:
-            parts.append(_check_project(project, extra_schemas, fmt, jobs, cache, output))
+            checked.append(_check_project(project, extra_schemas, jobs, cache, output))
         except ProjectError as exc:
             sys.stderr.write(f"bundle-ls: {exc}\n")
             return 2
-    report = Report(parts, output.statistics)
+    if baseline[1] is not None:
+        return _write_baseline(baseline[1], _keyed(baseline[1], checked))
+    if baseline[0] is not None:
+        try:
+            _apply_baseline(baseline[0], checked)
+        except BaselineError as exc:
+            sys.stderr.write(f"bundle-ls: --baseline {exc}\n")
+            return 2
+    report = Report([c.part(output.floor(fmt)) for c in checked], output.statistics)
+    if fmt == "json":  # objects per namespace and bundle, for the report's readers
+        for c, part in zip(checked, report.parts, strict=True):
+            part.objects = c.count_objects() if c.count_objects is not None else None
     try:
         if output.list_files:
             write_listing(report, fmt, sys.stdout)
@@ -197,26 +225,44 @@ def run_check(
     return 0 if output.list_files else exit_status(report, output.strict)
 
 
+@dataclass(slots=True)
+class _Checked:
+    """One project's check: its findings (those of the paths it covers) before they are
+    filtered for the report."""
+
+    project: CheckedProject
+    diagnostics: list[Diagnostic]
+    files: list[str]
+    notes: list[str]
+    listing: list | None = None
+    count_objects: Callable[[], dict[str, Any]] | None = None  # those of the covered files
+
+    def part(self, min_severity: str) -> ReportPart:
+        if self.listing is not None:
+            part = report_part(self.project, [], self.files, "hint")
+            part.listing = self.listing
+            return part
+        part = report_part(self.project, self.diagnostics, self.files, min_severity)
+        part.notes = self.notes
+        return part
+
+
 def _check_project(
     project: CheckedProject,
     extra_schemas: list[Path],
-    fmt: str,
     jobs: int | None,
     cache: bool,
     output: OutputOptions,
-) -> ReportPart:
+) -> _Checked:
     if output.list_files:
         every = list_files(load_context(project.root, extra_schemas))
         listing = [f for f in every if project.covers(f.path)]
-        part = report_part(project, [], [f.path for f in listing if f.checked], "hint")
-        part.listing = listing
-        return part
+        return _Checked(project, [], [f.path for f in listing if f.checked], [], listing)
     result = check_directory(project.root, extra_schemas, jobs, _progress_bar(), cache=cache)
-    part = report_part(project, result.diagnostics, list(result.index.files), output.floor(fmt))
-    if fmt == "json":  # objects per namespace and bundle, for the report's readers
-        covered = [f for f in result.index.files if project.covers(f)]
-        part.objects = counts_of_check(result.index, result.context, covered)
-    return part
+    diags = [d for d in result.diagnostics if project.covers(d.path)]
+    covered = [f for f in result.index.files if project.covers(f)]
+    count = partial(counts_of_check, result.index, result.context, covered)
+    return _Checked(project, diags, list(result.index.files), _dialect_notes(result), None, count)
 
 
 def exit_status(report: Report, strict: bool) -> int:
@@ -248,3 +294,59 @@ def _progress_bar():
             bar[0].close()
 
     return update
+
+
+# ---- baselines (batch/baseline.py) and the dialects' notes ------------------------------------
+
+
+def _baseline_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        type=Path,
+        help="report only the findings this baseline does not hold (CI fails on new ones)",
+    )
+    p.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        type=Path,
+        help="record every finding of --check in FILE, a baseline for --baseline, and exit 0",
+    )
+
+
+def _keyed(file: Path, checked: list[_Checked]) -> list:
+    """Every finding with its baseline key (paths relative to the baseline's folder)."""
+    out: list = []
+    for c in checked:
+        root = c.project.root
+        out.extend(baseline_keys(c.diagnostics, relative_to(file, root), lines_on_disk(root)))
+    return out
+
+
+def _write_baseline(file: Path, keyed: list) -> int:
+    try:
+        n = write_baseline(file, keyed)
+    except OSError as exc:
+        sys.stderr.write(f"bundle-ls: --write-baseline {file}: {exc.strerror or exc}\n")
+        return 2
+    sys.stderr.write(f"bundle-ls: wrote {n} finding{'s' * (n != 1)} to the baseline {file}\n")
+    return 0
+
+
+def _apply_baseline(file: Path, checked: list[_Checked]) -> None:
+    """Keep only the findings the baseline does not hold."""
+    outcome = compare_baseline(read_baseline(file), _keyed(file, checked))
+    if outcome.known or outcome.fixed:
+        sys.stderr.write(
+            f"bundle-ls: {outcome.known} finding{'s' * (outcome.known != 1)} of the baseline "
+            f"{file} not shown; {outcome.fixed} of its findings no longer found\n"
+        )
+    new = {id(d) for d in outcome.new}
+    for c in checked:
+        c.diagnostics = [d for d in c.diagnostics if id(d) in new]
+
+
+def _dialect_notes(result) -> list[str]:
+    """What the dialects that checked files say they assumed (one line each)."""
+    used = {f.dialect for f in result.index.files.values()}
+    return [n for d in result.context.dialects if d.name in used for n in d.check_notes()]

@@ -136,15 +136,26 @@ def test_constants_properties(repo) -> None:
     assert repo.diags() == []
 
 
-def test_module_not_installed_from_content_properties(repo) -> None:
-    repo.write(
-        "content.properties", "name=x\nomod.idgen = >= 4\nomod.idgen.groupId = org.openmrs\n"
-    )
+def test_module_not_installed_from_distro_properties(repo) -> None:
+    """A distribution's list of modules is complete: Initializer's loader of a module's
+    domain is an @OpenmrsProfile bean that does not exist without the module, so the folder
+    is never read (docs/initializer-loaders.md §2)."""
+    repo.write("distro.properties", "name=x\nomod.idgen = 4.14\nomod.idgen.groupId = org.openmrs\n")
     repo.write("configuration/appointmentspecialities/a.csv", f"Uuid,Name\n{U1},Cardiology\n")
     repo.write("configuration/idgen/i.csv", f"Uuid,Name\n{U2},Seq\n")
     (d,) = repo.diags("module-not-installed")
     assert d.path == "configuration/appointmentspecialities/a.csv" and d.severity == "information"
-    assert "appointments" in d.message
+    assert "'appointments'" in d.message and "distro.properties" in d.message
+
+
+def test_content_properties_is_not_an_install_list(repo) -> None:
+    """An O3 content package's content.properties names what the package needs, not what
+    the server installs (issue 13, point 4): no domain is said to be skipped."""
+    repo.write(
+        "content.properties", "name=x\nomod.idgen = >= 4\nomod.idgen.groupId = org.openmrs\n"
+    )
+    repo.write("configuration/appointmentspecialities/a.csv", f"Uuid,Name\n{U1},Cardiology\n")
+    assert repo.diags("module-not-installed") == []
 
 
 def test_no_module_list_means_no_finding(repo) -> None:
@@ -230,13 +241,25 @@ def test_ampath_form_that_is_not_json(repo) -> None:
     assert d.range[0] == 2 and d.severity == "error"
 
 
-def test_translations_sharing_a_uuid_overwrite_each_other(repo) -> None:
+def test_translations_are_one_per_form_and_language(repo) -> None:
+    """AmpathFormsTranslationsLoader finds the form by `form` and its resource by
+    `language`; the `uuid` key is never read: two languages sharing a uuid are two
+    resources, and only two files of one form and language replace each other."""
     for lang in ("en", "fr"):
         repo.write(
             f"configuration/ampathformstranslations/t_{lang}.json",
-            '{"uuid": "' + U3 + '", "form": "X", "language": "' + lang + '"}',
+            '{"uuid": "' + U3 + '", "form": "X", "language": "' + lang + '", "translations": {}}',
         )
-    assert len(repo.diags("duplicate-uuid")) == 2
+    assert repo.diags("duplicate-uuid") == []
+    repo.write(
+        "configuration/ampathformstranslations/t_fr2.json",
+        '{"uuid": "' + U1 + '", "form": "X", "language": "fr", "translations": {"a": "b"}}',
+    )
+    found = sorted((d.path, d.severity) for d in repo.diags("duplicate-uuid"))
+    assert found == [
+        ("configuration/ampathformstranslations/t_fr.json", "warning"),
+        ("configuration/ampathformstranslations/t_fr2.json", "warning"),
+    ]
 
 
 def test_a_privilege_uuid_with_two_names_is_an_error(repo) -> None:
@@ -248,8 +271,9 @@ def test_a_privilege_uuid_with_two_names_is_an_error(repo) -> None:
         ("configuration/privileges/b.csv", "error"),
     ]
     assert "'App: a'" in found[0].message and "'App: b'" in found[0].message
+    # the same privilege twice: loading it again changes nothing
     repo.write("configuration/privileges/b.csv", f"Uuid,Privilege name\n{U1},App: a\n")
-    assert {d.severity for d in repo.diags("duplicate-uuid")} == {"warning"}
+    assert repo.diags("duplicate-uuid") == []
 
 
 def test_tags_a_location_creates_count_as_defined_elsewhere(repo) -> None:

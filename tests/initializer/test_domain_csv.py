@@ -20,9 +20,24 @@ def test_unknown_header_with_and_without_a_close_one(repo) -> None:
         f"Uuid,Name,Format,Foreign,Searchable,Comment\n{U1},Phone,java.lang.String,,,\n",
     )
     found = {d.range: (d.severity, d.message) for d in repo.diags("unknown-header")}
-    assert found[(0, 17, 0, 24)][0] == "error"
+    # no row has a value under `Foreign` yet: nothing is lost, a warning
+    assert found[(0, 17, 0, 24)][0] == "warning"
     assert "did you mean 'Foreign uuid'?" in found[(0, 17, 0, 24)][1]
     assert found[(0, 36, 0, 43)][0] == "information"
+
+
+def test_a_misnamed_header_is_an_error_once_a_row_has_a_value_under_it(repo) -> None:
+    """Issue 13 rule 5 (effect decides severity): Initializer's CsvLine.get finds columns by
+    their normalised header only, so the values under `Foreign` are silently lost."""
+    path = "configuration/personattributetypes/p.csv"
+    repo.write(
+        path,
+        f"Uuid,Name,Format,Foreign\n{U1},Phone,java.lang.String,\n"
+        f"{U2},Civil status,org.openmrs.Concept,{U1}\n",
+    )
+    (d,) = repo.diags("unknown-header")
+    assert (d.range, d.severity) == ((0, 17, 0, 24), "error")
+    assert "never read" in d.message and "'Foreign uuid'" in d.message
 
 
 def test_repeated_header_after_normalisation(repo) -> None:
@@ -146,3 +161,23 @@ def test_repeated_empty_and_metadata_headers(repo) -> None:
     repo.write("configuration/visittypes/v.csv", f"Uuid,Name,_order:1,_order:2\n{U1},Out,,\n")
     (d,) = repo.diags("duplicate-header")
     assert d.range == (0, 19, 0, 27) and "'_order:'" in d.message
+
+
+def test_the_editor_turns_a_misnamed_header_into_an_error_as_a_value_is_typed(repo) -> None:
+    """A row edited alone (the editor's incremental path) decides the header's severity as
+    `--check` does."""
+    from bundle_ls.editor.workspace import Workspace
+
+    rel = "configuration/personattributetypes/p.csv"
+    text = f"Uuid,Name,Format,Foreign\n{U1},Phone,java.lang.String,\n"
+    repo.write(rel, text)
+    ws = Workspace.load(repo.root)
+    ws.index_files(ws.discover())
+    ws.open(rel, text, 1)
+    assert [(d.code, d.severity) for d in ws.diagnostics(rel)] == [("unknown-header", "warning")]
+    end = len(text.split("\n")[1])
+    ws.change(rel, [((1, end, 1, end), U2)], 2)
+    ws.flush(rel)
+    assert [(d.code, d.severity) for d in ws.diagnostics(rel)] == [("unknown-header", "error")]
+    repo.write(rel, text.rstrip("\n") + U2 + "\n")  # the same file on disk
+    assert [(d.code, d.severity) for d in repo.diags()] == [("unknown-header", "error")]

@@ -41,7 +41,12 @@ def test_header_info() -> None:
 
 def test_value_candidates(repo) -> None:
     index = _index(repo)
-    assert [c.label for c in F.value_candidates(index, LOCATIONS, "Parent")] == ["Hospital", "Ward"]
+    # local locations, then the one openmrs-core creates (its core data's "Unknown Location")
+    assert [c.label for c in F.value_candidates(index, LOCATIONS, "Parent")] == [
+        "Hospital",
+        "Ward",
+        "Unknown Location",
+    ]
     assert [c.label for c in F.value_candidates(index, LOCATIONS, "tags")] == ["Login Location"]
     assert [c.label for c in F.value_candidates(index, LOCATIONS, "Tag|Login Location")] == [
         "TRUE",

@@ -9,6 +9,7 @@ import pytest
 
 from bundle_ls.batch.report.data import build_report, clip, source_context
 from bundle_ls.batch.runner import check_directory
+from bundle_ls.dialects.initializer.jsonforms import ampath_form_uuid
 from bundle_ls.project.effective import also_defined_in, effective_at, effective_of
 from bundle_ls.project.objects import ProjectObjects, Sources, object_counts
 
@@ -178,9 +179,9 @@ def test_initializer_last_loaded_row_wins(initializer_repo: Path):
     assert ns["iniz:locations"]["label"] == "Initializer locations"
     assert ns["iniz:locations"]["objects"] == 4  # rows, not identifiers (uuid and name)
     assert ns["iniz:ampathforms"]["objects"] == 1
-    assert model["objects"]["iniz:ampathforms"][0][0] == (
-        "Intake Form (cccccccc-0000-4000-8000-000000000001)"
-    )
+    # a form is named by the uuid Initializer derives from its name and version
+    form_uuid = ampath_form_uuid("Intake Form", "1.0")
+    assert model["objects"]["iniz:ampathforms"][0][0] == f"Intake Form ({form_uuid})"
     facts = {f["what"]: f["value"] for f in model["distribution"]["facts"]}
     assert facts["Initializer folders"] == "configuration"
     assert model["distribution"]["layout"] == "Initializer configuration"
@@ -213,17 +214,33 @@ def test_effective_at_answers_for_a_uuid_or_a_name(initializer_repo: Path):
     assert ev.winner.path == "configuration/locations/more.csv"
     assert ev.winner.order is None and ev.others[0].definition.order == 1
     assert ev.conflicting
-    # the editor's own text of a file wins over the disk
-    edited = {
-        "configuration/locations/more.csv": f"Uuid,Name,Description,Tags\n{UUID_A},Ward A,Adult ward,Login Location\n"
-    }
-    buffers = Sources(initializer_repo, lambda p: edited.get(p) or disk.text(p))
-    (same,) = effective_at(objects, "iniz:locations", UUID_A, buffers)
-    assert not same.conflicting and same.status == "identical"
+    assert ev.others[0].differs == ("Description",)
     assert effective_at(objects, "iniz:locations", "No such ward", disk) == []
-    # without the files' text, rows are found but not compared
-    (unread,) = effective_at(objects, "iniz:locations", UUID_A)
-    assert unread.others[0].identical is None
+    # a row with a uuid: what it sets is in the facts, no file is read again
+    (same,) = effective_at(objects, "iniz:locations", UUID_A)
+    assert same == ev
+
+
+def test_rows_named_by_name_alone_are_read_from_their_files(write_tree):
+    root = write_tree(
+        {
+            "configuration/locations/a.csv": "Uuid,Name,Description,_order:2\n,Ward Z,first\n",
+            "configuration/locations/b.csv": "Uuid,Name,Description,_order:1\n,Ward Z,second\n",
+        }
+    )
+    objects = objects_of(root)
+    (unread,) = effective_at(objects, "iniz:locations", "Ward Z")
+    assert unread.others[0].identical is None  # what they set is not in the facts
+    (ev,) = effective_at(objects, "iniz:locations", "Ward Z", Sources(root))
+    # read, the files' _order counts: a.csv (_order:2) loads last
+    assert ev.winner.path == "configuration/locations/a.csv" and ev.winner.order == 2
+    assert ev.winner.value == {"Name": "Ward Z", "Description": "first"}
+    assert ev.others[0].differs == ("Description",)
+    # the editor's own text of a file stands for the disk
+    edited = {"configuration/locations/b.csv": "Uuid,Name,Description\n,Ward Z,first\n"}
+    buffers = Sources(root, lambda p: edited.get(p) or (root / p).read_text())
+    (same,) = effective_at(objects, "iniz:locations", "Ward Z", buffers)
+    assert same.status == "identical"
 
 
 def test_the_object_at_a_position_of_a_csv_row(initializer_repo: Path):

@@ -22,6 +22,7 @@ from pathlib import Path
 from bundle_ls.batch.cache import FactsCache, content_digest, context_fingerprint, dumps, loads
 from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.gcpause import no_cyclic_gc
+from bundle_ls.documents.ignores import drop_ignored, lines_on_disk
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.project_index import ProjectIndex
 from bundle_ls.project.analysis import facts_from_bytes, read_bytes, unreadable
@@ -213,4 +214,5 @@ def check_directory(
         diagnostics: list[Diagnostic] = ctx.settings_diagnostics()
         for rel in rels:
             diagnostics.extend(index.diagnostics(rel))
-    return CheckResult(root, total, ctx.policy.apply(diagnostics), index, ctx, cached)
+    kept = drop_ignored(ctx.policy.apply(diagnostics), lines_on_disk(root))
+    return CheckResult(root, total, kept, index, ctx, cached)

@@ -29,7 +29,7 @@ from bundle_ls.dialects.objects import (
 )
 from bundle_ls.documents.codes import Code
 from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer, KeyDef
-from bundle_ls.documents.model import Node, Range
+from bundle_ls.documents.model import Diagnostic, Node, Range
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import Completion, HoverResult, Location
 from bundle_ls.index.checks import CrossCheck
@@ -111,6 +111,8 @@ class Dialect:
     commands: ClassVar[tuple[Command, ...]] = ()
     # A key of bundle-ls.yaml that holds severity overrides too (as `severity:` does).
     severity_section: ClassVar[str | None] = None
+    # Keys of bundle-ls.yaml the dialect reads from `DialectSettings.sections`.
+    settings_keys: ClassVar[tuple[str, ...]] = ()
     cross_checks: tuple[CrossCheck, ...] = ()
 
     # ---- the project ---------------------------------------------------------------------
@@ -119,6 +121,16 @@ class Dialect:
     def configure(cls, settings: DialectSettings) -> Dialect:
         """The dialect configured for one project."""
         raise NotImplementedError
+
+    @classmethod
+    def check_setting(cls, rel: str, key: str, node: Node) -> list[Diagnostic]:
+        """`settings` findings about one of its `settings_keys` in bundle-ls.yaml."""
+        return []
+
+    def check_notes(self) -> list[str]:
+        """Lines `--check`'s text summary prints when this dialect checked files: what it
+        assumed about the project (one line each)."""
+        return []
 
     def fingerprint(self) -> str:
         """Everything besides a file's path and bytes that its facts depend on (caches)."""

@@ -40,6 +40,9 @@ class ConfigObject:
     order: int | None = None
     # Where each key definition that names it is (a record has several; () for an entry).
     key_ranges: tuple[Range, ...] = ()
+    # Its place in the order its consumer loads definitions, comparable within a namespace,
+    # when the dialect knows it (None: declared order, then path, then place).
+    load: tuple | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ class Reference:
     key: str
     range: Range
     quoted: bool = False
+    data: object = None  # what the dialect's checks need to judge it (dialect-defined)
 
 
 @dataclass(slots=True)

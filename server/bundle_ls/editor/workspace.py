@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bundle_ls.documents.facts import Document, FileFacts
+from bundle_ls.documents.ignores import drop_ignored
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.documents.positions import LineIndex, split_lines
 from bundle_ls.documents.reading import decode
@@ -262,7 +263,7 @@ class Workspace:
             if st is not None and st.is_open and st.facts is not None:  # the buffer, as typed
                 return self.ctx.policy.apply(self.index.diagnostics(rel))
             return self.ctx.policy.apply(self.ctx.settings_diagnostics())
-        return self.ctx.policy.apply(self.index.diagnostics(rel))
+        return drop_ignored(self.ctx.policy.apply(self.index.diagnostics(rel)), self.lines)
 
     def lines(self, rel: str) -> list[str] | None:
         """Current text lines of a file (the buffer if open, else the disk content)."""

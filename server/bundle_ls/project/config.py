@@ -34,6 +34,7 @@ from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.yaml_doc import parse_yaml
 
 SEVERITY_SECTIONS = tuple(d.severity_section for d in DIALECTS if d.severity_section)
+DIALECT_KEYS = {key: d for d in DIALECTS for key in d.settings_keys}  # a dialect's own settings
 
 
 class ProjectError(CannotCheck):
@@ -97,9 +98,10 @@ def _read_settings(cfg: ProjectConfig, path: Path) -> None:
 
 
 def vocabulary() -> Vocabulary:
-    """The settings and codes this bundle-ls knows."""
+    """The settings and codes this bundle-ls knows, and the dialects' own settings."""
     codes = code_registry()
-    return Vocabulary({c: codes[c].summary for c in codes.ids()}, SEVERITY_SECTIONS)
+    own = {key: d.check_setting for key, d in DIALECT_KEYS.items()}
+    return Vocabulary({c: codes[c].summary for c in codes.ids()}, SEVERITY_SECTIONS, own)
 
 
 def _strings(node: Node) -> list[str]:

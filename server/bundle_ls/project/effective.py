@@ -31,6 +31,7 @@ class Definition:
     order: int | None = None  # the file's declared load order (None: none declared)
     compared: bool = True  # False when the content was not read: not compared
     label: str = ""  # how the object is shown ("name (uuid)"); "" for its key
+    load: tuple | None = None  # its place in the load order, when the dialect knows it
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,10 @@ class EffectiveValue:
 
 
 def load_order(d: Definition) -> tuple:
-    """The order of loading: the declared order (none: after every ordered file), path, place."""
+    """The order of loading: the dialect's, else the declared order (none: after every
+    ordered file), then path, then place."""
+    if d.load is not None:
+        return d.load
     return (d.order if d.order is not None else math.inf, d.path, d.range[0], d.range[1])
 
 
@@ -106,7 +110,7 @@ def resolve(
 
 def definition(o: ConfigObject) -> Definition:
     label = o.label if o.label != o.identity else ""
-    return Definition(o.path, o.range, o.value, o.order, o.compared, label)
+    return Definition(o.path, o.range, o.value, o.order, o.compared, label, o.load)
 
 
 # ---- from the project index -----------------------------------------------------------------

@@ -45,6 +45,7 @@ class ReportPart:
     listing: list[ListedFile] | None = None  # --list-files
     # Objects per namespace and bundle (project/objects.py `object_counts`), for --format json.
     objects: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)  # what the check assumed, one line each
 
     def shown_path(self, path: str) -> str:
         return self.prefix + path

@@ -27,6 +27,8 @@ def write(report: Report, out: TextIO) -> None:
         for part in report.parts:
             for line in part_lines(part):
                 out.write(line + "\n")
+    for note in dict.fromkeys(n for part in report.parts for n in part.notes):
+        out.write(f"{note}\n")
     out.write(summary_line(report) + "\n")
 
 

@@ -15,12 +15,24 @@ from typing import TYPE_CHECKING
 from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EditorView
 from bundle_ls.dialects.initializer import cross, editor, features, objects
 from bundle_ls.dialects.initializer.codes import CODES, DIALECT
+from bundle_ls.dialects.initializer.distribution import (
+    CONTENT_FILE,
+    DEPENDENCY_FILES,
+    DISTRO_FILES,
+    Installation,
+    Survey,
+    distribution_data,
+    survey,
+)
 from bundle_ls.dialects.initializer.files import analyze_file
+from bundle_ls.dialects.initializer.known import KnownNames
 from bundle_ls.dialects.initializer.layout import Layout, is_initializer_folder, repository_of
 from bundle_ls.dialects.initializer.migrate.cli import main as migrate_main
+from bundle_ls.dialects.initializer.settings import KNOWN, check_known, known_setting
 from bundle_ls.dialects.initializer.spec import PREFIX, spec_path
 from bundle_ls.dialects.objects import ConfigObject, EffectiveRule
 from bundle_ls.documents.facts import Document, FileFacts, KeyDef
+from bundle_ls.documents.model import Diagnostic, Node
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import Completion, HoverResult, Location
 from bundle_ls.index.checks import DISK, FILES, KEYS, CrossCheck
@@ -36,6 +48,7 @@ class InitializerDialect(Dialect):
     title = "Initializer configuration"
     codes = CODES
     severity_section = "initializer"  # bundle-ls.yaml's older spelling of `severity:`
+    settings_keys = (KNOWN,)
     commands = (
         Command(
             "migrate",
@@ -44,16 +57,45 @@ class InitializerDialect(Dialect):
         ),
     )
 
-    def __init__(self, layout: Layout, installed: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        project: Survey,
+        known: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.layout = layout
-        self.installed = installed
+        self.survey = project
+        inst = project.installation
+        # Initializer skips a module's domain only when the list of modules is explicit
+        self.installed = inst.modules if inst.complete else None
+        packs = distribution_data().pack_ids
+        self.known = KnownNames(frozenset(packs.get(m, m) for m in inst.modules), known or {})
         self.cross_checks = (
-            CrossCheck("initializer", partial(cross.check, layout), frozenset((KEYS, FILES, DISK))),
+            CrossCheck(
+                "initializer",
+                partial(cross.check, cross.Project(layout, project, self.known)),
+                frozenset((KEYS, FILES, DISK)),
+            ),
         )
 
     @classmethod
     def configure(cls, settings: DialectSettings) -> InitializerDialect:
-        return cls(Layout(is_initializer_folder(settings.root)), settings.installed)
+        top = is_initializer_folder(settings.root)
+        has_settings = (settings.root / "bundle-ls.yaml").is_file()
+        project = survey(settings.root, settings.installed, top, has_settings)
+        return cls(Layout(top, project.extra_roots), project, known_setting(settings.sections))
+
+    @classmethod
+    def check_setting(cls, rel: str, key: str, node: Node) -> list[Diagnostic]:
+        return check_known(rel, node) if key == KNOWN else []
+
+    def assumptions(self) -> Installation:
+        """The distribution and modules this check assumes (for `--check`'s summary and
+        hover): `installation.summary()` is one line, `installation.describe()` markdown."""
+        return self.survey.installation
+
+    def check_notes(self) -> list[str]:
+        return [self.survey.installation.summary()]
 
     def fingerprint(self) -> str:
         try:
@@ -61,7 +103,15 @@ class InitializerDialect(Dialect):
         except OSError:
             spec = "-"
         installed = None if self.installed is None else sorted(self.installed)
-        return f"{self.name} top={self.layout.top_level} spec={spec} installed={installed}"
+        return (
+            f"{self.name} top={self.layout.top_level} roots={self.layout.extra_roots} "
+            f"spec={spec} installed={installed}"
+        )
+
+    def reindex_on(self, rel: str) -> bool:
+        """The files the project survey reads: a change re-surveys the project."""
+        name = rel.rsplit("/", 1)[-1]
+        return name in (*DISTRO_FILES, CONTENT_FILE, *DEPENDENCY_FILES, "pom.xml")
 
     # ---- files ---------------------------------------------------------------------------
 
@@ -79,7 +129,8 @@ class InitializerDialect(Dialect):
         return repository_of(path)
 
     def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
-        return analyze_file(self.layout, path, text, lines, self.installed)
+        where = ", ".join(self.survey.installation.evidence[:2]) or "the module list"
+        return analyze_file(self.layout, path, text, lines, self.installed, where)
 
     # ---- names and editor ----------------------------------------------------------------
 
@@ -105,13 +156,13 @@ class InitializerDialect(Dialect):
         return namespace in objects.LISTING_NAMESPACES
 
     def objects(self, facts: FileFacts) -> list[ConfigObject]:
-        return objects.file_objects(facts)
+        return objects.file_objects(self.layout, facts)
 
     def object_of(self, facts: FileFacts, kd: KeyDef) -> ConfigObject | None:
-        return objects.object_of(facts, kd)
+        return objects.object_of(self.layout, facts, kd)
 
     def object_at(self, facts: FileFacts, line: int, ch: int) -> ConfigObject | None:
-        return objects.object_at(facts, line, ch)
+        return objects.object_at(self.layout, facts, line, ch)
 
     def object_values(self, rel: str, text: str, found: list[ConfigObject]) -> list[ConfigObject]:
         if not rel.lower().endswith(".csv"):

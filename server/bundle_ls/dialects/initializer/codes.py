@@ -21,11 +21,14 @@ DUPLICATE_UUID = Code(
     "duplicate-uuid",
     "warning",
     DIALECT,
-    "The same uuid defined by two rows of one domain; the row loaded last wins.",
-    "roles/roles.csv:12:1: warning: roles uuid '1e3f…' is also defined at roles/other.csv:4; "
-    "Initializer loads both and the last one loaded wins [duplicate-uuid]",
-    "An error when the loader cannot apply the second row (privileges and roles cannot be "
-    "renamed).",
+    "One entity defined again with other values in one configuration; the row loaded last wins.",
+    "encountertypes/b.csv:2:1: warning: encountertypes uuid '0ee1…' is also defined at "
+    "encountertypes/a.csv:2 with Name ('Visit note' here, 'Visit' there); Initializer loads "
+    "both and the row loaded last (this row) wins [duplicate-uuid]",
+    "Said only when two active rows set different values (identical rows, retired rows, "
+    "display names and `_` columns are harmless); an error when the loader cannot apply the "
+    "second row (privileges and roles cannot be renamed). AMPATH forms are one per name and "
+    "version, their translations one per form and language.",
 )
 EXTRA_CELLS = Code(
     "extra-cells",
@@ -34,6 +37,16 @@ EXTRA_CELLS = Code(
     "A row with more cells than the header; Initializer ignores the cells beyond it.",
     "locations/wards.csv:9:48: warning: this cell is beyond the header's 6 columns; "
     "Initializer ignores it [extra-cells]",
+)
+SHORT_ROW = Code(
+    "short-row",
+    "error",
+    DIALECT,
+    "A row with fewer cells than a column Initializer reads: the row fails.",
+    "locations/wards.csv:7:1: error: this row has 3 cells but the header has 6; Initializer "
+    "reads 'Parent' past its end and the row fails (add the missing commas) [short-row]",
+    "`CsvLine.get` reads `line[column]` without a length check; the "
+    "ArrayIndexOutOfBoundsException is not one the loader catches, so the row is not loaded.",
 )
 UNKNOWN_DOMAIN = Code(
     "unknown-domain",
@@ -48,9 +61,11 @@ UNKNOWN_HEADER = Code(
     "unknown-header",
     "information",
     DIALECT,
-    "A header the domain's loader does not read (an error for a near miss of a real column).",
+    "A header the domain's loader does not read (a near miss of a real column: an error when "
+    "a row has a value under it, a warning while the column is empty).",
     "personattributetypes/pat.csv:1:30: error: Initializer's personattributetypes loader has no "
-    "column 'Foreign' and silently ignores it; did you mean 'Foreign uuid'? [unknown-header]",
+    "column 'Foreign' and silently ignores it (the values under it are never read); did you "
+    "mean 'Foreign uuid'? [unknown-header]",
 )
 UNRESOLVED_PLACEHOLDER = Code(
     "unresolved-placeholder",
@@ -65,6 +80,7 @@ CODES = (
     DUPLICATE_HEADER,
     DUPLICATE_UUID,
     EXTRA_CELLS,
+    SHORT_ROW,
     UNKNOWN_DOMAIN,
     UNKNOWN_HEADER,
     UNRESOLVED_PLACEHOLDER,

@@ -1,13 +1,17 @@
 """Cross-file findings for Initializer configuration, from the project index.
 
 - references between domains, resolved as Initializer resolves them (uuid or name, case
-  aside; concepts also by mapping and from OCL zips). Most references in real
-  repositories point outside the folder (core metadata, CIEL, a parent config), so an
-  unresolved reference is an error only when it is a near miss of a local name or of a
-  core value (a typo); otherwise nothing is said.
+  aside; concepts also by mapping and from OCL zips), against the rows of the repository,
+  what openmrs-core and the installed modules create and `known:` (known.py). Most
+  references in real repositories point outside the folder (core metadata, CIEL, a
+  parent config), so an unresolved reference is reported only when it is a near miss of
+  a known name (a typo); its severity is its effect: an error when the miss fails the
+  row, a warning when Initializer leaves the field empty, nothing when the row retires an
+  entity that exists (its cells are never read);
 - `${…}` placeholders without a constant (`unresolved-placeholder`)
-- the same uuid defined twice in one domain (`duplicate-uuid`, warning, both places)
-- a domain whose module content.properties / distro.properties does not list
+- one entity defined twice in one configuration with other values (`duplicate-uuid`,
+  identity.py says when that is harmless and which row wins)
+- a global property set to other values by two files (the file loaded last wins)
 - a folder Initializer does not know (`unknown-domain`)
 """
 
@@ -15,22 +19,25 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bundle_ls.dialects.initializer import identity
 from bundle_ls.dialects.initializer.codes import (
     DUPLICATE_UUID,
     UNKNOWN_DOMAIN,
     UNRESOLVED_PLACEHOLDER,
 )
+from bundle_ls.dialects.initializer.distribution import Survey
+from bundle_ls.dialects.initializer.known import KnownNames
+from bundle_ls.dialects.initializer.known import fold as fold
 from bundle_ls.dialects.initializer.layout import OTHER_CONSUMERS, Layout
 from bundle_ls.dialects.initializer.ocl import OclConcepts, concepts_under
 from bundle_ls.dialects.initializer.spec import (
     CONSTANT_NS,
-    MODULE_NS,
     PREFIX,
     domains,
     known_values,
@@ -38,7 +45,6 @@ from bundle_ls.dialects.initializer.spec import (
 from bundle_ls.documents.codes import (
     DUPLICATE_KEY,
     MISSING_FILE,
-    MODULE_NOT_INSTALLED,
     UNRESOLVED_REFERENCE,
 )
 from bundle_ls.documents.model import Diagnostic, Related
@@ -48,6 +54,16 @@ from bundle_ls.documents.suggest import did_you_mean
 if TYPE_CHECKING:
     from bundle_ls.documents.facts import FileFacts
     from bundle_ls.index.project_index import ProjectIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """What the cross-file checks of one project are configured with."""
+
+    layout: Layout
+    survey: Survey
+    known: KnownNames
+
 
 _UUIDISH = re.compile(r"^[0-9a-fA-F-]{32,36}$|^\d+A+$")
 _DIGITS = re.compile(r"\d")
@@ -64,6 +80,7 @@ class _State:
         self.unknown_first: dict[str, str] | None = None
         self.choices: dict[tuple[str, ...], dict[str, str]] = {}
         self.created: dict[str, dict[str, set]] = {}
+        self.constant_heads: set[str] | None = None
 
 
 def _state(index: ProjectIndex) -> _State:
@@ -71,14 +88,6 @@ def _state(index: ProjectIndex) -> _State:
     if st is None or st.generation != index.generation:
         st = index.derived["initializer"] = _State(index.generation)
     return st
-
-
-def fold(text: str) -> str:
-    """Text as a MySQL `*_general_ci` collation compares it: no case, no accents, trimmed."""
-    text = text.strip().lower()
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _id_kind(kd) -> str | None:
@@ -170,14 +179,16 @@ def _typo(a: str, b: str) -> bool:
     return _DIGITS.sub("", x) != _DIGITS.sub("", y)
 
 
-def resolves(index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool = True) -> bool:
-    """Whether `value` names an entity of `ns` defined here, in core or (with `ocl`) in the
-    OCL zips of the Initializer folder `iniz_root`."""
+def resolves(
+    project: Project, index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool = True
+) -> bool:
+    """Whether `value` names an entity of `ns` defined here, by core or a module (known.py),
+    in `known:` or (with `ocl`) in the OCL zips of the Initializer folder `iniz_root`."""
     v = value.strip()
     if fold(v) in _lower_keys(index, st, ns):
         return True
     domain = ns[len(PREFIX) :]
-    if v.lower() in known_values(domain):
+    if v.lower() in known_values(domain) or project.known.defines(domain, v):
         return True
     if not ocl:
         return False
@@ -188,7 +199,8 @@ def resolves(index, st: _State, ns: str, value: str, iniz_root: str, ocl: bool =
     return False
 
 
-def check(layout: Layout, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
+def check(project: Project, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
+    layout = project.layout
     loc = layout.locate(facts.path)
     if loc is None and not any(
         r.namespaces and r.namespaces[0].startswith(PREFIX) for r in facts.refs
@@ -198,36 +210,54 @@ def check(layout: Layout, index: ProjectIndex, facts: FileFacts) -> list[Diagnos
     out: list[Diagnostic] = []
     iniz_root = loc.root if loc is not None else ""
     parents = list(index.defs.get("iniz:dependency", {}).keys())
-    constants_known = bool(index.defs.get(CONSTANT_NS))
+    own = next(iter(facts.namespaces), None)  # the domain of the file's rows
     for ref in facts.refs:
         ns = ref.namespaces[0]
         if not ns.startswith(PREFIX):
             continue
         if ns == CONSTANT_NS:
-            if ref.key in index.defs.get(CONSTANT_NS, ()):
-                continue
-            if constants_known or parents:
-                # without constants.* nor dependencies.yml the project does not use the
-                # packager, and `${…}` means something else (Bahmni's SQL parameters)
-                out.append(_placeholder(facts.path, ref, index, parents))
-            continue
-        finding = _reference(index, st, facts.path, ref, iniz_root)
+            finding = _constant(index, facts.path, ref, loc, parents)
+        else:
+            finding = _reference(project, index, st, facts.path, ref, iniz_root, own)
         if finding is not None:
             out.append(finding)
-    out.extend(_duplicate_uuids(index, facts))
-    out.extend(_repeated_global_properties(index, facts))
+    out.extend(_duplicates(project, index, facts))
+    out.extend(_repeated_global_properties(project, index, facts))
     if loc is not None:
         out.extend(_files(index, facts, parents))
-        out.extend(_module_and_domain(layout, index, st, facts, loc))
+        out.extend(_unknown_domain(layout, index, st, facts, loc))
     return out
 
 
-def _reference(index, st: _State, path: str, ref, iniz_root: str) -> Diagnostic | None:
+def _constant(index, path: str, ref, loc, parents: list[str]) -> Diagnostic | None:
+    """A `${…}` placeholder no constants file defines. Without constants.* nor
+    dependencies.yml the project does not use the packager, and `${…}` means something
+    else (Bahmni's SQL parameters). In a folder Initializer does not read (PIH's
+    `pih/petl/` jobs), a placeholder whose first part starts no constant belongs to the
+    program that reads the file (PETL fills `${tableName}` itself)."""
+    constants = index.defs.get(CONSTANT_NS, {})
+    if ref.key in constants or not (constants or parents):
+        return None
+    if loc is not None and not loc.known and not _starts_a_constant(index, ref.key):
+        return None
+    return _placeholder(path, ref, index, parents)
+
+
+def _starts_a_constant(index, key: str) -> bool:
+    st = _state(index)
+    if st.constant_heads is None:
+        st.constant_heads = {k.split(".", 1)[0] for k in index.defs.get(CONSTANT_NS, {})}
+    return key.split(".", 1)[0] in st.constant_heads
+
+
+def _reference(
+    project: Project, index, st: _State, path: str, ref, iniz_root: str, own: str | None
+) -> Diagnostic | None:
     """A reference to another domain that resolves nowhere and is a near miss of a known
     name (a typo); None for anything else (most names are defined outside the folder)."""
     if "${" in ref.key:
         return None
-    if any(resolves(index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
+    if any(resolves(project, index, st, n, ref.key, iniz_root, ocl=False) for n in ref.namespaces):
         return None
     at = (path, ref.range)
     if any(_created_elsewhere(index, st, n, ref.key, at) for n in ref.namespaces):
@@ -236,34 +266,73 @@ def _reference(index, st: _State, path: str, ref, iniz_root: str) -> Diagnostic 
         return None  # a uuid defined elsewhere
     if ":" in ref.key and "iniz:concepts" in ref.namespaces:
         return None  # a concept mapping SOURCE:CODE (privilege names hold colons too)
-    cands = st.choices.get(ref.namespaces)
-    if cands is None:
-        cands = {}
-        for n in ref.namespaces:
-            for c in (*_local_names(index, st, n), *_pretty_known(n[len(PREFIX) :])):
-                cands[c] = fold(c)
-        st.choices[ref.namespaces] = cands
-    hit = near_miss(ref.key, cands)
+    hit = near_miss(ref.key, _candidates(project, index, st, ref.namespaces))
     if hit is None:
         return None
     # only now read the OCL zips (slow): a name they define is not a typo
-    if any(resolves(index, st, n, ref.key, iniz_root) for n in ref.namespaces):
+    if any(resolves(project, index, st, n, ref.key, iniz_root) for n in ref.namespaces):
         return None
+    effect = _miss_effect(project, index, st, ref, own)
+    if effect is None:
+        return None
+    severity, consequence = effect
     where = " or ".join(n[len(PREFIX) :] for n in ref.namespaces)
-    related = None
-    for n in ref.namespaces:
-        defs = index.defs.get(n, {}).get(hit)
-        if defs:
-            p, kd = defs[0]
-            related = [Related(p, kd.range, f"'{hit}' is defined here")]
-            break
     return UNRESOLVED_REFERENCE(
         path,
         ref.range,
-        f"no {where} '{ref.key}' here or in OpenMRS core; did you mean '{hit}'?",
-        related=related,
+        f"no {where} '{ref.key}' here, in OpenMRS core or in the installed modules; did you "
+        f"mean '{hit}'? {consequence}",
+        severity=severity,
+        related=_defined_at(index, ref.namespaces, hit),
         data={"replace": [hit]},
     )
+
+
+def _candidates(project: Project, index, st: _State, namespaces) -> dict[str, str]:
+    """Near-miss candidates: local names, and those of core, the installed modules and
+    `known:`."""
+    cands = st.choices.get(namespaces)
+    if cands is None:
+        cands = {}
+        for n in namespaces:
+            for c in (*_local_names(index, st, n), *project.known.candidates(n[len(PREFIX) :])):
+                cands[c] = fold(c)
+        st.choices[namespaces] = cands
+    return cands
+
+
+def _defined_at(index, namespaces, hit: str) -> list[Related] | None:
+    for n in namespaces:
+        defs = index.defs.get(n, {}).get(hit)
+        if defs:
+            p, kd = defs[0]
+            return [Related(p, kd.range, f"'{hit}' is defined here")]
+    return None
+
+
+def _miss_effect(project: Project, index, st: _State, ref, own: str | None):
+    """What a value not found does (docs/initializer-loaders.md §3): the row fails (error),
+    the field is left empty (warning), or nothing, when the row retires an entity that
+    exists (CsvParser.shouldFill: none of its other cells is read)."""
+    on_miss, entity = ref.data if isinstance(ref.data, tuple) else ("fail", None)
+    if entity is not None:
+        if entity and own is not None and _defined_twice(project, index, st, own, entity):
+            return None
+        return (
+            "warning",
+            "This row retires its entity: if it exists already, Initializer never reads this "
+            "cell; if not, the row fails.",
+        )
+    if on_miss == "empty":
+        return "warning", "Initializer leaves this field empty and saves the row."
+    return "error", "Initializer cannot find it and does not load the row."
+
+
+def _defined_twice(project: Project, index, st: _State, ns: str, entity: str) -> bool:
+    """Whether an entity is defined by another row besides the retired one, or by core or
+    a module: then it exists when the retired row is loaded."""
+    defs = index.defs.get(ns, {}).get(entity, ())
+    return len(defs) > 1 or project.known.defines(ns[len(PREFIX) :], entity)
 
 
 def domain_hint(name: str) -> list[str]:
@@ -280,12 +349,6 @@ def domain_hint(name: str) -> list[str]:
         ):
             out.append(d)
     return out
-
-
-def _pretty_known(domain: str) -> list[str]:
-    from bundle_ls.dialects.initializer.spec import known_display
-
-    return known_display(domain)
 
 
 def _placeholder(path, ref, index, parents) -> Diagnostic:
@@ -307,80 +370,65 @@ def _placeholder(path, ref, index, parents) -> Diagnostic:
     return UNRESOLVED_PLACEHOLDER(path, ref.range, msg, data=data)
 
 
-def _duplicate_uuids(index, facts) -> list[Diagnostic]:
+def _duplicates(project: Project, index, facts) -> list[Diagnostic]:
+    """An entity defined again, in this configuration, with other values (identity.py)."""
     out = []
     for kd in facts.keys:
-        if not kd.namespace.startswith(PREFIX) or not isinstance(kd.value, dict):
+        if not kd.namespace.startswith(PREFIX) or _id_kind(kd) not in ("uuid", "identity"):
             continue
-        if kd.value.get("id") != "uuid":
+        others = _other_definitions(project, index, facts.path, kd)
+        if not others:
             continue
-        defs = [
-            d
-            for d in index.defs.get(kd.namespace, {}).get(kd.key, ())
-            if isinstance(d[1].value, dict) and d[1].value.get("id") == "uuid"
-        ]
-        if len(defs) < 2:
-            continue
-        others = [(p, d) for p, d in defs if not (p == facts.path and d.range == kd.range)]
-        domain = kd.namespace[len(PREFIX) :]
-        where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in others[:3])
-        renamed = _renamed(domain, kd, others)
-        if renamed is not None:
-            p, d = renamed
-            out.append(
-                DUPLICATE_UUID(
-                    facts.path,
-                    kd.range,
-                    f"{domain} uuid '{kd.key}' is also defined at {p}:{d.range[0] + 1} as "
-                    f"'{d.value.get('name')}', not '{kd.value.get('name')}'; Initializer cannot "
-                    f"rename a {domain[:-1]}, so the row loaded second fails",
-                    severity="error",
-                    related=[Related(p, d.range, "also defined here")],
-                )
-            )
-            continue
-        out.append(
-            DUPLICATE_UUID(
-                facts.path,
-                kd.range,
-                f"{domain} uuid '{kd.key}' is also defined at {where}; Initializer loads both and "
-                "the last one loaded wins",
-                related=[Related(p, d.range, "also defined here") for p, d in others[:10]],
-            )
-        )
+        mine = identity.row_def(project.layout, facts.path, kd.range, kd.value)
+        finding = _judge(kd, mine, others)
+        if finding is not None:
+            out.append(finding)
     return out
 
 
-def _renamed(domain: str, kd, others):
-    """For privileges and roles, another definition of the uuid under another name: the
-    parser throws when a uuid it finds carries a different name (names are immutable)."""
-    if domain not in ("privileges", "roles"):
-        return None
-    name = kd.value.get("name")
-    for p, d in others:
-        other = d.value.get("name")
-        if name and other and other != name:
-            return p, d
-    return None
-
-
-def _module_and_domain(layout: Layout, index, st: _State, facts, loc) -> list[Diagnostic]:
+def _other_definitions(project: Project, index, path: str, kd) -> list[identity.RowDef]:
+    """The other definitions of the same identity that load into the same configuration."""
     out = []
+    for p, d in index.defs.get(kd.namespace, {}).get(kd.key, ()):
+        if (p == path and d.range == kd.range) or _id_kind(d) != _id_kind(kd):
+            continue
+        if identity.loaded_together(project.survey, project.layout, path, p):
+            out.append(identity.row_def(project.layout, p, d.range, d.value))
+    return out
+
+
+def _judge(kd, mine: identity.RowDef, others: list[identity.RowDef]) -> Diagnostic | None:
+    domain = kd.namespace[len(PREFIX) :]
+    what = "uuid" if _id_kind(kd) == "uuid" else "form and language"
+    other = identity.renamed(domain, mine, others)
+    if other is not None:
+        return DUPLICATE_UUID(
+            mine.path,
+            kd.range,
+            f"{domain} uuid '{kd.key}' is also defined at {other.where} as '{other.name}', not "
+            f"'{mine.name}'; Initializer cannot rename a {domain[:-1]}, so the row loaded "
+            "second fails",
+            severity="error",
+            related=[Related(other.path, other.range, "also defined here")],
+        )
+    differ = identity.conflicting(mine, others)
+    if not differ:
+        return None
+    last = identity.winner([mine, *differ])
+    wins = "this row" if last is mine else last.where
+    return DUPLICATE_UUID(
+        mine.path,
+        kd.range,
+        f"{domain} {what} '{kd.key}' is also defined at {differ[0].where} with "
+        f"{identity.describe_difference(mine, differ[0])}; Initializer loads both and the "
+        f"row loaded last ({wins}) wins",
+        related=[Related(o.path, o.range, "also defined here") for o in differ[:10]],
+    )
+
+
+def _unknown_domain(layout: Layout, index, st: _State, facts, loc) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
     if loc.known:
-        domain = domains()[loc.domain]
-        modules = index.defs.get(MODULE_NS)
-        if domain.module and modules and domain.module not in modules and facts.kind == "csv":
-            rng = facts.namespaces.get(domain.namespace, (0, 0, 0, 0))
-            src = sorted({p for defs in modules.values() for p, _ in defs})
-            out.append(
-                MODULE_NOT_INSTALLED(
-                    facts.path,
-                    rng,
-                    f"Initializer reads '{loc.domain}' only when the '{domain.module}' module is "
-                    f"installed, and {', '.join(src)} does not list omod.{domain.module}; this "
-                    "folder will be skipped",
-                )
-            )
         return out
     if loc.domain in OTHER_CONSUMERS:
         return out
@@ -443,31 +491,58 @@ def _files(index, facts, parents) -> list[Diagnostic]:
     return out
 
 
-def _repeated_global_properties(index, facts) -> list[Diagnostic]:
-    """A global property set in two places: the file Initializer loads last wins."""
+def _repeated_global_properties(project: Project, index, facts) -> list[Diagnostic]:
+    """A global property another file of the configuration leaves at another value: the
+    file Initializer loads last wins (files in path order). Within one file the values are
+    saved in order, so a staged sequence is deliberate: only each file's last value counts,
+    and the same value twice changes nothing."""
     out = []
-    for kd in facts.keys:
-        if kd.namespace != "iniz:globalproperties":
+    for kd in _last_per_key(facts.keys, facts.path):
+        mine = _gp_value(kd)
+        differ = []
+        for p, d in _last_definitions(index.defs.get(kd.namespace, {}).get(kd.key, ())):
+            if p == facts.path or _gp_value(d) == mine:
+                continue
+            if identity.loaded_together(project.survey, project.layout, facts.path, p):
+                differ.append((p, d))
+        if not differ:
             continue
-        defs = index.defs.get(kd.namespace, {}).get(kd.key, ())
-        others = [(p, d) for p, d in defs if not (p == facts.path and d.range == kd.range)]
-        if not others:
-            continue
-        mine = kd.value.get("value") if isinstance(kd.value, dict) else None
-        differ = [
-            (p, d)
-            for p, d in others
-            if (d.value.get("value") if isinstance(d.value, dict) else None) != mine
-        ]
-        where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in others[:3])
-        what = "to another value" if differ else "to the same value"
+        last = max([facts.path, *(p for p, _d in differ)], key=lambda p: _inner(project, p))
+        where = ", ".join(f"{p}:{d.range[0] + 1}" for p, d in differ[:3])
         out.append(
             DUPLICATE_KEY(
                 facts.path,
                 kd.range,
-                f"global property '{kd.key}' is also set {what} at {where}; the file Initializer "
-                "loads last wins",
-                related=[Related(p, d.range, "also set here") for p, d in others[:10]],
+                f"global property '{kd.key}' is set to another value at {where}; the file "
+                f"Initializer loads last ({'this one' if last == facts.path else last}) wins",
+                related=[Related(p, d.range, "also set here") for p, d in differ[:10]],
             )
         )
     return out
+
+
+def _last_per_key(keys, path: str):
+    """A file's global properties, each at its last setting (the value it leaves)."""
+    last = {}
+    for kd in keys:
+        if kd.namespace == "iniz:globalproperties":
+            last[kd.key] = kd
+    return list(last.values())
+
+
+def _last_definitions(defs):
+    """Each file's last setting among a property's definitions."""
+    last = {}
+    for p, d in defs:
+        if p not in last or d.range > last[p].range:
+            last[p] = d
+    return list(last.items())
+
+
+def _gp_value(kd) -> object:
+    return kd.value.get("value") if isinstance(kd.value, dict) else None
+
+
+def _inner(project: Project, path: str) -> str:
+    loc = project.layout.locate(path)
+    return f"{loc.domain}/{loc.inner}" if loc is not None else path

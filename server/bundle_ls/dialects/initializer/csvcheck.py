@@ -9,8 +9,15 @@ Initializer silently gets wrong.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from bundle_ls.dialects.initializer.codes import DUPLICATE_HEADER, EXTRA_CELLS, UNKNOWN_HEADER
+from bundle_ls.dialects.initializer.codes import (
+    DUPLICATE_HEADER,
+    EXTRA_CELLS,
+    SHORT_ROW,
+    UNKNOWN_HEADER,
+)
+from bundle_ls.dialects.initializer.identity import MAX_ORDER
 from bundle_ls.dialects.initializer.layout import Location
 from bundle_ls.dialects.initializer.placeholders import PLACEHOLDER, find_placeholders
 from bundle_ls.dialects.initializer.spec import CONSTANT_NS, Column, Domain, pretty
@@ -57,8 +64,10 @@ def analyze_domain_csv(
         return doc, facts
     facts.namespaces[domain.namespace] = table.header[0].range
     names = [c.text.strip().lower() for c in table.header]
-    columns = _check_header(path, table, names, domain, facts, lines)
+    columns, close = _check_header(path, table, names, domain, facts, lines)
     rows = DomainRows(path, domain, table.header, names, columns, lines, list(diags))
+    rows.misnamed = close
+    rows.order = file_order(table.header)
     doc.root = sequence_of_rows(table, rows.analyze_rows(table, facts))
     doc.rows = rows
     return doc, facts
@@ -66,19 +75,26 @@ def analyze_domain_csv(
 
 def _check_header(
     path: str, table, names: list[str], domain: Domain, facts: FileFacts, lines: LineIndex
-) -> list[tuple[Column | None, str | None]]:
-    """The header's findings and references; the column each header cell selects."""
+) -> tuple[list[tuple[Column | None, str | None]], dict[int, Misnamed]]:
+    """The header's findings and references; the column each header cell selects, and the
+    headers that are a slip of a real column (their severity depends on the rows)."""
     diags = facts.diagnostics
     _repeated_headers(path, table.header, names, diags)
     columns: list[tuple[Column | None, str | None]] = []
+    close: dict[int, Misnamed] = {}
     known = domain.known_headers()
-    for cell, name in zip(table.header, names, strict=False):
+    for i, (cell, name) in enumerate(zip(table.header, names, strict=False)):
         col, ref = domain.column_for(name) if name else (None, None)
         columns.append((col, ref))
         if not name:
             continue
         if col is None:
-            diags.append(_unknown_header(path, cell, name, domain, known))
+            hint = _header_hint(cell, name, domain, known)
+            if hint:
+                close[i] = Misnamed(path, cell, domain.name, hint)
+                diags.append(close[i].finding(with_values=False))
+            else:
+                diags.append(_ignored_header(path, cell, domain))
         elif col.meta == "order":
             _check_order(path, cell, diags)
         if ref is not None and col is not None and col.header_ref:
@@ -89,7 +105,7 @@ def _check_header(
                 facts.refs.append(Reference((CONSTANT_NS,), ph.key, ph.key_range))
     if table.rows:
         _missing_columns(path, table.header[0].range, names, domain, diags)
-    return columns
+    return columns, close
 
 
 def _repeated_headers(path: str, header: list[Cell], names: list[str], diags) -> None:
@@ -175,22 +191,40 @@ class DomainRows(RowAnalyzer):
             for name, (col, _r) in zip(names, columns, strict=False)
             if col is not None and col.list_sep
         }
+        self.misnamed: dict[int, Misnamed] = {}
+        self.order = MAX_ORDER  # the file's `_order:N` (OrderedFile)
+        self.void_col = names.index("void/retire") if "void/retire" in names else None
+        self.read_cols = _read_columns(names, columns)
 
     def nodes(self, table, lines: LineIndex) -> Node:
         return table_to_nodes(table, self.kinds, ";", lines, self.names)
 
+    def diagnostics(self) -> list[Diagnostic]:
+        """A misnamed header is reported once: as an error when some row has a value under
+        it, else as a warning."""
+        out = super().diagnostics()
+        lost = {
+            (d.range, d.code) for d in out if d.code == UNKNOWN_HEADER.id and d.severity == "error"
+        }
+        return [
+            d
+            for d in out
+            if not (
+                d.code == UNKNOWN_HEADER.id
+                and d.severity == "warning"
+                and (d.range, d.code) in lost
+            )
+        ]
+
     def analyze_row(self, line: int, cells: list[Cell]) -> tuple[FileFacts, Node]:
         path, lines, width = self.path, self.lines, len(self.names)
         facts = FileFacts(path, "csv")
+        retired = self._retired(cells)
+        context = self._context(cells, retired)
         for idx, cell in enumerate(cells):
             if not cell.text:
                 continue
-            if "${" in cell.text and cell.start_col is not None:
-                for ph in find_placeholders(cell.text, cell.range[0], cell.start_col, lines):
-                    facts.refs.append(Reference((CONSTANT_NS,), ph.key, ph.key_range))
-            elif "${" in cell.text:
-                for m in PLACEHOLDER.finditer(cell.text):
-                    facts.refs.append(Reference((CONSTANT_NS,), m.group(1), cell.range))
+            _placeholder_refs(cell, facts, lines)
             if idx >= width:
                 facts.diagnostics.append(
                     EXTRA_CELLS(
@@ -200,13 +234,107 @@ class DomainRows(RowAnalyzer):
                     )
                 )
                 break
+            if idx in self.misnamed:
+                facts.diagnostics.append(self.misnamed[idx].finding(with_values=True))
             col, _ref = self.columns[idx]
             if col is None or col.meta:
                 continue
-            _check_cell(path, cell, col, self.names[idx], facts, lines)
-        _row_ids(path, self.domain, line, cells, self.id_cols, facts)
+            _check_cell(path, cell, col, self.names[idx], facts, lines, context(col))
+        short = _short_row(path, line, cells, self.names, self.read_cols, lines)
+        if short is not None:
+            facts.diagnostics.append(short)
+        row = {"retired": retired, "order": self.order, "content": _content(self, cells)}
+        _row_ids(path, self.domain, line, cells, self.id_cols, facts, row)
         node = row_to_node(self.header, self.names, self.kinds, ";", lines, line, cells)
         return facts, node
+
+    def _retired(self, cells: list[Cell]) -> bool:
+        i = self.void_col
+        return i is not None and i < len(cells) and is_true(cells[i].text)
+
+    def _context(self, cells: list[Cell], retired: bool):
+        """What the checks need to judge a reference of this row (Reference.data): None for
+        the common case (a miss fails an active row), else (on miss, retired entity). A
+        retired row of an entity that exists already is only retired (`shouldFill`): its
+        references are never read; the entity is named by the row's uuid, else its name."""
+        entity = None
+        if retired and not self.domain.fills_retired:
+            entity = _row_identity(cells, self.id_cols) or ""
+
+        def of(col: Column):
+            if entity is None and col.on_miss == "fail":
+                return None
+            return (col.on_miss, entity)
+
+        return of
+
+
+def file_order(header: list[Cell]) -> int:
+    """OrderedCsvFile / BaseLineProcessor.getOrder: the `_order:N` header, else last."""
+    for cell in header:
+        if cell.text.startswith("_order:"):
+            value = cell.text[len("_order:") :]
+            return int(value) if _JAVA_INT.match(value) else MAX_ORDER
+    return MAX_ORDER
+
+
+def _placeholder_refs(cell: Cell, facts: FileFacts, lines: LineIndex) -> None:
+    if "${" not in cell.text:
+        return
+    if cell.start_col is not None:
+        for ph in find_placeholders(cell.text, cell.range[0], cell.start_col, lines):
+            facts.refs.append(Reference((CONSTANT_NS,), ph.key, ph.key_range))
+    else:
+        for m in PLACEHOLDER.finditer(cell.text):
+            facts.refs.append(Reference((CONSTANT_NS,), m.group(1), cell.range))
+
+
+def _read_columns(names: list[str], columns) -> list[int]:
+    """Indexes of the columns a line processor reads (not metadata, not unknown)."""
+    return [
+        i for i, (col, _r) in enumerate(columns) if col is not None and not col.meta and names[i]
+    ]
+
+
+def _short_row(path, line: int, cells: list[Cell], names, read_cols, lines) -> Diagnostic | None:
+    """CsvLine.get reads `line[column]`: a row with fewer cells than a column it reads
+    throws ArrayIndexOutOfBoundsException (only IllegalArgumentException is caught), so the
+    row fails. An empty line is no entity and says nothing."""
+    missing = [i for i in read_cols if i >= len(cells)]
+    if not missing or not any(c.text for c in cells):
+        return None
+    last = cells[-1].range
+    return SHORT_ROW(
+        path,
+        (line, 0, last[2], last[3]),
+        f"this row has {len(cells)} cells but the header has {len(names)}; Initializer reads "
+        f"'{pretty(names[missing[0]])}' past its end and the row fails (add the missing commas)",
+    )
+
+
+def _content(rows: DomainRows, cells: list[Cell]) -> tuple[tuple[str, str], ...]:
+    """What a row sets, for comparing two rows of one uuid: every read column but the
+    identity, Void/Retire, metadata and `Display:<locale>` (display names are messages a
+    later file adds to, never removes), empty cells left out."""
+    out = []
+    for i, (col, _ref) in enumerate(rows.columns):
+        if i >= len(cells) or not cells[i].text or col is None or col.meta:
+            continue
+        name = rows.names[i]
+        if name in ("uuid", "void/retire") or name.startswith("display:"):
+            continue
+        text = cells[i].text
+        if col.list_sep:
+            text = ";".join(p.strip() for p in text.split(col.list_sep) if p.strip())
+        out.append((name, text))
+    return tuple(out)
+
+
+def _row_identity(cells: list[Cell], id_cols) -> str | None:
+    for idx, kind in id_cols:
+        if idx < len(cells) and cells[idx].text and (kind != "uuid" or valid_uuid(cells[idx].text)):
+            return cells[idx].text
+    return None
 
 
 def _ns(domain: str) -> str:
@@ -227,7 +355,8 @@ def _tail_range(cell: Cell, n: int, lines: LineIndex) -> Range:
     return (line, lines.to_utf16(line, start), line, lines.to_utf16(line, end))
 
 
-def _unknown_header(path, cell: Cell, name: str, domain: Domain, known: list[str]) -> Diagnostic:
+def _header_hint(cell: Cell, name: str, domain: Domain, known: list[str]) -> list[str]:
+    """Real columns an unknown header is a slip of (`Foreign` → `Foreign uuid`)."""
     extra = []
     if domain.name == "concepts":
         extra = ["Fully specified name:en", "Short name:en", "Description:en", "Same as mappings"]
@@ -241,15 +370,38 @@ def _unknown_header(path, cell: Cell, name: str, domain: Domain, known: list[str
     if not hint and ":" in name:
         base = name.split(":", 1)[0]
         hint = [h for h in known if h.lower() == base]
-    if hint:
-        return UNKNOWN_HEADER(
-            path,
-            cell.range,
-            f"Initializer's {domain.name} loader has no column '{cell.text}' and silently ignores "
-            f"it; did you mean '{hint[0]}'?",
-            severity="error",
-            data={"replace": hint},
+    return hint
+
+
+@dataclass(frozen=True, slots=True)
+class Misnamed:
+    """A header Initializer ignores that is a slip of a real column. Its effect decides its
+    severity: values under it are silently lost (error); an empty column loses nothing yet
+    (warning)."""
+
+    path: str
+    cell: Cell
+    domain: str
+    hint: list[str]
+
+    def finding(self, with_values: bool) -> Diagnostic:
+        lost = (
+            "the values under it are never read"
+            if with_values
+            else "no row has a value under it yet"
         )
+        return UNKNOWN_HEADER(
+            self.path,
+            self.cell.range,
+            f"Initializer's {self.domain} loader has no column '{self.cell.text}' and silently "
+            f"ignores it ({lost}); did you mean '{self.hint[0]}'?",
+            severity="error" if with_values else "warning",
+            data={"replace": self.hint},
+        )
+
+
+def _ignored_header(path, cell: Cell, domain: Domain) -> Diagnostic:
+    # like no real column: a note for people (`Label`, `Comment`), information only
     return UNKNOWN_HEADER(
         path,
         cell.range,
@@ -272,7 +424,9 @@ def _check_order(path, cell: Cell, diags) -> None:
         )
 
 
-def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, lines) -> None:
+def _check_cell(
+    path, cell: Cell, col: Column, name: str, facts: FileFacts, lines, context=None
+) -> None:
     text = cell.text
     if "${" in text:
         return  # filled in at build time
@@ -315,7 +469,7 @@ def _check_cell(path, cell: Cell, col: Column, name: str, facts: FileFacts, line
         targets = tuple(_ns(t) for t in col.ref)
         parts = split_list(cell, col.list_sep, lines) if col.list_sep else [(text, cell.range)]
         for value, rng in parts:
-            facts.refs.append(Reference(targets, value, rng, cell.quoted))
+            facts.refs.append(Reference(targets, value, rng, cell.quoted, context))
             if col.creates:  # Initializer creates a missing one (locations `Tags`)
                 facts.keys.append(
                     KeyDef(targets[0], value, rng, {"id": "created", "line": cell.range[0]})
@@ -337,11 +491,13 @@ def _id_columns(domain: Domain, names: list[str]) -> list[tuple[int, str]]:
     return out
 
 
-def _row_ids(path, domain: Domain, line: int, cells: list[Cell], id_cols, facts: FileFacts):
+def _row_ids(
+    path, domain: Domain, line: int, cells: list[Cell], id_cols, facts: FileFacts, extra=None
+):
     if not id_cols:
         return
     ns = domain.namespace
-    row = {"line": line}
+    row: dict = {"line": line}
     for idx, kind in id_cols:
         # the row's name, kept beside its uuid (privilege and role names cannot change)
         if kind in ("name", "privilege name", "role name") and idx < len(cells) and cells[idx].text:
@@ -356,7 +512,7 @@ def _row_ids(path, domain: Domain, line: int, cells: list[Cell], id_cols, facts:
         if kind == "uuid":
             if "${" in text or not valid_uuid(text):
                 continue
-            facts.keys.append(KeyDef(ns, text, cell.range, {"id": "uuid", **row}))
+            facts.keys.append(KeyDef(ns, text, cell.range, {"id": "uuid", **row, **(extra or {})}))
         elif kind == "same as mappings" or kind.startswith(("mappings|", "mapping|")):
             parts = kind.split("|")
             source = parts[2] if len(parts) >= 3 else None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bundle_ls.dialects.initializer.known import KnownNames, core_names
 from bundle_ls.dialects.initializer.layout import Layout
 from bundle_ls.dialects.initializer.spec import PREFIX, Domain, domains, known_display, pretty
 
@@ -117,8 +118,11 @@ def header_info(d: Domain, header: str) -> Candidate | None:
     return Candidate(header.strip(), detail, col.description, name in d.required)
 
 
-def value_candidates(index: ProjectIndex, d: Domain, header: str) -> list[Candidate]:
-    """Values for a cell under `header`: local names of the referenced domain, core values,
+def value_candidates(
+    index: ProjectIndex, d: Domain, header: str, known: KnownNames | None = None
+) -> list[Candidate]:
+    """Values for a cell under `header`: local names of the referenced domain, the names
+    core and the installed modules create (`known`: the dialect's; default core only),
     enum values, or booleans."""
     col, _ref = d.column_for(header.strip().lower())
     if col is None:
@@ -132,7 +136,11 @@ def value_candidates(index: ProjectIndex, d: Domain, header: str) -> list[Candid
         for key in _names(index, PREFIX + target):
             out.append(Candidate(key, f"{target}, defined in {_defined_at(index, target, key)}"))
         for key in known_display(target):
-            out.append(Candidate(key, f"{target} of OpenMRS core"))
+            out.append(Candidate(key, f"{target}, always known"))
+        names = known.candidates(target) if known is not None else core_names(target)
+        for key in names:
+            who = known.creator(target, key) if known is not None else "openmrs-core"
+            out.append(Candidate(key, f"{target}, created by {who}"))
     return out
 
 

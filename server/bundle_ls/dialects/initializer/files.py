@@ -35,8 +35,15 @@ from bundle_ls.documents.yaml_doc import parse_yaml
 
 
 def analyze_file(
-    layout: Layout, path: str, text: str, lines: LineIndex, installed: frozenset[str] | None
+    layout: Layout,
+    path: str,
+    text: str,
+    lines: LineIndex,
+    installed: frozenset[str] | None,
+    where: str = "bundle-ls.yaml",
 ) -> tuple[Document, FileFacts]:
+    """One file's facts. `installed`: the modules of an explicit list (None: unknown), which
+    `where` names."""
     special = special_file(path)
     if special is not None:
         return _special(path, text, lines, special)
@@ -51,7 +58,7 @@ def analyze_file(
             if installed is not None and domain.module and domain.module not in installed:
                 rng = facts.namespaces.get(domain.namespace, (0, 0, 0, 0))
                 facts.diagnostics.append(
-                    _not_installed(path, rng, loc.domain, domain.module, "bundle-ls.yaml")
+                    _not_installed(path, rng, loc.domain, domain.module, where)
                 )
             return doc, facts
         if loc.domain in JSON_CHECKED and low.endswith(".json"):
@@ -79,7 +86,8 @@ def _not_installed(path, rng, domain: str, module: str, where: str) -> Diagnosti
         path,
         rng,
         f"Initializer reads '{domain}' only when the '{module}' module is installed, and {where} "
-        "does not list it; this folder will be skipped",
+        "does not list it; this folder will be skipped (if the module is installed, list it in "
+        "`modules:` of bundle-ls.yaml)",
     )
 
 

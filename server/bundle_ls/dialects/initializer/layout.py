@@ -1,9 +1,11 @@
 """Where Initializer configuration sits in a checked directory, decided from paths.
 
 An Initializer configuration folder is a folder named `configuration`,
-`backend_configuration` or `initializer_config` (the names used by OpenMRS distributions:
-the appdata folder, O3 content packages, Ozone/MSF distros), at any depth; its sub-folders
-are domains. `configuration/` that holds `backend_configuration/` or
+`backend_configuration`, `initializer_config`, `backend_config` or `openmrs_config` (the
+names used by OpenMRS distributions: the appdata folder, O3 content packages, Ozone/MSF
+distros, the OpenMRS SDK's content packages, the openmrs-core image's distribution folder),
+at any depth, or a folder the project survey found holding domain folders
+(`distribution.py`); its sub-folders are domains. `configuration/` that holds `backend_configuration/` or
 `frontend_configuration/` is a content package, not an Initializer folder itself. When the
 checked directory *is* an Initializer folder (`bundle-ls --check path/to/configuration`),
 `Layout(top_level=True)` takes its top-level folders as domains.
@@ -17,7 +19,18 @@ from pathlib import Path
 
 from bundle_ls.dialects.initializer.spec import domains
 
-ROOT_NAMES = frozenset(("configuration", "backend_configuration", "initializer_config"))
+# `backend_config`: the OpenMRS SDK's content packages (`configs/backend_config`, its
+# ContentHelper.BACKEND_CONFIG_FOLDER); `openmrs_config`: the folder of the openmrs-core
+# image's distribution that its start-up copies to the application data's `configuration`.
+ROOT_NAMES = frozenset(
+    (
+        "configuration",
+        "backend_configuration",
+        "initializer_config",
+        "backend_config",
+        "openmrs_config",
+    )
+)
 CONTENT_PACKAGE_PARTS = frozenset(("backend_configuration", "frontend_configuration"))
 
 # Folders that sit beside Initializer's domains in real distributions and are read by other
@@ -106,14 +119,21 @@ def _first_text_file(folder: Path) -> str | None:
 class Layout:
     """Where Initializer folders and domains are, for one checked directory."""
 
-    def __init__(self, top_level: bool = False) -> None:
+    def __init__(self, top_level: bool = False, extra_roots: tuple[str, ...] = ()) -> None:
         self.top_level = top_level  # the checked directory is itself an Initializer folder
+        # Initializer folders named otherwise, found by their domain folders (relative paths)
+        self.extra_roots = tuple(sorted(extra_roots, key=len, reverse=True))
 
     def locate(self, path: str) -> Location | None:
         """The Initializer folder and domain of a `/` path relative to the checked directory."""
         parts = path.split("/")
         if ".." in parts:
             return None  # a project file above the checked Initializer folder (context_files)
+        for root in self.extra_roots:
+            if path.startswith(root + "/") and path.count("/") > root.count("/") + 1:
+                inner = path[len(root) + 1 :].split("/")
+                domain = inner[0]
+                return Location(root, domain, domain in domains(), "/".join(inner[1:]))
         dirs = parts[:-1]
         best = 0 if self.top_level else -1
         for i, seg in enumerate(dirs):
@@ -234,6 +254,7 @@ class Layout:
                 roots.add(loc.root)
         if self.top_level:
             roots.add("")
+        roots.update(self.extra_roots)
         for dirpath, dirnames, _files in os.walk(root):
             dirnames[:] = [d for d in dirnames if not d.startswith(".") and d != "node_modules"]
             rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")

@@ -18,6 +18,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from bundle_ls.dialects.initializer.identity import MAX_ORDER, row_def
 from bundle_ls.dialects.initializer.layout import Layout, special_file
 from bundle_ls.dialects.initializer.spec import CONSTANT_NS, MODULE_NS, PREFIX, pretty
 from bundle_ls.dialects.objects import (
@@ -91,7 +92,7 @@ def _plain(path: str, kd: KeyDef) -> ConfigObject:
     return key_object(path, kd)
 
 
-def file_objects(facts: FileFacts) -> list[ConfigObject]:
+def file_objects(layout: Layout, facts: FileFacts) -> list[ConfigObject]:
     out: list[ConfigObject] = []
     rows: dict[tuple[str, int], list[KeyDef]] = {}
     for kd in facts.keys:
@@ -102,13 +103,15 @@ def file_objects(facts: FileFacts) -> list[ConfigObject]:
             rows.setdefault((kd.namespace, line), []).append(kd)
         elif not (isinstance(kd.value, dict) and kd.value.get("id") == CREATED):
             out.append(_plain(facts.path, kd))
-    out.extend(row_object(facts.path, ns, kds) for (ns, _line), kds in rows.items())
+    out.extend(row_object(layout, facts.path, ns, kds) for (ns, _line), kds in rows.items())
     out.sort(key=lambda o: o.range)
     return out
 
 
-def row_object(path: str, ns: str, kds: list[KeyDef]) -> ConfigObject:
-    """A row (or a form, or a global property) from its identifier keys."""
+def row_object(layout: Layout, path: str, ns: str, kds: list[KeyDef]) -> ConfigObject:
+    """A row (or a form, or a global property) from its identifier keys. What it sets is
+    in the facts when the row has a uuid (csvcheck's row record: `content`, `order`);
+    else it is read from the file (`object_values`)."""
     by_kind: dict[str, KeyDef] = {}
     for kd in kds:
         by_kind.setdefault(kd.value["id"], kd)  # type: ignore[index]
@@ -120,17 +123,40 @@ def row_object(path: str, ns: str, kds: list[KeyDef]) -> ConfigObject:
         name = next((by_kind[k].key for k in NAME_KINDS if k in by_kind), None)
     label = ident.key if name is None or name == ident.key else f"{name} ({ident.key})"
     held: dict[str, Any] = ident.value  # type: ignore[assignment]
-    keys = tuple(kd.range for kd in kds)
-    if "value" in held:  # a global property: its value is in the facts
-        return ConfigObject(
-            ns, label, ident.key, path, ident.range, RECORD, held["value"], key_ranges=keys
-        )
-    return ConfigObject(
-        ns, label, ident.key, path, ident.range, RECORD, None, compared=False, key_ranges=keys
+    load = row_def(layout, path, ident.range, held).load
+    found = ConfigObject(
+        ns,
+        label,
+        ident.key,
+        path,
+        ident.range,
+        RECORD,
+        None,
+        False,
+        (),
+        _shown_order(load[0]),
+        tuple(kd.range for kd in kds),
+        load,
     )
+    if "value" in held:  # a global property: its value is in the facts
+        return replace(found, value=held["value"], compared=True)
+    if "content" in held:
+        return replace(found, value=_content(held["content"]), compared=True)
+    return found
 
 
-def object_of(facts: FileFacts, kd: KeyDef) -> ConfigObject | None:
+def _content(content: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """A row's record as people read it: {Header: cell}; a JSON file's, its digest."""
+    if len(content) == 1 and content[0][0] == "json":
+        return {"file content (digest)": content[0][1]}
+    return {pretty(name): text for name, text in content}
+
+
+def _shown_order(order: int) -> int | None:
+    return None if order == MAX_ORDER else order
+
+
+def object_of(layout: Layout, facts: FileFacts, kd: KeyDef) -> ConfigObject | None:
     if kd.namespace in LISTING_NAMESPACES:
         return None
     line = _row_line(facts.path, kd) if kd.namespace.startswith(PREFIX) else None
@@ -138,7 +164,7 @@ def object_of(facts: FileFacts, kd: KeyDef) -> ConfigObject | None:
         created = isinstance(kd.value, dict) and kd.value.get("id") == CREATED
         return None if created else _plain(facts.path, kd)
     kds = _row_keys(facts, kd.namespace, line)
-    return row_object(facts.path, kd.namespace, kds) if kds else None
+    return row_object(layout, facts.path, kd.namespace, kds) if kds else None
 
 
 def _row_keys(facts: FileFacts, ns: str, line: int) -> list[KeyDef]:
@@ -161,7 +187,7 @@ def _same_row(kd: KeyDef, line: int) -> bool:
     return isinstance(v, dict) and (v.get("line") == line or v.get("id") == CREATED)
 
 
-def object_at(facts: FileFacts, line: int, ch: int) -> ConfigObject | None:
+def object_at(layout: Layout, facts: FileFacts, line: int, ch: int) -> ConfigObject | None:
     """The object of the identifier at a position, else of the row whose first line it is
     on (a CSV row, a global property)."""
     keys = facts.keys
@@ -170,25 +196,26 @@ def object_at(facts: FileFacts, line: int, ch: int) -> ConfigObject | None:
     row: KeyDef | None = None
     while i < len(keys) and keys[i].range[0] == line:
         kd = keys[i]
-        if contains(kd.range, line, ch) and (found := object_of(facts, kd)) is not None:
+        if contains(kd.range, line, ch) and (found := object_of(layout, facts, kd)) is not None:
             return found
         if row is None and not whole_file and _row_line(facts.path, kd) is not None:
             row = kd
         i += 1
-    return object_of(facts, row) if row is not None else None
+    return object_of(layout, facts, row) if row is not None else None
 
 
 def object_values(text: str, objects: list[ConfigObject]) -> list[ConfigObject]:
-    """Rows of a CSV file with their cells ({header: cell}, headers spelt alike across
-    files, metadata headers and empty cells left out) and the file's `_order`."""
+    """Rows without a uuid, whose cells the facts do not keep, read from a CSV file's
+    text: {Header: cell}, headers spelt alike across files, metadata headers and empty
+    cells left out."""
     wanted = {o.range[0] for o in objects if o.kind == RECORD and not o.compared}
     rows, order = _rows(text, frozenset(wanted))
     out = []
     for o in objects:
         if o.kind == RECORD and not o.compared and o.range[0] in rows:
-            o = _with(o, rows[o.range[0]], True, order)
-        elif o.kind == RECORD:
-            o = _with(o, o.value, o.compared, order)
+            o = replace(o, value=rows[o.range[0]], compared=True)
+            if order is not None and o.load is not None:  # the file's _order: the header's
+                o = replace(o, order=order, load=(order, *o.load[1:]))
         out.append(o)
     return out
 
@@ -233,10 +260,6 @@ def _records(reader) -> Iterator[list[str]]:
         yield from reader
     except csv.Error:
         return
-
-
-def _with(o: ConfigObject, value: object, compared: bool, order: int | None) -> ConfigObject:
-    return replace(o, value=value, compared=compared, order=order)
 
 
 def _order(header: list[str]) -> int | None:

@@ -38,6 +38,7 @@ class Column:
     is_uuid: bool = False
     description: str = ""
     creates: bool = False  # unresolved values are created by Initializer (locations Tags)
+    on_miss: str = "fail"  # a value not found: "fail" (the row is not loaded) or "empty"
 
 
 @dataclass(slots=True)
@@ -52,6 +53,7 @@ class Domain:
     columns: dict[str, Column] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern, Column]] = field(default_factory=list)
     additional: Column | None = None  # every other header (locationtagmaps)
+    fills_retired: bool = False  # shouldFill is true for retired rows of existing entities too
 
     @property
     def namespace(self) -> str:
@@ -106,6 +108,7 @@ def _column(name: str, raw: dict) -> Column:
         is_uuid=bool(raw.get("x-uuid")),
         description=raw.get("description", ""),
         creates=bool(raw.get("x-creates")),
+        on_miss=str(raw.get("x-on-miss", "fail")),
     )
     return col
 
@@ -135,6 +138,7 @@ def domains() -> dict[str, Domain]:
         fmt = raw.get("x-format", "csv")
         d = Domain(name, int(raw.get("x-order", 0)), fmt, raw.get("x-module"))
         d.ids = tuple(raw.get("x-ids") or ())
+        d.fills_retired = bool(raw.get("x-fills-retired"))
         if fmt == "csv":
             no_uuid = raw.get("x-no-uuid") or "uuid" not in (raw.get("x-ids") or ())
             cols = dict(common_props)

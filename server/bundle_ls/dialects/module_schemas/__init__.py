@@ -15,6 +15,11 @@ from bundle_ls.dialects.base import Dialect, DialectSettings, EditorView, builti
 from bundle_ls.dialects.module_schemas import completion, files, hover, keys, references
 from bundle_ls.dialects.module_schemas.analysis import Items, analyze_csv, analyze_yaml
 from bundle_ls.dialects.module_schemas.codes import DIALECT, UNKNOWN_NAMESPACE
+from bundle_ls.dialects.module_schemas.foreign import (
+    is_kubernetes_manifest,
+    names_openmrs_config,
+    other_tools_file,
+)
 from bundle_ls.dialects.module_schemas.schemas import SCHEMA_SUFFIXES, SchemaSet
 from bundle_ls.dialects.objects import EffectiveRule
 from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
@@ -48,18 +53,25 @@ class ModuleSchemaDialect(Dialect):
         schemas: SchemaSet,
         installed: frozenset[str] | None,
         schema_dirs: tuple[str, ...] = (),
+        root: Path | None = None,
+        declared: bool = True,
     ) -> None:
         self.schemas = schemas
         self.installed = installed
         # `schemas:` folders inside the Config Directory hold module schemas, not config.
         self.schema_dirs = schema_dirs
+        self.root = root  # for telling other tools' files apart (foreign.py)
+        # bundle-ls.yaml declares the directory a Config Directory: every YAML file is config
+        self.declared = declared
 
     @classmethod
     def configure(cls, settings: DialectSettings) -> ModuleSchemaDialect:
         """Raises InvalidSchema when a module schema cannot be used."""
         schemas = SchemaSet.load([builtin_schema_dir(), *settings.schema_folders])
         inside = {_inside(settings.root, f) for f in settings.schema_folders}
-        return cls(schemas, settings.installed, tuple(sorted(d for d in inside if d)))
+        declared = (settings.root / "bundle-ls.yaml").is_file()
+        dirs = tuple(sorted(d for d in inside if d))
+        return cls(schemas, settings.installed, dirs, settings.root, declared)
 
     def fingerprint(self) -> str:
         h = hashlib.blake2b(digest_size=16)
@@ -68,13 +80,19 @@ class ModuleSchemaDialect(Dialect):
             h.update(f"\0{mid}\0{m.uri}\0{m.path}\0".encode())
             h.update(json.dumps(m.document, sort_keys=True, default=str).encode())
         h.update(repr(None if self.installed is None else sorted(self.installed)).encode())
+        h.update(b"declared" if self.declared else b"undeclared")
         return f"{self.name} {h.hexdigest()}"
 
     # ---- files ---------------------------------------------------------------------------
 
     def skips(self, rel: str) -> bool:
-        """Module schemas kept in the Config Directory are not configuration."""
-        return rel.lower().endswith(SCHEMA_SUFFIXES) or rel.startswith(self.schema_dirs or ("\0",))
+        """Module schemas kept in the Config Directory are not configuration, nor are the
+        files of other tools (Helm charts, Compose files: foreign.py)."""
+        return (
+            rel.lower().endswith(SCHEMA_SUFFIXES)
+            or rel.startswith(self.schema_dirs or ("\0",))
+            or (self.root is not None and other_tools_file(self.root, rel))
+        )
 
     def skip_reason(self, rel: str) -> str | None:
         if self.skips(rel):
@@ -95,7 +113,13 @@ class ModuleSchemaDialect(Dialect):
     def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
         if path.lower().endswith(".csv"):
             return analyze_csv(path, text, lines, self.schemas, self.installed)
-        return analyze_yaml(path, text, lines, self.schemas, self.installed)
+        doc, facts = analyze_yaml(path, text, lines, self.schemas, self.installed)
+        names = self.schemas.namespaces
+        if is_kubernetes_manifest(doc.root, names) or not (
+            self.declared or names_openmrs_config(doc.root, names)
+        ):
+            return doc, FileFacts(path, "yaml")  # another tool's file: nothing to say
+        return doc, facts
 
     def yaml_items(self, path: str, root: Node) -> ItemAnalyzer | None:
         return Items(path, self.schemas, self.installed, root)

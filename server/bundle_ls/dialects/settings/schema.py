@@ -9,7 +9,8 @@ editor shows them all as the file is typed. Unknown settings and codes are warni
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bundle_ls.documents.codes import SETTINGS
 from bundle_ls.documents.model import (
@@ -75,6 +76,8 @@ class Vocabulary:
 
     codes: dict[str, str]
     sections: tuple[str, ...] = ()
+    # A dialect's own keys (`known:`), each with its check: (file, key, value) → findings.
+    own: dict[str, Callable[[str, str, Node], list[Diagnostic]]] = field(default_factory=dict)
 
     def setting(self, name: str) -> Setting | None:
         for s in SETTINGS_LIST:
@@ -85,7 +88,7 @@ class Vocabulary:
         return None
 
     def names(self) -> list[str]:
-        return [*(s.name for s in SETTINGS_LIST), *self.sections]
+        return [*(s.name for s in SETTINGS_LIST), *self.sections, *self.own]
 
 
 def check_settings(root: Node | None, vocab: Vocabulary) -> list[Diagnostic]:
@@ -99,7 +102,9 @@ def check_settings(root: Node | None, vocab: Vocabulary) -> list[Diagnostic]:
     for k, v in root.items:
         name = key_text(k)
         setting = vocab.setting(name)
-        if setting is None:
+        if name in vocab.own:
+            out.extend(vocab.own[name](SETTINGS_FILE, name, v))
+        elif setting is None:
             out.append(_unknown(k, name, vocab.names(), "setting"))
         elif setting.shape == "list":
             out.extend(_check_list(v, setting))
