@@ -340,7 +340,8 @@ def test_an_initializer_folder_shows_its_problems_with_no_file_open(
     r = run_browser(e2e_env, code_server, "workspace-problems", ws, artifacts)
 
     assert r["openEditors"] == 0, r
-    assert r["problemsStatus"]["text"].split()[:2] == ["2", "0"], r["problemsStatus"]
+    # the roles row fails (an error); the unknown column holds no value yet (a warning)
+    assert r["problemsStatus"]["text"].split()[:2] == ["1", "1"], r["problemsStatus"]
     rows = r["problems"]
     assert any(row.startswith("roles.csv") for row in rows), rows
     assert any("did you mean 'Task: Register patients'?" in row for row in rows), rows
