@@ -25,8 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from bundle_ls.dialects.objects import (
+    FIRST_IN_PATH_ORDER,
+    ConfigObject,
+    EffectiveRule,
+    key_object,
+    plain_object_at,
+    plain_objects,
+)
 from bundle_ls.documents.codes import Code
-from bundle_ls.documents.facts import Document, Embedded, FileFacts, ItemAnalyzer
+from bundle_ls.documents.facts import Document, Embedded, FileFacts, ItemAnalyzer, KeyDef
 from bundle_ls.documents.model import Diagnostic, Node, Range
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import (
@@ -191,6 +199,7 @@ class Dialect:
     """Base class: a dialect overrides what it has; the defaults say nothing."""
 
     name: ClassVar[str]  # an id: "module-schemas", "initializer"
+    title: ClassVar[str] = ""  # what people call a folder of its configuration
     codes: ClassVar[tuple[Code, ...]] = ()
     commands: ClassVar[tuple[Command, ...]] = ()
     # A key of bundle-ls.yaml that holds severity overrides too (as `severity:` does).
@@ -278,6 +287,53 @@ class Dialect:
     def namespace_label(self, namespace: str) -> str:
         """A namespace as people call it."""
         return namespace
+
+    def short_namespace_label(self, namespace: str) -> str:
+        """A namespace's label where the dialect is said already (a graph coloured by it)."""
+        return self.namespace_label(namespace)
+
+    # ---- the configuration as a whole: objects, bundles, effective values ------------------
+
+    def is_listing(self, namespace: str) -> bool:
+        """A namespace that lists what a distribution has (its modules), not configuration:
+        not counted as objects nor compared."""
+        return False
+
+    def objects(self, facts: FileFacts) -> list[ConfigObject]:
+        """The configuration objects a file of this dialect defines, in file order."""
+        return plain_objects(facts, self.is_listing)
+
+    def object_of(self, facts: FileFacts, kd: KeyDef) -> ConfigObject | None:
+        """The object that key definition `kd` (one of `facts.keys`) belongs to."""
+        return None if self.is_listing(kd.namespace) else key_object(facts.path, kd)
+
+    def object_at(self, facts: FileFacts, line: int, ch: int) -> ConfigObject | None:
+        """The object whose key (or row) holds a position of the file (the editor's hover)."""
+        return plain_object_at(facts, line, ch, self.is_listing)
+
+    def object_values(self, rel: str, text: str, objects: list[ConfigObject]) -> list[ConfigObject]:
+        """`objects` of file `rel` (not `compared`) with what they hold read from the file's
+        text, when the facts do not keep it (a CSV row's cells); the same list otherwise."""
+        return objects
+
+    def effective_rule(self, namespace: str) -> EffectiveRule:
+        """How the consumer of `namespace` picks one of several definitions of an object."""
+        return FIRST_IN_PATH_ORDER
+
+    def bundle_of(self, rel: str) -> str | None:
+        """The bundle (folder) a file of this dialect belongs to as a distribution is put
+        together, when the dialect knows better than the generic rule; else None."""
+        return None
+
+    def referring_namespaces(self, facts: FileFacts) -> list[str] | None:
+        """For each of `facts.refs`, the namespace it is written in (the reference graph's
+        source); None: the generic reading (the namespace section holding it)."""
+        return None
+
+    def describe(self, index: ProjectIndex) -> list[tuple[str, str, str]]:
+        """What the dialect can say about the distribution as a whole: (what, value, where
+        it comes from), for the report's summary."""
+        return []
 
     # ---- editor hooks: None means "nothing to say here" -----------------------------------
 

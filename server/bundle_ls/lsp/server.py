@@ -21,7 +21,15 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from bundle_ls import __version__
 from bundle_ls.editor.workspace import Workspace
-from bundle_ls.lsp import completion, inlay_hints, lifecycle, requests, semantic_tokens, sync
+from bundle_ls.lsp import (
+    completion,
+    effective,
+    inlay_hints,
+    lifecycle,
+    requests,
+    semantic_tokens,
+    sync,
+)
 from bundle_ls.lsp.protocol import BundleProtocol
 from bundle_ls.lsp.settings import Settings
 from bundle_ls.project.config import SETTINGS_FILE
@@ -80,7 +88,7 @@ class BundleServer(LanguageServer):
 
 def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
     server = BundleServer(extra_schemas)
-    for concern in (lifecycle, sync, completion, requests, inlay_hints, semantic_tokens):
+    for concern in (lifecycle, sync, completion, requests, inlay_hints, effective, semantic_tokens):
         concern.register(server)
     return server
 

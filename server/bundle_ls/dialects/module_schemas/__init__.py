@@ -28,6 +28,7 @@ from bundle_ls.dialects.module_schemas.foreign import (
     other_tools_file,
 )
 from bundle_ls.dialects.module_schemas.schemas import SCHEMA_SUFFIXES, SchemaSet
+from bundle_ls.dialects.objects import EffectiveRule
 from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
 from bundle_ls.documents.model import Node
 from bundle_ls.documents.positions import LineIndex
@@ -36,9 +37,17 @@ from bundle_ls.index.checks import ENTRIES, KEYS, CrossCheck
 
 __all__ = ["ModuleSchemaDialect", "SchemaSet"]
 
+MERGED_CONFIG_TREE = EffectiveRule(
+    "merged",
+    False,
+    "the merged configuration keeps the first definition in path order; the later ones are "
+    "defined again (identical: duplicate-key; different: conflict)",
+)
+
 
 class ModuleSchemaDialect(Dialect):
     name = DIALECT
+    title = "Config Directory"
     codes = (UNKNOWN_NAMESPACE,)
     cross_checks = (
         CrossCheck("keys", keys.check, frozenset((KEYS, ENTRIES))),
@@ -132,6 +141,11 @@ class ModuleSchemaDialect(Dialect):
 
     def owns_namespace(self, namespace: str) -> bool:
         return namespace in self.schemas.namespaces
+
+    def effective_rule(self, namespace: str) -> EffectiveRule:
+        # The merged config tree keeps the first definition; `keys.check` reports the later
+        # ones as defined again (duplicate-key) or in conflict, pointing back to it.
+        return MERGED_CONFIG_TREE
 
     def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
         return completion.complete(view, self.schemas, rel, line, ch, self.languages)
