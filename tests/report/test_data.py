@@ -106,6 +106,7 @@ def test_example_objects_per_namespace_and_bundle(example_model: dict):
         "encounters",
         "htmlformentry",
         "locations",
+        "permissions",
         "relationships",
         "settings",
         "users",
@@ -153,13 +154,18 @@ def test_example_graph(example_model: dict):
 
 def test_example_findings_carry_source_lines(example_model: dict):
     files = example_model["files"]
-    (typo,) = [f for f in example_model["findings"] if f["code"] == "unresolved-reference"]
-    assert files[typo["f"]] == "bundles/diabetes/forms.yaml" and typo["l"] == 10
+    (typo,) = [
+        f
+        for f in example_model["findings"]
+        if f["code"] == "unresolved-reference" and files[f["f"]] == "bundles/diabetes/forms.yaml"
+    ]
+    assert typo["l"] == 10
     ctx = typo["context"]
     assert ctx["lines"][typo["l"] - ctx["start"]].strip() == "encounterType: Diabetes Folow-up"
     assert len(ctx["lines"]) == 5
     assert typo["bundle"] == "bundles/diabetes"
-    assert example_model["summary"]["codes"]["unresolved-reference"] == {"error": 1}
+    # and a misspelt role in a permission rule of the country bundle
+    assert example_model["summary"]["codes"]["unresolved-reference"] == {"error": 2}
 
 
 def test_initializer_last_loaded_row_wins(initializer_repo: Path):
@@ -270,7 +276,7 @@ def test_object_counts_for_json(example: Path):
     objects = objects_of(example)
     counts = object_counts(objects)
     assert counts["namespaces"]["locations"] == 5
-    assert counts["bundles"]["bundles/country"]["files"] == 4
+    assert counts["bundles"]["bundles/country"]["files"] == 5
     one = object_counts(objects, ["bundles/country/locations.csv"])
     assert one == {
         "namespaces": {"locations": 3},
