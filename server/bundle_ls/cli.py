@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bundle_ls import __version__
 from bundle_ls.batch.baseline import BaselineError, relative_to
@@ -19,17 +22,21 @@ from bundle_ls.batch.baseline import keys_of as baseline_keys
 from bundle_ls.batch.baseline import read as read_baseline
 from bundle_ls.batch.baseline import write as write_baseline
 from bundle_ls.batch.checked import CheckedProject, projects_of, report_part
+from bundle_ls.batch.explain import explain
+from bundle_ls.batch.report import REPORT_COMMAND
 from bundle_ls.batch.reporters import REPORTERS, Report
 from bundle_ls.batch.reporters.base import ReportPart
 from bundle_ls.batch.reporters.listing import write_listing
 from bundle_ls.batch.runner import check_directory
 from bundle_ls.dialects import code_registry, dialect_commands
+from bundle_ls.dialects.base import Command
 from bundle_ls.documents.ignores import lines_on_disk
 from bundle_ls.documents.model import SEVERITIES, Diagnostic
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.project.config import ProjectError
 from bundle_ls.project.context import load_context
 from bundle_ls.project.listing import list_files
+from bundle_ls.project.objects import counts_of_check
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    command = dialect_commands().get(argv[0]) if argv else None
-    if command is not None:  # a dialect's command, with its own arguments
+    command = commands().get(argv[0]) if argv else None
+    if command is not None:  # a dialect's command, or the report, with its own arguments
         return command.main(argv[1:], lambda root: check_directory(root, jobs=1))
     parser = build_parser()
     args = parser.parse_intermixed_args(argv)
@@ -89,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_explain(args.explain)
     if not args.check:
         if args.paths:
-            commands = ", ".join(sorted(dialect_commands()))
+            names = ", ".join(sorted(commands()))
             parser.error(
                 f"'{args.paths[0]}': to check it, run `bundle-ls --check {args.paths[0]}` "
-                f"(commands: {commands}; without arguments bundle-ls is a language server)"
+                f"(commands: {names}; without arguments bundle-ls is a language server)"
             )
         from bundle_ls.lsp.server import serve
 
@@ -112,8 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     )
 
 
+def commands() -> dict[str, Command]:
+    """`bundle-ls <name> …` commands: the dialects' and the report."""
+    return {**dialect_commands(), REPORT_COMMAND.name: REPORT_COMMAND}
+
+
 def run_explain(code_id: str) -> int:
-    from bundle_ls.batch.explain import explain
 
     registry = code_registry()
     if code_id not in registry:
@@ -201,6 +212,9 @@ def run_check(
             sys.stderr.write(f"bundle-ls: --baseline {exc}\n")
             return 2
     report = Report([c.part(output.floor(fmt)) for c in checked], output.statistics)
+    if fmt == "json":  # objects per namespace and bundle, for the report's readers
+        for c, part in zip(checked, report.parts, strict=True):
+            part.objects = c.count_objects() if c.count_objects is not None else None
     try:
         if output.list_files:
             write_listing(report, fmt, sys.stdout)
@@ -222,6 +236,7 @@ class _Checked:
     files: list[str]
     notes: list[str]
     listing: list | None = None
+    count_objects: Callable[[], dict[str, Any]] | None = None  # those of the covered files
 
     def part(self, min_severity: str) -> ReportPart:
         if self.listing is not None:
@@ -246,7 +261,9 @@ def _check_project(
         return _Checked(project, [], [f.path for f in listing if f.checked], [], listing)
     result = check_directory(project.root, extra_schemas, jobs, _progress_bar(), cache=cache)
     diags = [d for d in result.diagnostics if project.covers(d.path)]
-    return _Checked(project, diags, list(result.index.files), _dialect_notes(result))
+    covered = [f for f in result.index.files if project.covers(f)]
+    count = partial(counts_of_check, result.index, result.context, covered)
+    return _Checked(project, diags, list(result.index.files), _dialect_notes(result), None, count)
 
 
 def exit_status(report: Report, strict: bool) -> int:

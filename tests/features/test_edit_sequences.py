@@ -35,7 +35,7 @@ def _sig(diags):
 
 
 def assert_fresh(ws):
-    index = ProjectIndex(ws.root, ws.ctx.cross_checks)
+    index = ProjectIndex(ws.root, ws.ctx.cross_checks, ws.ctx.reads)
     for path, st in ws.docs.items():
         if st.lines is not None:
             _doc, facts = analyze(ws.ctx, path, st.text)

@@ -41,7 +41,7 @@ def _sig(diags):
 
 def fresh_diagnostics(ws: Workspace, rel: str) -> list:
     """What a from-scratch analysis of every current text says about `rel`."""
-    index = ProjectIndex(ws.root, ws.ctx.cross_checks)
+    index = ProjectIndex(ws.root, ws.ctx.cross_checks, ws.ctx.reads)
     for path, st in ws.docs.items():
         if st.lines is not None:
             _doc, facts = analyze(ws.ctx, path, st.text)

@@ -22,6 +22,7 @@ import {
   WorkDoneProgressReport,
 } from "vscode-languageclient/node";
 import { isConfigDirectory } from "./configDirectory";
+import { registerEffectiveCommands } from "./effective";
 import { expandPath, resolveServer, ServerNotFound } from "./serverCommand";
 import { StatusBar } from "./status";
 import { TraceChannel } from "./traceChannel";
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand("bundleLs.restartServer", () => restartAll()),
     vscode.commands.registerCommand("bundleLs.showOutput", () => output.show(true)),
+    ...registerEffectiveCommands(clientFor),
     vscode.workspace.onDidChangeConfiguration((e) => {
       for (const s of [...servers.values()]) {
         if (
@@ -93,6 +95,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       "No workspace folder is a Config Directory (none has a bundle-ls.yaml or a configuration/ folder): bundle-ls stays idle.",
     );
   }
+}
+
+/** The running client of the folder holding `uri`, else of the first folder that has one. */
+function clientFor(uri?: vscode.Uri): LanguageClient | undefined {
+  const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+  const own = folder ? servers.get(folder.uri.toString())?.client : undefined;
+  const running = (c?: LanguageClient) => (c && c.state === State.Running ? c : undefined);
+  return running(own) ?? [...servers.values()].map((s) => running(s.client)).find((c) => c);
 }
 
 export async function deactivate(): Promise<void> {

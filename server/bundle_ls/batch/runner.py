@@ -226,7 +226,7 @@ def check_directory(
 
     with no_gc():
         facts_by_rel, cached = analyse_files(ctx, rels, jobs, cache, tick, start_method)
-        index = ProjectIndex(root, ctx.cross_checks)
+        index = ProjectIndex(root, ctx.cross_checks, ctx.reads)
         for rel in rels:  # a batch: nothing to re-publish, so no update bookkeeping
             index.add(facts_by_rel[rel])
         index.generation += 1  # what checks cached from the index must be rebuilt

@@ -10,6 +10,12 @@ interface and never names a dialect.
 A dialect is configured once per project from `DialectSettings` (passed explicitly: no
 module state), so the same settings give the same dialect in a worker process, whether
 it was forked or spawned.
+
+A dialect may also provide an *embedded language*: a small language written inside
+values of other dialects' files (a permission rule's condition in a YAML scalar or a CSV
+cell). Dialects do not import each other, so a host dialect reaches it through
+`DialectSettings.languages`, by the name a value's schema gives, and the generic code
+runs its cross-file checks and asks it first when the cursor is inside one of its values.
 """
 
 from __future__ import annotations
@@ -19,11 +25,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from bundle_ls.dialects.objects import (
+    FIRST_IN_PATH_ORDER,
+    ConfigObject,
+    EffectiveRule,
+    key_object,
+    plain_object_at,
+    plain_objects,
+)
 from bundle_ls.documents.codes import Code
-from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
+from bundle_ls.documents.facts import Document, Embedded, FileFacts, ItemAnalyzer, KeyDef
 from bundle_ls.documents.model import Diagnostic, Node, Range
 from bundle_ls.documents.positions import LineIndex
-from bundle_ls.documents.results import Completion, HoverResult, Location
+from bundle_ls.documents.results import (
+    Completion,
+    HoverResult,
+    Location,
+    SemanticToken,
+    TextEdit,
+)
+from bundle_ls.documents.source_map import SourceMap
 from bundle_ls.index.checks import CrossCheck
 
 if TYPE_CHECKING:
@@ -71,6 +92,8 @@ class DialectSettings:
     schema_folders: tuple[Path, ...] = ()  # extra module-schema folders, after the built-in one
     installed: frozenset[str] | None = None  # `modules:`; None: every known module
     sections: Mapping[str, Any] = field(default_factory=dict)  # bundle-ls.yaml, by top-level key
+    # The embedded languages every dialect provides, by name (set by `configure_dialects`).
+    languages: Mapping[str, EmbeddedLanguage] = field(default_factory=dict)
     # What every dialect together reports and reads, for the settings file's own dialect:
     # diagnostic code → summary, and the keys that hold severity overrides.
     codes: Mapping[str, str] = field(default_factory=dict)
@@ -92,12 +115,91 @@ class EditorView(Protocol):
     def definitions(
         self, namespaces: tuple[str, ...], key: str
     ) -> list[tuple[str, str, Range]]: ...
+    def embedded_at(self, rel: str, line: int, ch: int) -> Embedded | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingHost:
+    """Where a host dialect found a value of an embedded language."""
+
+    path: str
+    kind: str  # "yaml" or "csv"
+    namespace: str
+    property: str  # the property holding the value
+    # The plain value of the object holding it (a namespace item, a CSV row), when known.
+    owner: Mapping[str, Any] | None = None
+
+
+class EmbeddedLanguage:
+    """A language written inside values of another dialect's files. A module schema names
+    it on a string property (`x-expression: <name>`); the host dialect calls `analyze`
+    with each such value and its source map, and the facts go into the file's."""
+
+    name: ClassVar[str]
+    # The namespaces whose definitions its checks read: the index re-runs them for every
+    # file holding its values when one of those definitions changes.
+    reads: frozenset[str] = frozenset()
+    cross_checks: tuple[CrossCheck, ...] = ()
+
+    def analyze(self, text: str, source: SourceMap, host: EmbeddingHost) -> FileFacts:
+        """One value → its facts: an `Embedded`, a `Reference` (with `language` set) for
+        each name in it, and the findings of the value alone (syntax)."""
+        raise NotImplementedError
+
+    def fold(self, name: str) -> str:
+        """How the language compares the names it refers to."""
+        return name
+
+    def fingerprint(self) -> str:
+        """What its facts depend on besides the value (the facts cache)."""
+        return self.name
+
+    # ---- editor hooks: `fact` is the value at the position; None: nothing to say --------
+
+    def complete(
+        self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int
+    ) -> list[Completion] | None:
+        return None
+
+    def hover(
+        self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int
+    ) -> HoverResult | None:
+        return None
+
+    def symbol(
+        self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int
+    ) -> tuple[tuple[str, ...], str, Range] | None:
+        """The name at the position for definition, references and rename: (namespaces,
+        the key as it is defined, the name's range)."""
+        return None
+
+    def rename_edits(
+        self, view: EditorView, rel: str, fact: Embedded, ranges: list[Range], new_name: str
+    ) -> list[TextEdit]:
+        """Edits that rename the names at `ranges` in this value to `new_name`, written as
+        the language and the host's scalar style need."""
+        return []
+
+    def replace_edits(
+        self, view: EditorView, rel: str, fact: Embedded, rng: Range, text: str
+    ) -> list[TextEdit]:
+        """Edits that put value text `text` in place of `rng` (a quick fix's suggestion)."""
+        return []
+
+    def semantic_tokens(self, view: EditorView, rel: str, fact: Embedded) -> list[SemanticToken]:
+        return []
+
+    def values(self, view: EditorView, word: str) -> list[tuple[str, str | None]]:
+        """What a value not written yet may start with, as (text, detail): the host offers
+        them where such a value belongs and quotes them for its format."""
+        return []
 
 
 class Dialect:
     """Base class: a dialect overrides what it has; the defaults say nothing."""
 
     name: ClassVar[str]  # an id: "module-schemas", "initializer"
+    title: ClassVar[str] = ""  # what people call a folder of its configuration
     codes: ClassVar[tuple[Code, ...]] = ()
     commands: ClassVar[tuple[Command, ...]] = ()
     # A key of bundle-ls.yaml that holds severity overrides too (as `severity:` does).
@@ -112,6 +214,12 @@ class Dialect:
     def configure(cls, settings: DialectSettings) -> Dialect:
         """The dialect configured for one project."""
         raise NotImplementedError
+
+    @classmethod
+    def embedded_languages(cls, settings: DialectSettings) -> tuple[EmbeddedLanguage, ...]:
+        """The embedded languages it provides, configured for one project (before any
+        dialect is configured: they reach the others in `settings.languages`)."""
+        return ()
 
     @classmethod
     def check_setting(cls, rel: str, key: str, node: Node) -> list[Diagnostic]:
@@ -179,6 +287,53 @@ class Dialect:
     def namespace_label(self, namespace: str) -> str:
         """A namespace as people call it."""
         return namespace
+
+    def short_namespace_label(self, namespace: str) -> str:
+        """A namespace's label where the dialect is said already (a graph coloured by it)."""
+        return self.namespace_label(namespace)
+
+    # ---- the configuration as a whole: objects, bundles, effective values ------------------
+
+    def is_listing(self, namespace: str) -> bool:
+        """A namespace that lists what a distribution has (its modules), not configuration:
+        not counted as objects nor compared."""
+        return False
+
+    def objects(self, facts: FileFacts) -> list[ConfigObject]:
+        """The configuration objects a file of this dialect defines, in file order."""
+        return plain_objects(facts, self.is_listing)
+
+    def object_of(self, facts: FileFacts, kd: KeyDef) -> ConfigObject | None:
+        """The object that key definition `kd` (one of `facts.keys`) belongs to."""
+        return None if self.is_listing(kd.namespace) else key_object(facts.path, kd)
+
+    def object_at(self, facts: FileFacts, line: int, ch: int) -> ConfigObject | None:
+        """The object whose key (or row) holds a position of the file (the editor's hover)."""
+        return plain_object_at(facts, line, ch, self.is_listing)
+
+    def object_values(self, rel: str, text: str, objects: list[ConfigObject]) -> list[ConfigObject]:
+        """`objects` of file `rel` (not `compared`) with what they hold read from the file's
+        text, when the facts do not keep it (a CSV row's cells); the same list otherwise."""
+        return objects
+
+    def effective_rule(self, namespace: str) -> EffectiveRule:
+        """How the consumer of `namespace` picks one of several definitions of an object."""
+        return FIRST_IN_PATH_ORDER
+
+    def bundle_of(self, rel: str) -> str | None:
+        """The bundle (folder) a file of this dialect belongs to as a distribution is put
+        together, when the dialect knows better than the generic rule; else None."""
+        return None
+
+    def referring_namespaces(self, facts: FileFacts) -> list[str] | None:
+        """For each of `facts.refs`, the namespace it is written in (the reference graph's
+        source); None: the generic reading (the namespace section holding it)."""
+        return None
+
+    def describe(self, index: ProjectIndex) -> list[tuple[str, str, str]]:
+        """What the dialect can say about the distribution as a whole: (what, value, where
+        it comes from), for the report's summary."""
+        return []
 
     # ---- editor hooks: None means "nothing to say here" -----------------------------------
 

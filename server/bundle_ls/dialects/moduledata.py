@@ -124,6 +124,63 @@ def load_module_data(folder: Path | None = None) -> ModuleData:
     return data
 
 
+# A domain key of a harvested file: two spaces in, under the top-level `domains:`.
+_DOMAIN_KEY = re.compile(r"^  ([A-Za-z0-9_.|-]+):[ \t]*$", re.M)
+
+
+def load_module_domains(domains: Iterable[str], folder: Path | None = None) -> ModuleData:
+    """`load_module_data` for some domains only, without parsing the others: the harvest
+    writes `domains:` at the top level and one domain key per line two spaces in, so each
+    file is cut there and only the wanted parts are read. A file in another layout is
+    read whole."""
+    wanted = set(domains)
+    folder = folder if folder is not None else module_data_dir()
+    data: ModuleData = {}
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModuleDataError(f"{path}: cannot be read ({exc})") from exc
+        head, sep, body = text.partition("\ndomains:\n")
+        if not sep:
+            module_id, all_domains = load_module_file(path)
+            data[module_id] = {d: e for d, e in all_domains.items() if d in wanted}
+            continue
+        module_id, parts = _load_parts(path, head, "\n" + body, wanted)
+        data[module_id] = parts
+    return data
+
+
+def _load_parts(
+    path: Path, head: str, body: str, wanted: set[str]
+) -> tuple[str, dict[str, list[Entry]]]:
+    try:
+        header = YAML(typ="safe").load(head)
+    except YAMLError as exc:
+        raise ModuleDataError(f"{path}: cannot be read ({exc})") from exc
+    if not isinstance(header, dict):
+        raise ModuleDataError(f"{path}: must be a mapping with module and domains")
+    module_id = _text(header.get("module"), "module", str(path))
+    if module_id != path.name.removesuffix(".yaml"):
+        raise ModuleDataError(f"{path}: module {module_id!r} does not match the file name")
+    keys = [(m.start(), m.group(1)) for m in _DOMAIN_KEY.finditer(body)]
+    out: dict[str, list[Entry]] = {}
+    for i, (start, domain) in enumerate(keys):
+        if domain not in wanted:
+            continue
+        end = keys[i + 1][0] if i + 1 < len(keys) else len(body)
+        try:
+            part = YAML(typ="safe").load(body[start:end]) or {}
+        except YAMLError as exc:
+            raise ModuleDataError(f"{path}: domains.{domain}: cannot be read ({exc})") from exc
+        entries = part.get(domain) if isinstance(part, dict) else None
+        if not isinstance(entries, list):
+            raise ModuleDataError(f"{path}: domains.{domain} must be a list")
+        where = f"{path}: domains.{domain}"
+        out[domain] = [_entry(e, f"{where}[{j}]") for j, e in enumerate(entries)]
+    return module_id, out
+
+
 def entries_of(data: ModuleData, modules: Iterable[str], domain: str) -> list[Entry]:
     """The entries of one domain that the given modules (ids as in the data) create."""
     return [e for m in modules for e in data.get(m, {}).get(domain, [])]

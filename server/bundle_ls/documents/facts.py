@@ -2,7 +2,8 @@
 
 A dialect's analysis turns a file into a `Document` (text, line table, located tree) and
 its `FileFacts`: the diagnostics of the file alone and what it gives the config tree —
-key definitions, references, file paths, entries of merged mappings. Facts are plain,
+key definitions, references, file paths, entries of merged mappings, and the values
+written in an embedded language (a condition inside a YAML scalar or a CSV cell). Facts are plain,
 picklable data (they cross process boundaries and live in the on-disk cache).
 
 A file made of independent parts (items of a YAML namespace list, rows of a CSV file) is
@@ -13,6 +14,7 @@ re-checks only the part an edit touched, always agrees with `--check`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -38,6 +40,9 @@ class Reference:
     range: Range
     quoted: bool = False
     data: object = None  # what the dialect's checks need to judge it (dialect-defined)
+    # The embedded language whose checks resolve it (a name inside an expression), compared
+    # as that language compares names; "" for the file's dialect.
+    language: str = ""
 
 
 @dataclass(slots=True)
@@ -57,6 +62,20 @@ class Entry:
 
 
 @dataclass(slots=True)
+class Embedded:
+    """A value written in an embedded language (a permission rule's condition): where it
+    is, its value as the host read it, and what the language needs to check it against the
+    project without the document (`data`: the language's own plain, picklable, comparable
+    data; document positions in it are relative to `range`'s first line, so moving the
+    fact moves them too)."""
+
+    language: str
+    range: Range  # the whole YAML scalar or CSV cell
+    text: str
+    data: object = None
+
+
+@dataclass(slots=True)
 class FileFacts:
     path: str
     kind: str  # "yaml", "csv" or "other"
@@ -67,6 +86,7 @@ class FileFacts:
     file_refs: list[FileRef] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    embedded: list[Embedded] = field(default_factory=list)
 
     def add_part(self, part: FileFacts) -> None:
         """Take in the facts of one part (item or row) of this file."""
@@ -75,6 +95,7 @@ class FileFacts:
         self.file_refs.extend(part.file_refs)
         self.entries.extend(part.entries)
         self.diagnostics.extend(part.diagnostics)
+        self.embedded.extend(part.embedded)
 
 
 class ItemAnalyzer(Protocol):
@@ -82,14 +103,19 @@ class ItemAnalyzer(Protocol):
 
     namespaces: frozenset[str]  # the namespaces whose sequence items are parts
 
-    def analyze_item(self, namespace: str, item: Node) -> FileFacts: ...
+    def analyze_item(self, namespace: str, item: Node, lines: Sequence[str]) -> FileFacts:
+        """`lines`: the document's current lines, which the item's ranges refer to."""
+        ...
 
 
 class RowAnalyzer:
     """Checks the rows of one CSV document one by one; made by a dialect per document.
 
     `header_diagnostics` are the findings of the header (and of the file as a whole);
-    `row_facts` the facts of each row by line, as last analysed."""
+    `row_facts` the facts of each row by line, as last analysed; `lines` the document's
+    line table, which the editor brings up to date before it re-checks edited rows."""
+
+    lines: LineIndex
 
     def __init__(self, header_diagnostics: list[Diagnostic]) -> None:
         self.header_diagnostics = header_diagnostics

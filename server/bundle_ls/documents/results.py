@@ -39,12 +39,31 @@ class Completion:
     detail: str | None = None
     documentation: str | None = None  # markdown
     sort_text: str | None = None
+    # What the editor matches the typed text against, when not the label (a quoted name:
+    # `"Inpa` must match `"Inpatient Ward"`).
+    filter_text: str | None = None
 
 
 class Completions(list):
     """Completion items; `incomplete` when more would match than were sent."""
 
     incomplete = False
+
+
+# Semantic token types (one legend for the server; see lsp/semantic_tokens.py).
+TOKEN_FUNCTION = "function"
+TOKEN_VARIABLE = "variable"  # a name an expression refers to
+TOKEN_KEYWORD = "keyword"  # and, or, not, true, false
+TOKEN_OPERATOR = "operator"  # punctuation: parentheses
+TOKEN_TYPES = (TOKEN_FUNCTION, TOKEN_VARIABLE, TOKEN_KEYWORD, TOKEN_OPERATOR)
+
+
+@dataclass(slots=True)
+class SemanticToken:
+    """One coloured span, on one line."""
+
+    range: Range
+    type: str  # one of TOKEN_TYPES
 
 
 @dataclass(slots=True)

@@ -117,16 +117,18 @@ def reanalyze_item(index: ProjectIndex, st: DocState) -> set[str] | None:
         ok = start if ok is None else min(ok, start)
     st.tree_ok_until = ok
     # Facts: drop the old item's, shift the rest, add the new item's.
-    part = st.doc.items.analyze_item(ns_name, new_item)
+    part = st.doc.items.analyze_item(ns_name, new_item, lines)
     facts = st.facts
     i0, i1 = span(facts.keys, start, end)
     old_keys = facts.keys[i0:i1]
     i0, i1 = span(facts.refs, start, end)
     old_refs = facts.refs[i0:i1]
+    old_embedded = [e for e in facts.embedded if start <= e.range[0] < end]
     facts.keys = splice_sorted(facts.keys, start, end, delta, part.keys)
     facts.refs = splice_sorted(facts.refs, start, end, delta, part.refs)
     facts.file_refs = splice(facts.file_refs, start, end, delta, part.file_refs)
     facts.diagnostics = splice(facts.diagnostics, start, end, delta, part.diagnostics)
+    facts.embedded = splice(facts.embedded, start, end, delta, part.embedded)
     if delta:
         for e in facts.entries:
             if e.range[0] >= end:
@@ -140,7 +142,14 @@ def reanalyze_item(index: ProjectIndex, st: DocState) -> set[str] | None:
     st.doc.text = None  # the joined text is rebuilt on demand
     st.dirty, st.full = None, False
     affected = index.update_part(
-        st.path, old_keys, old_refs, part.keys, part.refs, (start, end, delta)
+        st.path,
+        old_keys,
+        old_refs,
+        part.keys,
+        part.refs,
+        (start, end, delta),
+        old_embedded,
+        part.embedded,
     )
     affected.add(st.path)
     return affected
@@ -159,6 +168,7 @@ def reanalyze_rows(index: ProjectIndex, st: DocState) -> set[str] | None:
     new_rows = _edited_rows(st.lines, table, a, b + delta)
     if new_rows is None:
         return None
+    analyzer.lines = LineIndex.over(st.lines)  # the rows' ranges are on the current lines
     parts, items = [], []
     for line, cells in new_rows:
         part, node = analyzer.analyze_row(line, cells)
@@ -169,9 +179,12 @@ def reanalyze_rows(index: ProjectIndex, st: DocState) -> set[str] | None:
     r1 = bisect_left(old, b + 1, key=lambda p: p[0])
     old_keys = [k for _l, p in old[r0:r1] for k in p.keys]
     old_refs = [r for _l, p in old[r0:r1] for r in p.refs]
+    old_embedded = [e for _l, p in old[r0:r1] for e in p.embedded]
     # where the edited rows' facts sit in the file's lists (in row order), found before
     # the rows after them move
-    spans = [span(seq, a, b + 1) for seq in (facts.keys, facts.refs, facts.file_refs)]
+    spans = [
+        span(seq, a, b + 1) for seq in (facts.keys, facts.refs, facts.file_refs, facts.embedded)
+    ]
     tail = old[r1:]
     t0 = bisect_left(table.rows, a, key=lambda r: r[0])
     t1 = bisect_left(table.rows, b + 1, key=lambda r: r[0])
@@ -193,14 +206,25 @@ def reanalyze_rows(index: ProjectIndex, st: DocState) -> set[str] | None:
     new_keys = [k for _l, p in parts for k in p.keys]
     new_refs = [r for _l, p in parts for r in p.refs]
     new_file_refs = [f for _l, p in parts for f in p.file_refs]
-    (k0, k1), (f0, f1), (x0, x1) = spans
+    new_embedded = [e for _l, p in parts for e in p.embedded]
+    (k0, k1), (f0, f1), (x0, x1), (e0, e1) = spans
     facts.keys = [*facts.keys[:k0], *new_keys, *facts.keys[k1:]]
     facts.refs = [*facts.refs[:f0], *new_refs, *facts.refs[f1:]]
     facts.file_refs = [*facts.file_refs[:x0], *new_file_refs, *facts.file_refs[x1:]]
+    facts.embedded = [*facts.embedded[:e0], *new_embedded, *facts.embedded[e1:]]
     facts.diagnostics = analyzer.diagnostics()
     st.dirty, st.full = None, False
     doc.text = None
-    affected = index.update_part(st.path, old_keys, old_refs, new_keys, new_refs, (a, b + 1, delta))
+    affected = index.update_part(
+        st.path,
+        old_keys,
+        old_refs,
+        new_keys,
+        new_refs,
+        (a, b + 1, delta),
+        old_embedded,
+        new_embedded,
+    )
     affected.add(st.path)
     return affected
 
@@ -223,7 +247,7 @@ def _moved_rows(tail: list, rows_tail: list, b: int, delta: int) -> tuple[list, 
     """The facts and cells of the rows after an edit, moved by the change in line count."""
     shifted = []
     for line, part in tail:
-        for x in (*part.keys, *part.refs, *part.file_refs, *part.diagnostics):
+        for x in (*part.keys, *part.refs, *part.file_refs, *part.diagnostics, *part.embedded):
             if x.range[0] > b:  # not the header cells some diagnostics point at
                 x.range = moved(x.range, delta)
         shifted.append((line + delta, part))

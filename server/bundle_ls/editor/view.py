@@ -10,8 +10,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from pathlib import Path
 
-from bundle_ls.dialects.base import Dialect
-from bundle_ls.documents.facts import Document, FileFacts
+from bundle_ls.dialects.base import Dialect, EmbeddedLanguage
+from bundle_ls.documents.facts import Document, Embedded, FileFacts
 from bundle_ls.documents.model import Node, Range
 from bundle_ls.editor.workspace import Workspace
 from bundle_ls.index.project_index import ProjectIndex
@@ -37,6 +37,38 @@ class ProjectView:
         if rel == SETTINGS_FILE:
             return owner_of(self.ws.ctx, rel)[0]
         return dialect_for(self.ws.ctx, rel)
+
+    def language(self, name: str) -> EmbeddedLanguage | None:
+        return self.ws.ctx.language(name)
+
+    def embedded_at(self, rel: str, line: int, ch: int, typing: bool = False) -> Embedded | None:
+        """The value of an embedded language at a position (its pending edits applied),
+        the end of the value included: a cursor typing at its end is inside it. `typing`:
+        also a cursor after the end on the value's last line with only spaces between
+        (a plain scalar does not hold the spaces just typed after it)."""
+        facts = self.facts(rel)
+        if facts is None or not facts.embedded:
+            return None
+        for e in facts.embedded:
+            r = e.range
+            if (r[0], r[1]) <= (line, ch) <= (r[2], r[3]):
+                return e
+        lines = self.lines(rel) if typing else None
+        if lines is not None and line < len(lines):
+            for e in facts.embedded:
+                r = e.range
+                if r[2] == line and r[3] < ch and not lines[line][r[3] : ch].strip(" \t"):
+                    return e
+        return None
+
+    def language_at(
+        self, rel: str, line: int, ch: int, typing: bool = False
+    ) -> tuple[EmbeddedLanguage, Embedded] | None:
+        """The embedded language, and its value, at a position (`typing`: see
+        `embedded_at`)."""
+        fact = self.embedded_at(rel, line, ch, typing)
+        lang = self.language(fact.language) if fact is not None else None
+        return (lang, fact) if lang is not None and fact is not None else None
 
     def fold(self, namespace: str):
         """How names of `namespace` compare (its dialect's `fold_key`)."""
@@ -143,15 +175,30 @@ class ProjectView:
         """(path, range) of every reference, in any file, to one of `keys` of `namespace`."""
         fold = self.fold(namespace)
         want = {fold(k) for k in keys}
+        # A name inside an embedded language's value compares as that language says.
+        by_language: dict[str, tuple] = {}
         out = []
         for path in sorted(self.index.referrers.get(namespace, ())):
             facts = self.index.files.get(path)
             if facts is None:
                 continue
             for ref in facts.refs:
-                if namespace in ref.namespaces and fold(ref.key) in want:
+                if namespace not in ref.namespaces:
+                    continue
+                if ref.language:
+                    got = by_language.get(ref.language)
+                    if got is None:
+                        got = by_language[ref.language] = self._language_fold(ref.language, keys)
+                    if got[0](ref.key) in got[1]:
+                        out.append((path, ref.range))
+                elif fold(ref.key) in want:
                     out.append((path, ref.range))
         return out
+
+    def _language_fold(self, name: str, keys: list[str]) -> tuple:
+        lang = self.language(name)
+        fold = lang.fold if lang is not None else str
+        return fold, {fold(k) for k in keys}
 
     def reference_count(self, namespace: str, key: str) -> int:
         return len(self.references_to(namespace, [key]))

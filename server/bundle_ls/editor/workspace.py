@@ -44,7 +44,7 @@ class Workspace:
     def __init__(self, ctx: AnalysisContext) -> None:
         self.ctx = ctx
         self.root = ctx.root
-        self.index = ProjectIndex(self.root, ctx.cross_checks)
+        self.index = ProjectIndex(self.root, ctx.cross_checks, ctx.reads)
         self.docs: dict[str, DocState] = {}
         self.indexed = False
         self._discovered: set[str] = set()

@@ -18,6 +18,9 @@ KEYS = "keys"  # key definitions (of the file's keys and of the namespaces it re
 ENTRIES = "entries"  # entries of merged mapping namespaces
 FILES = "files"  # which files the project has
 DISK = "disk"  # files on disk that are not indexed (files a config names, archives)
+# The values of an embedded language in every file, and the definitions of the namespaces
+# the language reads (`ProjectIndex.reads`): the check runs again whenever one changes.
+EMBEDDED = "embedded"
 
 
 @dataclass(frozen=True, slots=True)

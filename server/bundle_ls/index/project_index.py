@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from bundle_ls.documents.facts import Entry, FileFacts, KeyDef
+from bundle_ls.documents.facts import Embedded, Entry, FileFacts, KeyDef
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.hints import KeyHints
 
@@ -28,11 +28,24 @@ KEY_LOG_LIMIT = 256
 
 
 class ProjectIndex:
-    """`checks(dialect)`: the cross-file checks of the dialect that analysed a file."""
+    """`checks(facts)`: the cross-file checks of a file (its dialect's, and those of the
+    embedded languages it holds values of); `reads`: per embedded language, the namespaces
+    whose definitions its checks read."""
 
-    def __init__(self, root: Path, checks: Callable[[str], Sequence[CrossCheck]]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        checks: Callable[[FileFacts], Sequence[CrossCheck]],
+        reads: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         self.root = root
         self.checks = checks
+        self.reads = dict(reads or {})
+        # embedded language → files holding values of it
+        self.embedders: dict[str, set[str]] = defaultdict(set)
+        # embedded language → moves whenever a definition it reads changes (by value, not
+        # only the set of keys), so its checks may keep what they derive until it moves
+        self.read_generation: dict[str, int] = defaultdict(int)
         self.real_root = os.path.realpath(root)
         self.files: dict[str, FileFacts] = {}
         # namespace → key → [(path, definition)]
@@ -55,7 +68,7 @@ class ProjectIndex:
         # Kept up to date definition by definition (see `observe`).
         self.observers: list[KeyObserver] = []
         self._pending: set[str] = set()  # namespaces observers reported during `update`
-        self._comparers: dict[str, Callable[[KeyDef], bool]] = {}
+        self._comparers: dict[tuple, Callable[[KeyDef], bool]] = {}
 
     # ---- updates -------------------------------------------------------------------------
 
@@ -68,11 +81,14 @@ class ProjectIndex:
             self.add(facts)
             self._log_keys((), facts.keys)
             affected |= self._affected_by(facts)
+            affected |= self._readers(
+                {k.namespace for k in facts.keys}, {e.language for e in facts.embedded}
+            )
         else:
             # Only definitions that changed (value or place) concern the files holding the
             # same keys; only a namespace that gained or lost keys concerns its referrers.
             keys = _changed(old.keys, facts.keys, _ident) & self._compared(
-                facts.dialect, (*old.keys, *facts.keys)
+                facts, (*old.keys, *facts.keys)
             )
             entries = _changed(old.entries, facts.entries, lambda e: (e.namespace, e.path))
             affected |= self._holders(keys, entries)
@@ -82,6 +98,7 @@ class ProjectIndex:
             for ns in self._log_keys(old.keys, facts.keys) | self._pending:
                 affected |= self.referrers.get(ns, set())
             affected |= self._holders(keys, entries)
+            affected |= self._readers(*_read_changes(self.reads, old, facts, keys))
         affected |= self._related_into.pop(facts.path, set())  # what they point at may move
         self._forget_cross(affected)
         return affected
@@ -94,18 +111,29 @@ class ProjectIndex:
         new_keys,
         new_refs,
         span: tuple[int, int, int] | None = None,
+        old_embedded: Sequence[Embedded] = (),
+        new_embedded: Sequence[Embedded] = (),
     ) -> set[str]:
-        """Replace one part of a file's facts (an edited item): its key definitions and
-        references. The file's FileFacts object has already been updated by the caller.
-        `span` (start, end, delta): the part was on lines [start, end) and later lines moved
-        by delta. Returns every file whose diagnostics may have changed."""
+        """Replace one part of a file's facts (an edited item): its key definitions,
+        references and embedded values. The file's FileFacts object has already been
+        updated by the caller. `span` (start, end, delta): the part was on lines [start,
+        end) and later lines moved by delta. Returns every file whose diagnostics may have
+        changed."""
         affected = {path}
         self.generation += 1
+        for e in new_embedded:
+            self.embedders[e.language].add(path)
+        languages = (
+            {e.language for e in (*old_embedded, *new_embedded)}
+            if list(old_embedded) != list(new_embedded)
+            else set()
+        )
+        # The part was edited: its definitions count as changed, whatever their values.
+        affected |= self._readers({k.namespace for k in (*old_keys, *new_keys)}, languages)
         keys_changed = self._log_keys(old_keys, new_keys)
         # namespaces whose referrers' findings may change although no key came or went
         keys_changed |= self._notify(path, old_keys, new_keys)
-        dialect = self.files[path].dialect
-        compares = self._compares(dialect)
+        compares = self._compares(self.files[path])
         defs = self.defs
         for kd in old_keys:
             bucket = defs[kd.namespace]
@@ -118,7 +146,8 @@ class ProjectIndex:
             defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
         # files defining a key whose definition here changed, if their checks compare them
         changed = _changed(old_keys, new_keys, _ident)
-        affected |= self._holders(changed & self._compared(dialect, (*old_keys, *new_keys)), set())
+        compared = self._compared(self.files[path], (*old_keys, *new_keys))
+        affected |= self._holders(changed & compared, set())
         for ns in keys_changed:
             affected |= self.referrers.get(ns, set())
         # A namespace this file no longer references stays listed: that only costs a re-check.
@@ -145,6 +174,9 @@ class ProjectIndex:
             return set()
         self.generation += 1
         affected = self._affected_by(old) | self._related_into.pop(path, set())
+        affected |= self._readers(
+            {k.namespace for k in old.keys}, {e.language for e in old.embedded}
+        )
         self._remove(old)
         self._log_keys(old.keys, ())
         affected.discard(path)
@@ -165,6 +197,8 @@ class ProjectIndex:
                 self.referrers[ns].add(path)
         for e in facts.entries:
             self.entries[(e.namespace, e.path)].append((path, e))
+        for x in facts.embedded:
+            self.embedders[x.language].add(path)
 
     def _remove(self, facts: FileFacts) -> None:
         path = facts.path
@@ -188,33 +222,51 @@ class ProjectIndex:
                 lst[:] = [d for d in lst if d[0] != path]
                 if not lst:
                     del self.entries[k]
+        for x in facts.embedded:
+            self.embedders[x.language].discard(path)
+
+    def _readers(self, namespaces: set[str], languages: set[str]) -> set[str]:
+        """The files holding values of an embedded language whose checks a change concerns:
+        a definition it reads changed (its read generation moves), or values of it did."""
+        languages = set(languages)
+        if namespaces:
+            for language, reads in self.reads.items():
+                if not reads.isdisjoint(namespaces):
+                    self.read_generation[language] += 1
+                    languages.add(language)
+        out: set[str] = set()
+        for language in languages:
+            out |= self.embedders.get(language, set())
+        return out
 
     def _affected_by(self, facts: FileFacts) -> set[str]:
         """Files whose cross-file diagnostics depend on what `facts` defines (a file that is
         added or removed): those holding its keys or entries, and those referring into the
         namespaces of its keys."""
         keys = {(k.namespace, k.key) for k in facts.keys}
-        compared = self._compared(facts.dialect, facts.keys)
+        compared = self._compared(facts, facts.keys)
         out = self._holders(keys & compared, {(e.namespace, e.path) for e in facts.entries})
         for ns in {ns for ns, _ in keys}:
             out |= self.referrers.get(ns, set())
         return out
 
-    def _compares(self, dialect: str) -> Callable[[KeyDef], bool]:
-        """Whether a check of `dialect` compares a definition with the key's others."""
-        got = self._comparers.get(dialect)
+    def _compares(self, facts: FileFacts) -> Callable[[KeyDef], bool]:
+        """Whether a check of the file's compares a definition with the key's others."""
+        checks = self.checks(facts)
+        key = tuple(map(id, checks))
+        got = self._comparers.get(key)
         if got is None:
-            preds = [c.compares for c in self.checks(dialect)]
+            preds = [c.compares for c in checks]
             if not preds or any(p is None for p in preds):
                 got = _always
             else:
                 got = lambda kd, preds=preds: any(p(kd) for p in preds)  # noqa: E731
-            self._comparers[dialect] = got
+            self._comparers[key] = got
         return got
 
-    def _compared(self, dialect: str, kds) -> set[tuple[str, str]]:
-        """The identities of the definitions among `kds` that a check compares."""
-        compares = self._compares(dialect)
+    def _compared(self, facts: FileFacts, kds) -> set[tuple[str, str]]:
+        """The identities of the definitions among `kds` that a check of the file's compares."""
+        compares = self._compares(facts)
         if compares is _always:
             return {(k.namespace, k.key) for k in kds}
         return {(k.namespace, k.key) for k in kds if compares(k)}
@@ -302,7 +354,7 @@ class ProjectIndex:
         if cached is None:
             return False
         start, end, delta = span
-        compares = self._compares(self.files[path].dialect)
+        compares = self._compares(self.files[path])
         for kd in new_keys:
             if (kd.namespace, kd.key) not in changed or not compares(kd):
                 continue
@@ -327,7 +379,7 @@ class ProjectIndex:
                 kept.append(d)
         facts = self.files[path]
         part = _Part(path, new_keys, new_refs, facts.kind, facts.namespaces)
-        for check in self.checks(facts.dialect):
+        for check in self.checks(facts):
             if check.kept:
                 kept.extend(self._noting_related(path, check.run(self, part)))
         self._cross[path] = kept
@@ -345,7 +397,7 @@ class ProjectIndex:
         facts = self.files.get(path)
         if facts is None:
             return []
-        checks = self.checks(facts.dialect)
+        checks = self.checks(facts)
         cached = self._cross.get(path)
         if cached is None:
             found = [d for c in checks if c.kept for d in c.run(self, facts)]
@@ -376,6 +428,24 @@ class _Part:
     namespaces: dict = field(default_factory=dict)
     entries: list[Entry] = field(default_factory=list)
     file_refs: list = field(default_factory=list)
+
+
+def _read_changes(
+    reads: Mapping[str, frozenset[str]], old: FileFacts, new: FileFacts, keys: set
+) -> tuple[set[str], set[str]]:
+    """What a whole-file update changed for the embedded languages: the namespaces whose
+    definitions changed (a row's references, such as a role's privileges, count as part of
+    its definition) and the languages whose values changed."""
+    namespaces = {ns for ns, _key in keys}
+    if reads:
+        watched = frozenset().union(*reads.values())
+        defined = {k.namespace for k in (*old.keys, *new.keys)} & watched
+        if defined and old.refs != new.refs:
+            namespaces |= defined
+    languages: set[str] = set()
+    if old.embedded != new.embedded:
+        languages = {e.language for e in (*old.embedded, *new.embedded)}
+    return namespaces, languages
 
 
 def _line(x) -> int:

@@ -67,7 +67,7 @@ def completion(c: ft.Completion) -> lsp.CompletionItem:
         if c.documentation
         else None,
         sort_text=c.sort_text,
-        filter_text=c.label,
+        filter_text=c.filter_text or c.label,
         text_edit=lsp.TextEdit(range_(c.range), c.new_text),
     )
 

@@ -1,8 +1,8 @@
 """The language server: LSP messages in, calls on the core's `Workspace` and features out.
 
 One module per concern, each registering its handlers: `lifecycle` (initialize, settings,
-shutdown), `sync` (documents and files: the only state changes), `requests` and
-`completion` (reads), with `indexing` and `publishing` behind them. Overrides of pygls
+shutdown), `sync` (documents and files: the only state changes), `requests`,
+`completion` and `semantic_tokens` (reads), with `indexing` and `publishing` behind them. Overrides of pygls
 internals live in `protocol` alone. Handlers only translate; a failing one logs the error
 and answers an empty result, and the server keeps running.
 """
@@ -21,7 +21,15 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from bundle_ls import __version__
 from bundle_ls.editor.workspace import Workspace
-from bundle_ls.lsp import completion, inlay_hints, lifecycle, requests, sync
+from bundle_ls.lsp import (
+    completion,
+    effective,
+    inlay_hints,
+    lifecycle,
+    requests,
+    semantic_tokens,
+    sync,
+)
 from bundle_ls.lsp.protocol import BundleProtocol
 from bundle_ls.lsp.rechecks import Rechecks
 from bundle_ls.lsp.settings import Settings
@@ -81,7 +89,7 @@ class BundleServer(LanguageServer):
 
 def create_server(extra_schemas: list[Path] | None = None) -> BundleServer:
     server = BundleServer(extra_schemas)
-    for concern in (lifecycle, sync, completion, requests, inlay_hints):
+    for concern in (lifecycle, sync, completion, requests, inlay_hints, effective, semantic_tokens):
         concern.register(server)
     return server
 

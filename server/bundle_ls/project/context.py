@@ -10,13 +10,14 @@ analyses exactly alike.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bundle_ls.dialects import code_registry, configure_dialects
-from bundle_ls.dialects.base import Dialect, DialectError, DialectSettings
+from bundle_ls.dialects import code_registry, configure_dialects, configure_languages
+from bundle_ls.dialects.base import Dialect, DialectError, DialectSettings, EmbeddedLanguage
 from bundle_ls.documents.codes import CodeRegistry
+from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.checks import CrossCheck
 from bundle_ls.project.config import SETTINGS_FILE, ProjectConfig, ProjectError
@@ -48,6 +49,7 @@ class AnalysisContext:
     dialects: tuple[Dialect, ...]
     policy: SeverityPolicy
     codes: CodeRegistry
+    languages: Mapping[str, EmbeddedLanguage] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -69,15 +71,35 @@ class AnalysisContext:
                 return d
         return None
 
-    def cross_checks(self, dialect: str) -> Sequence[CrossCheck]:
-        d = self.dialect(dialect)
-        return d.cross_checks if d is not None else ()
+    def language(self, name: str) -> EmbeddedLanguage | None:
+        return self.languages.get(name)
+
+    def cross_checks(self, facts: FileFacts) -> Sequence[CrossCheck]:
+        """The checks of a file: its dialect's, then those of each embedded language it
+        holds values of."""
+        d = self.dialect(facts.dialect)
+        checks = d.cross_checks if d is not None else ()
+        if not facts.embedded:
+            return checks
+        out = list(checks)
+        for name in dict.fromkeys(e.language for e in facts.embedded):
+            lang = self.languages.get(name)
+            if lang is not None:  # languages may share a check: it runs once
+                out.extend(c for c in lang.cross_checks if not any(c is o for o in out))
+        return out
+
+    @property
+    def reads(self) -> dict[str, frozenset[str]]:
+        """Per embedded language, the namespaces whose definitions its checks read."""
+        return {name: lang.reads for name, lang in self.languages.items()}
 
     def fingerprint(self) -> str:
         """What a file's facts depend on besides its path and bytes (the facts cache)."""
         h = hashlib.blake2b(digest_size=16)
         for d in self.dialects:
             h.update(d.fingerprint().encode() + b"\0")
+        for name in sorted(self.languages):
+            h.update(self.languages[name].fingerprint().encode() + b"\0")
         return h.hexdigest()
 
     def settings_diagnostics(self) -> list[Diagnostic]:
@@ -89,10 +111,12 @@ def build_context(cfg: ProjectConfig) -> AnalysisContext:
     """Raises ProjectError when a dialect cannot be configured (an invalid module schema)."""
     settings = DialectSettings(cfg.root, tuple(cfg.schema_folders), cfg.modules, dict(cfg.sections))
     try:
-        dialects = configure_dialects(settings)
+        languages = configure_languages(settings)
+        dialects = configure_dialects(settings, languages)
     except DialectError as exc:
         raise ProjectError(str(exc)) from None
-    return AnalysisContext(cfg, dialects, SeverityPolicy(dict(cfg.severity)), code_registry())
+    policy = SeverityPolicy(dict(cfg.severity))
+    return AnalysisContext(cfg, dialects, policy, code_registry(), languages)
 
 
 def load_context(root: Path, extra_schemas: list[Path] | None = None) -> AnalysisContext:

@@ -3,7 +3,8 @@
 // press F12, read the status bar and the notifications. Writes what it saw as JSON, and
 // screenshots, to OUT_DIR.
 //
-//   node e2e.js SCENARIO   SCENARIO: "features", "workspace-problems", "missing-python" or "server-fails"
+//   node e2e.js SCENARIO   SCENARIO: "features", "workspace-problems", "effective",
+//                          "missing-python" or "server-fails"
 // Environment: CS_URL (code-server URL with ?folder=...), OUT_DIR, CHROMIUM (default /usr/bin/chromium)
 "use strict";
 const fs = require("fs");
@@ -210,6 +211,74 @@ async function features(page) {
     .evaluateAll((els) => els.map((e) => e.innerText.trim()));
 }
 
+// The effective configuration: a code lens and a hover on a key defined in two files, the
+// lens's references view, and "bundle-ls: Show Effective Configuration" in a webview.
+async function effective(page) {
+  await openFile(page, "tags.yaml");
+  const tags = fs.readFileSync(path.join(process.env.WORKSPACE, "tags.yaml"), "utf8").split("\n");
+  const keyLine = tags.findIndex((l) => l.includes("Login Location"));
+  const lens = page.locator(".monaco-editor .codelens-decoration a").filter({ hasText: "also in" }).first();
+  await lens.waitFor({ timeout: T });
+  result.codeLenses = await page
+    .locator(".monaco-editor .codelens-decoration")
+    .evaluateAll((els) => els.map((e) => e.innerText.trim()).filter((t) => t));
+  step("code lens");
+
+  // The hover (Ctrl+K Ctrl+I, "Show or Focus Hover") on the key.
+  await goTo(page, keyLine + 1, tags[keyLine].indexOf("Login Location") + 3);
+  await page.keyboard.press("Control+K");
+  await page.keyboard.press("Control+I");
+  const hover = page.locator(".monaco-hover:not(.hidden)").filter({ hasText: "Effective value" }).first();
+  await hover.waitFor({ timeout: T });
+  result.hover = (await hover.innerText()).replace(/\u00a0/g, " ");
+  result.hoverLinks = await hover.locator("a").evaluateAll((els) => els.map((a) => a.innerText.trim()));
+  // The hover scrolls: show its effective part in the screenshot.
+  await hover
+    .locator("strong", { hasText: "Effective value" })
+    .first()
+    .evaluate((e) => e.scrollIntoView({ block: "start" }))
+    .catch(() => {});
+  await page.screenshot({ path: path.join(outDir, "vscode-effective-hover.png") });
+  await page.keyboard.press("Escape");
+  step("hover");
+
+  // The lens opens the other places in the references view.
+  await lens.click();
+  // One place: the peek view's title names its file, its list the line there.
+  const peek = page.locator(".peekview-widget").first();
+  await peek.locator(".peekview-title").filter({ hasText: "more-tags.yaml" }).first().waitFor({ timeout: T });
+  result.lensPeekTitle = (await peek.locator(".peekview-title").first().innerText()).replace(/\s+/g, " ").trim();
+  result.lensPlaces = await peek.locator(".monaco-list-row").evaluateAll((els) => els.map((e) => e.innerText.trim()));
+  await page.screenshot({ path: path.join(outDir, "vscode-effective-lens.png") });
+  await page.keyboard.press("Escape");
+  step("lens references");
+
+  // The command, with the cursor on the key: the namespace's effective configuration.
+  await goTo(page, keyLine + 1, tags[keyLine].indexOf("Login Location") + 3);
+  await runCommand(page, "bundle-ls: Show Effective Configuration");
+  await page.locator('.tabs-container .tab[aria-label*="Effective configuration"]').first().waitFor({ timeout: T });
+  result.webviewTab = (await page.locator('.tabs-container .tab[aria-label*="Effective configuration"]').first().getAttribute("aria-label")) || "";
+  let frame = null;
+  const deadline = Date.now() + T;
+  while (!frame && Date.now() < deadline) {
+    for (const f of page.frames()) {
+      if (await f.locator("#effective-rows tr.main").count().catch(() => 0)) {
+        frame = f;
+        break;
+      }
+    }
+    if (!frame) await page.waitForTimeout(250);
+  }
+  if (!frame) throw new Error("the webview shows no effective configuration");
+  result.webviewRows = await frame.locator("#effective-rows tr.main").evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, " ").trim()));
+  result.webviewFilter = await frame.locator("#effective-ns").inputValue();
+  await page.screenshot({ path: path.join(outDir, "vscode-effective-view.png") });
+  step("effective configuration view");
+  result.notifications = await page
+    .locator(".notifications-toasts .notification-toast")
+    .evaluateAll((els) => els.map((e) => e.innerText.trim()));
+}
+
 // A folder with an Initializer layout and no bundle-ls.yaml is opened and no file is: the
 // extension starts by itself (workspaceContains) and the whole repository's problems reach
 // the Problems panel and its count in the status bar.
@@ -284,6 +353,8 @@ async function errorShown(page) {
       await features(page);
     } else if (scenario === "workspace-problems") {
       await workspaceProblems(page);
+    } else if (scenario === "effective") {
+      await effective(page);
     } else if (scenario === "missing-python" || scenario === "server-fails") {
       await errorShown(page);
     } else {

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bundle_ls.documents.model import SEVERITIES, Diagnostic
 from bundle_ls.project.listing import ListedFile
@@ -42,6 +43,8 @@ class ReportPart:
     base: Path | None = None  # the root, absolute (SARIF resolves from its repository)
     hidden: Counter[str] = field(default_factory=Counter)  # below --min-severity, by severity
     listing: list[ListedFile] | None = None  # --list-files
+    # Objects per namespace and bundle (project/objects.py `object_counts`), for --format json.
+    objects: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)  # what the check assumed, one line each
 
     def shown_path(self, path: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from bundle_ls.batch.reporters.base import Report
 from bundle_ls.documents.model import Diagnostic, Range
+from bundle_ls.project.objects import add_object_counts
 
 
 def range_json(r: Range) -> dict[str, Any]:
@@ -42,5 +43,10 @@ def write(report: Report, out: TextIO) -> None:
         doc["statistics"] = [
             {"code": code, "severity": sev, "count": n} for code, sev, n in report.per_code()
         ]
+    counted = [p.objects for p in report.parts if p.objects is not None]
+    if counted:  # added to the contract's keys; none of those changes
+        doc["objects"] = {"namespaces": {}, "bundles": {}}
+        for counts in counted:
+            add_object_counts(doc["objects"], counts)
     json.dump(doc, out, indent=2, ensure_ascii=False)
     out.write("\n")

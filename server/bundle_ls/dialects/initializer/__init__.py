@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EditorView
-from bundle_ls.dialects.initializer import cross, features
+from bundle_ls.dialects.initializer import cross, editor, features, objects
 from bundle_ls.dialects.initializer.codes import CODES, DIALECT
 from bundle_ls.dialects.initializer.distribution import (
     CONTENT_FILE,
@@ -28,11 +29,15 @@ from bundle_ls.dialects.initializer.known import KnownNames
 from bundle_ls.dialects.initializer.layout import Layout, is_initializer_folder, repository_of
 from bundle_ls.dialects.initializer.settings import KNOWN, check_known, known_setting
 from bundle_ls.dialects.initializer.spec import PREFIX, spec_path
-from bundle_ls.documents.facts import Document, FileFacts
+from bundle_ls.dialects.objects import ConfigObject, EffectiveRule
+from bundle_ls.documents.facts import Document, FileFacts, KeyDef
 from bundle_ls.documents.model import Diagnostic, Node
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import Completion, HoverResult, Location
 from bundle_ls.index.checks import DISK, FILES, KEYS, CrossCheck
+
+if TYPE_CHECKING:
+    from bundle_ls.index.project_index import ProjectIndex
 
 __all__ = ["InitializerDialect"]
 
@@ -46,6 +51,7 @@ def migrate_main(argv: list[str], check) -> int:
 
 class InitializerDialect(Dialect):
     name = DIALECT
+    title = "Initializer configuration"
     codes = CODES
     severity_section = "initializer"  # bundle-ls.yaml's older spelling of `severity:`
     settings_keys = (KNOWN,)
@@ -157,11 +163,46 @@ class InitializerDialect(Dialect):
 
     def namespace_label(self, namespace: str) -> str:
         if namespace.startswith(PREFIX):
-            return f"Initializer {namespace[len(PREFIX) :]}"
+            return objects.namespace_label(namespace)
         return namespace
 
+    def short_namespace_label(self, namespace: str) -> str:
+        if namespace.startswith(PREFIX):
+            return objects.short_label(namespace)
+        return namespace
+
+    # ---- the configuration as a whole ----------------------------------------------------
+
+    def is_listing(self, namespace: str) -> bool:
+        return namespace in objects.LISTING_NAMESPACES
+
+    def objects(self, facts: FileFacts) -> list[ConfigObject]:
+        return objects.file_objects(self.layout, facts)
+
+    def object_of(self, facts: FileFacts, kd: KeyDef) -> ConfigObject | None:
+        return objects.object_of(self.layout, facts, kd)
+
+    def object_at(self, facts: FileFacts, line: int, ch: int) -> ConfigObject | None:
+        return objects.object_at(self.layout, facts, line, ch)
+
+    def object_values(self, rel: str, text: str, found: list[ConfigObject]) -> list[ConfigObject]:
+        if not rel.lower().endswith(".csv"):
+            return found
+        return objects.object_values(text, found)
+
+    def effective_rule(self, namespace: str) -> EffectiveRule:
+        return objects.effective_rule(namespace) or super().effective_rule(namespace)
+
+    def bundle_of(self, rel: str) -> str | None:
+        return objects.bundle_of(self.layout, rel)
+
+    def referring_namespaces(self, facts: FileFacts) -> list[str] | None:
+        return objects.referring_namespaces(self.layout, facts)
+
+    def describe(self, index: ProjectIndex) -> list[tuple[str, str, str]]:
+        return objects.describe(self.layout, index)
+
     def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
-        from bundle_ls.dialects.initializer import editor  # the editor's only
 
         constants = editor.complete_placeholder(view, rel, line, ch)
         if constants is not None:
@@ -170,7 +211,6 @@ class InitializerDialect(Dialect):
         return editor.complete_csv(view, domain, rel, line, ch) if domain is not None else None
 
     def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
-        from bundle_ls.dialects.initializer import editor
 
         found = editor.hover_placeholder(view, rel, line, ch)
         domain = features.domain_of(self.layout, rel)
@@ -187,6 +227,5 @@ class InitializerDialect(Dialect):
         return HoverResult(f"{column.markdown}\n\n---\n\n{found.markdown}", found.range)
 
     def definition(self, view: EditorView, rel: str, line: int, ch: int) -> list[Location] | None:
-        from bundle_ls.dialects.initializer import editor
 
         return editor.definition(view, rel, line, ch)

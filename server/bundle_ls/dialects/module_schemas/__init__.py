@@ -9,9 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
-from bundle_ls.dialects.base import Dialect, DialectSettings, EditorView, builtin_schema_dir
+from bundle_ls.dialects.base import (
+    Dialect,
+    DialectSettings,
+    EditorView,
+    EmbeddedLanguage,
+    builtin_schema_dir,
+)
 from bundle_ls.dialects.module_schemas import completion, files, hover, keys, references
 from bundle_ls.dialects.module_schemas.analysis import Items, analyze_csv, analyze_yaml
 from bundle_ls.dialects.module_schemas.codes import DIALECT, UNKNOWN_NAMESPACE
@@ -21,6 +28,7 @@ from bundle_ls.dialects.module_schemas.foreign import (
     other_tools_file,
 )
 from bundle_ls.dialects.module_schemas.schemas import SCHEMA_SUFFIXES, SchemaSet
+from bundle_ls.dialects.objects import EffectiveRule
 from bundle_ls.documents.facts import Document, FileFacts, ItemAnalyzer
 from bundle_ls.documents.model import Node
 from bundle_ls.documents.positions import LineIndex
@@ -29,9 +37,17 @@ from bundle_ls.index.checks import ENTRIES, KEYS, CrossCheck
 
 __all__ = ["ModuleSchemaDialect", "SchemaSet"]
 
+MERGED_CONFIG_TREE = EffectiveRule(
+    "merged",
+    False,
+    "the merged configuration keeps the first definition in path order; the later ones are "
+    "defined again (identical: duplicate-key; different: conflict)",
+)
+
 
 class ModuleSchemaDialect(Dialect):
     name = DIALECT
+    title = "Config Directory"
     codes = (UNKNOWN_NAMESPACE,)
     cross_checks = (
         CrossCheck("keys", keys.check, frozenset((KEYS, ENTRIES))),
@@ -46,6 +62,7 @@ class ModuleSchemaDialect(Dialect):
         schema_dirs: tuple[str, ...] = (),
         root: Path | None = None,
         declared: bool = True,
+        languages: Mapping[str, EmbeddedLanguage] | None = None,
     ) -> None:
         self.schemas = schemas
         self.installed = installed
@@ -54,15 +71,20 @@ class ModuleSchemaDialect(Dialect):
         self.root = root  # for telling other tools' files apart (foreign.py)
         # bundle-ls.yaml declares the directory a Config Directory: every YAML file is config
         self.declared = declared
+        # The languages `x-expression` names, which analyse those values.
+        self.languages = dict(languages or {})
 
     @classmethod
     def configure(cls, settings: DialectSettings) -> ModuleSchemaDialect:
         """Raises InvalidSchema when a module schema cannot be used."""
-        schemas = SchemaSet.load([builtin_schema_dir(), *settings.schema_folders])
+        languages = settings.languages
+        schemas = SchemaSet.load(
+            [builtin_schema_dir(), *settings.schema_folders], frozenset(languages)
+        )
         inside = {_inside(settings.root, f) for f in settings.schema_folders}
         declared = (settings.root / "bundle-ls.yaml").is_file()
         dirs = tuple(sorted(d for d in inside if d))
-        return cls(schemas, settings.installed, dirs, settings.root, declared)
+        return cls(schemas, settings.installed, dirs, settings.root, declared, languages)
 
     def fingerprint(self) -> str:
         h = hashlib.blake2b(digest_size=16)
@@ -103,8 +125,8 @@ class ModuleSchemaDialect(Dialect):
 
     def analyze(self, path: str, text: str, lines: LineIndex) -> tuple[Document, FileFacts]:
         if path.lower().endswith(".csv"):
-            return analyze_csv(path, text, lines, self.schemas, self.installed)
-        doc, facts = analyze_yaml(path, text, lines, self.schemas, self.installed)
+            return analyze_csv(path, text, lines, self.schemas, self.installed, self.languages)
+        doc, facts = analyze_yaml(path, text, lines, self.schemas, self.installed, self.languages)
         names = self.schemas.namespaces
         if is_kubernetes_manifest(doc.root, names) or not (
             self.declared or names_openmrs_config(doc.root, names)
@@ -113,15 +135,20 @@ class ModuleSchemaDialect(Dialect):
         return doc, facts
 
     def yaml_items(self, path: str, root: Node) -> ItemAnalyzer | None:
-        return Items(path, self.schemas, self.installed, root)
+        return Items(path, self.schemas, self.installed, root, self.languages)
 
     # ---- names and editor ----------------------------------------------------------------
 
     def owns_namespace(self, namespace: str) -> bool:
         return namespace in self.schemas.namespaces
 
+    def effective_rule(self, namespace: str) -> EffectiveRule:
+        # The merged config tree keeps the first definition; `keys.check` reports the later
+        # ones as defined again (duplicate-key) or in conflict, pointing back to it.
+        return MERGED_CONFIG_TREE
+
     def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
-        return completion.complete(view, self.schemas, rel, line, ch)
+        return completion.complete(view, self.schemas, rel, line, ch, self.languages)
 
     def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
         return hover.hover(view, self.schemas, rel, line, ch)

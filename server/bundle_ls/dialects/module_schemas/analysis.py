@@ -10,8 +10,10 @@ gives exactly what `--check` gives.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from bundle_ls.dialects.base import EmbeddedLanguage, EmbeddingHost
 from bundle_ls.dialects.module_schemas.codes import UNKNOWN_NAMESPACE
 from bundle_ls.dialects.module_schemas.schema_errors import schema_diagnostics
 from bundle_ls.documents.codes import CONFLICT, CSV_SYNTAX, LIMIT, MODULE_NOT_INSTALLED, SCHEMA
@@ -46,6 +48,7 @@ from bundle_ls.documents.model import (
     to_python,
 )
 from bundle_ls.documents.positions import LineIndex
+from bundle_ls.documents.source_map import map_value
 from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.documents.yaml_doc import parse_yaml
 
@@ -55,13 +58,28 @@ if TYPE_CHECKING:
 MAX_ITEM_NODES = 100_000  # alias expansion budget for one item
 
 
-class FileAnalysis:
-    """The analysis of one file against a schema set and the installed modules."""
+# A value of an embedded language found by the walk: (its node, its schema, the property).
+Embed = Callable[[Node, dict, str], None]
 
-    def __init__(self, path: str, schemas: SchemaSet, installed: frozenset[str] | None) -> None:
+
+class FileAnalysis:
+    """The analysis of one file against a schema set and the installed modules; values of
+    an embedded language (`x-expression`) go to that language with their source map over
+    `lines`, the document's current lines."""
+
+    def __init__(
+        self,
+        path: str,
+        schemas: SchemaSet,
+        installed: frozenset[str] | None,
+        languages: Mapping[str, EmbeddedLanguage] | None = None,
+        lines: Sequence[str] = (),
+    ) -> None:
         self.path = path
         self.schemas = schemas
         self.installed = installed
+        self.languages = languages or {}
+        self.lines = lines
 
     def namespace(self, name: str, rng: Range, diags: list[Diagnostic]) -> Namespace | None:
         """The namespace a top-level key (or a CSV file) names, or None after reporting why
@@ -111,8 +129,32 @@ class FileAnalysis:
         if kind == "yaml":
             repeated_keys(self.path, item, facts.diagnostics, 2)  # items sit at depth 2
         plain = self.validate(ns.name, True, item, facts.diagnostics) if validate else None
-        walk(ns, item, ns.item_schema, self.schemas, facts, ns.module.uri, plain=plain)
+        embed = self.embedder(ns.name, item, kind, facts)
+        walk(ns, item, ns.item_schema, self.schemas, facts, ns.module.uri, embed=embed, plain=plain)
         return facts
+
+    def embedder(self, namespace: str, owner: Node, kind: str, facts: FileFacts) -> Embed | None:
+        """What the walk calls on a value of an embedded language: the language analyses
+        it, with its source map and the object holding it, into `facts`."""
+        if not self.languages:
+            return None
+        plain: list[Mapping | None] = []
+
+        def embed(node: Node, schema: dict, prop: str) -> None:
+            language = self.languages.get(schema.get("x-expression"))  # type: ignore[arg-type]
+            if language is None or not isinstance(node.value, str):
+                return
+            if not plain:
+                try:
+                    value = to_python(owner, [MAX_ITEM_NODES])
+                except ExpansionLimit:
+                    value = None
+                plain.append(value if isinstance(value, dict) else None)
+            source = map_value(kind, self.lines, node.range, node.value)
+            host = EmbeddingHost(self.path, kind, namespace, prop, plain[0])
+            facts.add_part(language.analyze(node.value, source, host))
+
+        return embed
 
 
 # ---- YAML --------------------------------------------------------------------------------
@@ -121,8 +163,8 @@ class FileAnalysis:
 class Items(FileAnalysis):
     """Re-checks one item of a namespace sequence (`ItemAnalyzer`)."""
 
-    def __init__(self, path, schemas, installed, root: Node) -> None:
-        super().__init__(path, schemas, installed)
+    def __init__(self, path, schemas, installed, root: Node, languages=None, lines=()) -> None:
+        super().__init__(path, schemas, installed, languages, lines)
         self.namespaces = (
             frozenset(key_text(k) for k, v in root.items if self.is_part(key_text(k), v))
             if root.kind == MAPPING
@@ -136,12 +178,18 @@ class Items(FileAnalysis):
             return False
         return self.installed is None or ns.module.id in self.installed
 
-    def analyze_item(self, namespace: str, item: Node) -> FileFacts:
+    def analyze_item(self, namespace: str, item: Node, lines: Sequence[str]) -> FileFacts:
+        self.lines = lines
         return self.item_facts(self.schemas.namespaces[namespace], item, "yaml")
 
 
 def analyze_yaml(
-    path: str, text: str, lines: LineIndex, schemas: SchemaSet, installed: frozenset[str] | None
+    path: str,
+    text: str,
+    lines: LineIndex,
+    schemas: SchemaSet,
+    installed: frozenset[str] | None,
+    languages: Mapping[str, EmbeddedLanguage] | None = None,
 ) -> tuple[Document, FileFacts]:
     facts = FileFacts(path, "yaml")
     parsed = parse_yaml(text, lines)
@@ -162,7 +210,7 @@ def analyze_yaml(
         return doc, facts
     broken = parsed.broken_from
     repeated_keys(path, root, diags, recurse=False)  # below it: per namespace or item
-    items = doc.items = Items(path, schemas, installed, root)
+    items = doc.items = Items(path, schemas, installed, root, languages, lines.lines)
     for k, v in root.items:
         name = key_text(k)
         ns = items.namespace(name, k.range, diags)
@@ -178,7 +226,8 @@ def analyze_yaml(
         repeated_keys(path, v, diags, 1)
         if broken is None or v.range[2] < broken:
             items.validate(ns.name, False, v, diags)
-        walk(ns, v, ns.schema, schemas, facts, ns.module.uri)
+        embed = items.embedder(ns.name, v, "yaml", facts)
+        walk(ns, v, ns.schema, schemas, facts, ns.module.uri, embed=embed)
         if not ns.is_array and v.kind == MAPPING:
             _entries(ns.name, (), v, facts.entries)
     return doc, facts
@@ -235,16 +284,21 @@ def walk(
     facts: FileFacts,
     base: str,
     depth: int = 0,
+    embed: Embed | None = None,
+    prop: str = "",
     plain: Any = None,
 ) -> None:
-    """Collect key definitions, references and file paths by following the schema.
-    `plain`: `to_python(node)` when the caller has it already."""
+    """Collect key definitions, references and file paths by following the schema; hand
+    the values of an embedded language to `embed`. `plain`: `to_python(node)` when the
+    caller has it already."""
     if not schema or depth > 100:
         return
     schema = schemas.resolve(schema, base)
     kind = node.kind
     if kind == SCALAR:
         _scalar(node, schema, facts)
+        if embed is not None and "x-expression" in schema:
+            embed(node, schema, prop)
         return
     if kind == MAPPING:
         props = schema.get("properties") or {}
@@ -267,7 +321,7 @@ def walk(
                         content = None
                 # only compared with other definitions of the key: a digest, not a copy
                 facts.keys.append(KeyDef(target, key_text(v), v.range, digest(content)))
-            walk(ns, v, sub_r, schemas, facts, base, depth + 1)
+            walk(ns, v, sub_r, schemas, facts, base, depth + 1, embed, key_text(k))
         return
     items = schema.get("items")
     xref = schema.get("x-ref")
@@ -275,7 +329,7 @@ def walk(
         items = {"type": "string", "x-ref": xref}
     if isinstance(items, dict):
         for c in node.items:
-            walk(ns, c, items, schemas, facts, base, depth + 1)
+            walk(ns, c, items, schemas, facts, base, depth + 1, embed, prop)
 
 
 _TARGETS: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -313,6 +367,7 @@ class _Rows(RowAnalyzer):
         node = row_to_node(
             self.header, self.names, self.ns.columns, self.ns.separator, self.lines, line, cells
         )
+        self.file.lines = self.lines.lines
         part = self.file.item_facts(self.ns, node, "csv")
         part.diagnostics[:0] = row_width(self.file.path, cells, len(self.header))
         return part, node
@@ -322,7 +377,12 @@ class _Rows(RowAnalyzer):
 
 
 def analyze_csv(
-    path: str, text: str, lines: LineIndex, schemas: SchemaSet, installed: frozenset[str] | None
+    path: str,
+    text: str,
+    lines: LineIndex,
+    schemas: SchemaSet,
+    installed: frozenset[str] | None,
+    languages: Mapping[str, EmbeddedLanguage] | None = None,
 ) -> tuple[Document, FileFacts]:
     facts = FileFacts(path, "csv")
     ns = schemas.namespace_for_csv(path)
@@ -334,7 +394,7 @@ def analyze_csv(
     if ns is None or not table.header:
         return doc, facts
     header_rng = table.header[0].range
-    file = FileAnalysis(path, schemas, installed)
+    file = FileAnalysis(path, schemas, installed, languages, lines.lines)
     if file.namespace(ns.name, header_rng, diags) is None:
         return doc, facts
     facts.namespaces[ns.name] = header_rng

@@ -10,8 +10,9 @@ works in half-typed YAML. Every item replaces the word at the cursor.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
-from bundle_ls.dialects.base import EditorView
+from bundle_ls.dialects.base import EditorView, EmbeddedLanguage
 from bundle_ls.dialects.module_schemas import schema_nav as nav
 from bundle_ls.dialects.module_schemas.schemas import SchemaSet
 from bundle_ls.documents.model import plain
@@ -35,7 +36,12 @@ MAX_FILES = 2000
 
 
 def complete(
-    view: EditorView, schemas: SchemaSet, rel: str, line: int, character: int
+    view: EditorView,
+    schemas: SchemaSet,
+    rel: str,
+    line: int,
+    character: int,
+    languages: Mapping[str, EmbeddedLanguage] | None = None,
 ) -> Completions:
     lines = view.lines(rel)
     if lines is None:
@@ -44,17 +50,18 @@ def complete(
         lines = [*lines, *([""] * (line - len(lines) + 1))]
     li = LineIndex.over(lines)
     col = li.from_utf16(line, character)
+    langs = languages or {}
     if rel.lower().endswith(".csv"):
-        items = _complete_csv(view, schemas, rel, lines, line, col, li)
+        items = _complete_csv(view, schemas, rel, lines, line, col, li, langs)
     else:
-        items = _complete_yaml(view, schemas, rel, lines, line, col, li)
+        items = _complete_yaml(view, schemas, rel, lines, line, col, li, langs)
     return items if isinstance(items, Completions) else Completions(items)
 
 
 # ---- YAML --------------------------------------------------------------------------------
 
 
-def _complete_yaml(ws, schemas: SchemaSet, rel, lines, line, col, li) -> list[Completion]:
+def _complete_yaml(ws, schemas: SchemaSet, rel, lines, line, col, li, langs) -> list[Completion]:
     top, item = ws.context_hints(rel)
     ctx = yaml_context(lines, line, col, top, item)
     if ctx is None:
@@ -79,7 +86,9 @@ def _complete_yaml(ws, schemas: SchemaSet, rel, lines, line, col, li) -> list[Co
                 return _new_item(schemas, item, ns.module.uri, rng)
         # a bare scalar where a value belongs (an item of a list of scalars, or text under
         # a key whose value is on the next line)
-        return _values(ws, schemas, schema, ns.module.uri, ctx.word, rng, ctx.quote, set(), False)
+        return _values(
+            ws, schemas, schema, ns.module.uri, ctx.word, rng, ctx.quote, set(), False, langs=langs
+        )
     schema, ns = nav.schema_at(schemas, ctx.path)
     if schema is None:
         return []
@@ -92,7 +101,9 @@ def _complete_yaml(ws, schemas: SchemaSet, rel, lines, line, col, li) -> list[Co
         schema = nav.scalar_schema(schemas, schema, base)
         if schema is None:
             return []
-    items = _values(ws, schemas, schema, base, ctx.word, rng, ctx.quote, exclude, ctx.in_flow)
+    items = _values(
+        ws, schemas, schema, base, ctx.word, rng, ctx.quote, exclude, ctx.in_flow, langs=langs
+    )
     if bracket:
         for it in items:
             it.new_text = f"[{it.new_text}]"
@@ -169,7 +180,7 @@ def _new_item(schemas, item: dict, base: str, rng) -> list[Completion]:
 
 
 def _values(
-    ws, schemas, schema, base, word, rng, quote, exclude, in_flow, csv=False
+    ws, schemas, schema, base, word, rng, quote, exclude, in_flow, csv=False, langs=None
 ) -> list[Completion]:
     schema = schemas.resolve(schema, base)
     out = Completions()
@@ -218,6 +229,12 @@ def _values(
                 seen.add(key)
                 path, kd = ws.index.keys_of(ns_name)[key][0]
                 add(key, KEY_KIND, f"{ns_name} · {path}:{kd.range[0] + 1}", None, "0" + key)
+    language = (langs or {}).get(schema.get("x-expression"))
+    if language is not None:  # a value of an embedded language, not written yet
+        for text, detail in language.values(ws, word):
+            if text not in seen:
+                seen.add(text)
+                add(text, VALUE, detail, None, "0" + text)
     if schema.get("x-file") is True:
         for path in _files(ws.root, word):
             if path not in seen:
@@ -246,7 +263,7 @@ def _files(root, word: str) -> list[str]:
 # ---- CSV ---------------------------------------------------------------------------------
 
 
-def _complete_csv(ws, schemas: SchemaSet, rel, lines, line, col, li) -> list[Completion]:
+def _complete_csv(ws, schemas: SchemaSet, rel, lines, line, col, li, langs) -> list[Completion]:
     ns = schemas.namespace_for_csv(rel)
     if ns is None or ns.item_schema is None:
         return []
@@ -290,7 +307,9 @@ def _complete_csv(ws, schemas: SchemaSet, rel, lines, line, col, li) -> list[Com
         sub = nav.scalar_schema(schemas, sub, base)
         if sub is None:
             return []
-    items = _values(ws, schemas, sub, base, ctx.word, rng, ctx.quote, exclude, False, csv=True)
+    items = _values(
+        ws, schemas, sub, base, ctx.word, rng, ctx.quote, exclude, False, csv=True, langs=langs
+    )
     if not ctx.quote:
         for it in items:
             it.new_text = csv_cell(it.new_text)

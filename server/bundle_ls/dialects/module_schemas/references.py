@@ -1,4 +1,5 @@
-"""`unresolved-reference`: an `x-ref` value that no file defines, with close keys suggested."""
+"""`unresolved-reference`: an `x-ref` value that no file defines, with close keys suggested.
+(Names inside an embedded language's values are resolved by that language's check.)"""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     defs = index.defs
     for ref in facts.refs:
+        if ref.language:  # a name inside an embedded language's value: its check resolves it
+            continue
         nss = ref.namespaces
         if len(nss) == 1:  # the usual case, without a generator per reference
             keys = defs.get(nss[0])

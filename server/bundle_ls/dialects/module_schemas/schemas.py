@@ -110,8 +110,11 @@ def _refuse_fetch(uri: str):
 
 
 class SchemaSet:
-    def __init__(self, modules: list[Module]) -> None:
+    """`languages`: the embedded languages `x-expression` may name (None: any name)."""
+
+    def __init__(self, modules: list[Module], languages: frozenset[str] | None = None) -> None:
         self.modules = {m.id: m for m in modules}
+        self.languages = languages
         self.namespaces: dict[str, Namespace] = {}
         resources = []
         self._by_uri: dict[str, dict] = {}
@@ -138,7 +141,7 @@ class SchemaSet:
     # ---- loading -------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, folders: list[Path]) -> SchemaSet:
+    def load(cls, folders: list[Path], languages: frozenset[str] | None = None) -> SchemaSet:
         modules: list[Module] = []
         seen: set[Path] = set()
         for folder in folders:
@@ -154,7 +157,7 @@ class SchemaSet:
             if m.id in ids:
                 raise InvalidSchema(f"{m.path}: module '{m.id}' is already defined in {ids[m.id]}")
             ids[m.id] = m.path
-        return cls(modules)
+        return cls(modules, languages)
 
     @staticmethod
     def _load_module(path: Path) -> Module:
@@ -321,6 +324,8 @@ class SchemaSet:
                     raise InvalidSchema(
                         f"{m.path}: x-key at {where} names '{xkey}', which no module declares"
                     )
+                if node.get("x-expression") is not None:
+                    self._check_expression(m, node, where)
                 for k, v in node.items():
                     if k not in ("enum", "const", "default", "examples"):
                         visit(v, f"{where}/{k}")
@@ -341,6 +346,22 @@ class SchemaSet:
             sep = sub.get("x-csv-separator")
             if sep is not None and (not isinstance(sep, str) or len(sep) != 1):
                 raise InvalidSchema(f"{m.path}: x-csv-separator of '{ns}' must be one character")
+
+    def _check_expression(self, m: Module, node: dict, where: str) -> None:
+        """`x-expression: <language>`: an embedded language some dialect provides, on a
+        property whose type admits a string."""
+        name = node.get("x-expression")
+        t = node.get("type")
+        known = self.languages
+        if (
+            not isinstance(name, str)
+            or (known is not None and name not in known)
+            or "string" not in (t if isinstance(t, list) else [t])
+        ):
+            names = ", ".join(f"'{n}'" for n in sorted(known)) if known else "a language's name"
+            raise InvalidSchema(
+                f"{m.path}: x-expression at {where} must be {names}, on a property of type string"
+            )
 
     # ---- validation ----------------------------------------------------------------------
 

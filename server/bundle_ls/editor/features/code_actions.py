@@ -55,6 +55,12 @@ def _overlaps(a, b) -> bool:
 def _replace(
     view: ProjectView, rel: str, d: Diagnostic, suggestion: str, first: bool
 ) -> CodeAction:
+    embedded = view.language_at(rel, d.range[0], d.range[1])
+    if embedded is not None:  # inside a value: written as its language and scalar style need
+        language, fact = embedded
+        edits = language.replace_edits(view, rel, fact, d.range, suggestion)
+        if edits:
+            return CodeAction(f"Change to '{suggestion}'", edits, d, preferred=first)
     if rel.lower().endswith(".csv"):
         text, rng = csv_cell(suggestion), d.range
     else:

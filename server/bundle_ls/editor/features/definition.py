@@ -1,21 +1,23 @@
 """Go to definition: a reference → its key's definitions; a file path → the file.
 
-The dialect is asked first (a placeholder → its constant, say)."""
+A name inside an embedded language's value resolves as that language says; elsewhere the
+dialect is asked first (a placeholder → its constant, say)."""
 
 from __future__ import annotations
 
-from bundle_ls.dialects.editing import symbolic_at
 from bundle_ls.documents.paths import resolve_in_root
 from bundle_ls.documents.results import Location
+from bundle_ls.editor.features.embedded import symbol_at
 from bundle_ls.editor.view import ProjectView
 
 
 def definition(view: ProjectView, rel: str, line: int, ch: int) -> list[Location]:
-    dialect = view.dialect_of(rel)
-    found = dialect.definition(view, rel, line, ch) if dialect is not None else None
-    if found is not None:
-        return found
-    sym = symbolic_at(view, rel, line, ch)
+    if view.language_at(rel, line, ch) is None:
+        dialect = view.dialect_of(rel)
+        found = dialect.definition(view, rel, line, ch) if dialect is not None else None
+        if found is not None:
+            return found
+    sym = symbol_at(view, rel, line, ch)
     if sym is None:
         return []
     if sym.file_ref is not None:

@@ -3,8 +3,8 @@ namespace's dialect compares names)."""
 
 from __future__ import annotations
 
-from bundle_ls.dialects.editing import symbolic_at
 from bundle_ls.documents.results import Location
+from bundle_ls.editor.features.embedded import symbol_at
 from bundle_ls.editor.view import ProjectView
 
 
@@ -19,7 +19,7 @@ def key_definitions(view: ProjectView, namespace: str, key: str) -> list[Locatio
 def references(
     view: ProjectView, rel: str, line: int, ch: int, include_declaration: bool
 ) -> list[Location]:
-    sym = symbolic_at(view, rel, line, ch)
+    sym = symbol_at(view, rel, line, ch)
     if sym is None or sym.key is None:
         return []
     out: list[Location] = []
