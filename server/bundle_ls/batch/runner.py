@@ -212,11 +212,16 @@ def check_directory(
     if last is not None:
         if progress:
             progress(total, total, ANALYSING)
-        files, diagnostics, checked = last
-        index = ProjectIndex(root, ctx.cross_checks)
-        for path, kind, dialect in checked:  # which files, by which dialect; no facts
-            index.files[path] = FileFacts(path, kind, dialect)
-        return CheckResult(root, files, diagnostics, index, ctx, total, True)
+        files, diagnostics, _checked = last
+        # The index as the run left it, from the facts cache (its consumers, object
+        # counts say, read it); no analysis and no cross-file check runs again.
+        with no_gc():
+            facts_by_rel, cached = analyse_files(ctx, rels, jobs, True, None, start_method)
+            index = ProjectIndex(root, ctx.cross_checks, ctx.reads)
+            for rel in rels:
+                index.add(facts_by_rel[rel])
+            index.generation += 1
+        return CheckResult(root, files, diagnostics, index, ctx, cached, True)
     done = [0]
 
     def tick(n: int) -> None:

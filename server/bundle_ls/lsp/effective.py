@@ -84,8 +84,8 @@ def effective_configuration(ls: BundleServer, params: Any) -> dict[str, Any] | N
                 {"namespace": c.namespace, "label": c.label, "objects": c.objects} for c in choices
             ]
         }
-    for other in list(ls.timers):
-        flush_pending(ls, other)
+    for other in ls.rechecks.pending():  # every file's state, whole-file re-checks too
+        flush_pending(ls, other, force=True)
     return {
         "namespace": chosen.namespace,
         "label": chosen.label,

@@ -25,7 +25,6 @@ from bundle_ls.documents.csv_doc import (
     sequence_of_rows,
     table_to_nodes,
 )
-from bundle_ls.documents.digests import digest
 from bundle_ls.documents.facts import (
     Document,
     Entry,
@@ -319,8 +318,7 @@ def walk(
                         content = to_python(node, [MAX_ITEM_NODES])
                     except ExpansionLimit:
                         content = None
-                # only compared with other definitions of the key: a digest, not a copy
-                facts.keys.append(KeyDef(target, key_text(v), v.range, digest(content)))
+                facts.keys.append(KeyDef(target, key_text(v), v.range, content))
             walk(ns, v, sub_r, schemas, facts, base, depth + 1, embed, key_text(k))
         return
     items = schema.get("items")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bundle_ls.documents.codes import CONFLICT, DUPLICATE_KEY
-from bundle_ls.documents.digests import differing_fields
 from bundle_ls.documents.model import Diagnostic, Related
 
 if TYPE_CHECKING:
@@ -15,6 +14,12 @@ if TYPE_CHECKING:
 
 def _where(path: str, rng) -> str:
     return f"{path}:{rng[0] + 1}"
+
+
+def differing_fields(a: object, b: object) -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
+    return []
 
 
 def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
