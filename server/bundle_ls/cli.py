@@ -125,7 +125,6 @@ def commands() -> dict[str, Command]:
 
 
 def run_explain(code_id: str) -> int:
-
     registry = code_registry()
     if code_id not in registry:
         hint = did_you_mean(code_id, registry.ids())
