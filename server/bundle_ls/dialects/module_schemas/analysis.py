@@ -10,6 +10,7 @@ gives exactly what `--check` gives.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +53,7 @@ from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.documents.yaml_doc import parse_yaml
 
 if TYPE_CHECKING:
-    from bundle_ls.dialects.module_schemas.schemas import Namespace, SchemaSet
+    from bundle_ls.dialects.module_schemas.schemas import Namespace, SchemaSet, WalkPlan
 
 MAX_ITEM_NODES = 100_000  # alias expansion budget for one item
 
@@ -110,24 +111,43 @@ class FileAnalysis:
         try:
             instance = to_python(node, [MAX_ITEM_NODES])
         except ExpansionLimit:
-            diags.append(
-                LIMIT(
-                    self.path,
-                    node.range,
-                    f"aliases expand this item past {MAX_ITEM_NODES} values; it is not checked",
-                )
-            )
+            diags.append(self.over_limit(node))
             return None
         validator = self.schemas.validator(ns_name, item=item)
         diags.extend(schema_diagnostics(self.path, validator.iter_errors(instance), node))
         return instance
 
+    def over_limit(self, node: Node) -> Diagnostic:
+        return LIMIT(
+            self.path,
+            node.range,
+            f"aliases expand this item past {MAX_ITEM_NODES} values; it is not checked",
+        )
+
+    def item_value(self, item: Node, kind: str, diags: list[Diagnostic]) -> tuple[Any, bool]:
+        """An item's plain value (`_OVER_LIMIT` past the alias-expansion limit), made in one
+        pass that also reports keys repeated inside one mapping (YAML), and whether the
+        validator's pre-check may judge it (`fastvalid.comparable`)."""
+        value = _ItemValue(self.path, diags if kind == "yaml" else None)
+        try:
+            return value.of(item, 2), value.plain  # items sit at depth 2 under the root
+        except ExpansionLimit:
+            if kind == "yaml":  # the repeated keys past where the conversion stopped
+                del diags[value.reported :]
+                repeated_keys(self.path, item, diags, 2)
+            return _OVER_LIMIT, False
+
     def item_facts(self, ns: Namespace, item: Node, kind: str, validate: bool = True) -> FileFacts:
         """One item of an array namespace: repeated keys, schema, keys, references, files."""
         facts = FileFacts(self.path, kind)
-        if kind == "yaml":
-            repeated_keys(self.path, item, facts.diagnostics, 2)  # items sit at depth 2
-        plain = self.validate(ns.name, True, item, facts.diagnostics) if validate else None
+        plain, comparable = self.item_value(item, kind, facts.diagnostics)
+        if validate and plain is not _OVER_LIMIT:
+            validator = self.schemas.validator(ns.name, item=True)
+            errors = validator.iter_errors(plain, comparable)
+            facts.diagnostics.extend(schema_diagnostics(self.path, errors, item))
+        elif validate:
+            facts.diagnostics.append(self.over_limit(item))
+        plain = None if plain is _OVER_LIMIT else plain
         embed = self.embedder(ns.name, item, kind, facts)
         walk(ns, item, ns.item_schema, self.schemas, facts, ns.module.uri, embed=embed, plain=plain)
         return facts
@@ -154,6 +174,60 @@ class FileAnalysis:
             facts.add_part(language.analyze(node.value, source, host))
 
         return embed
+
+
+_OVER_LIMIT = object()  # an item whose aliases expand past MAX_ITEM_NODES
+_INT_LIMIT = 2**63
+
+
+class _ItemValue:
+    """`to_python`, `repeated_keys` and the validator pre-check's `plain` test in one walk
+    of an item (each would otherwise walk every node of every config object once more)."""
+
+    __slots__ = ("path", "diags", "budget", "plain", "reported")
+
+    def __init__(self, path: str, diags: list[Diagnostic] | None) -> None:
+        self.path = path
+        self.diags = diags  # None: no repeated-key findings (CSV rows cannot repeat a key)
+        self.budget = MAX_ITEM_NODES
+        self.plain = True  # no value the two validators see differently
+        self.reported = len(diags) if diags is not None else 0
+
+    def of(self, node: Node, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise ExpansionLimit
+        kind = node.kind
+        if kind == SCALAR:
+            v = node.value
+            t = type(v)
+            if (t is int and not -_INT_LIMIT < v < _INT_LIMIT) or (
+                t is float and not math.isfinite(v)
+            ):
+                self.plain = False
+            return v
+        if depth > 66:  # the pre-check stands aside past 64 levels inside the object
+            self.plain = False
+        if kind == MAPPING:
+            out: dict[str, Any] = {}
+            for k, v in node.items:
+                name = key_text(k)
+                if name in out and self.diags is not None and depth <= 250:
+                    self._repeated(node, k, name)
+                out[name] = self.of(v, depth + 1)
+            return out
+        return [self.of(c, depth + 1) for c in node.items]
+
+    def _repeated(self, mapping: Node, key: Node, name: str) -> None:
+        first = next(k for k, _v in mapping.items if key_text(k) == name)
+        self.diags.append(
+            CONFLICT(
+                self.path,
+                key.range,
+                f"'{name}' is repeated in this mapping; only one value can apply",
+                related=[Related(self.path, first.range, "first written here")],
+            )
+        )
 
 
 # ---- YAML --------------------------------------------------------------------------------
@@ -292,58 +366,63 @@ def walk(
     caller has it already."""
     if not schema or depth > 100:
         return
-    schema = schemas.resolve(schema, base)
+    plan = schemas.walk_plan(schema, base)
+    if plan is not None:
+        _walk(ns, node, plan, schemas, facts, depth, embed, prop, plain)
+
+
+def _walk(
+    ns: Namespace,
+    node: Node,
+    plan: WalkPlan,
+    schemas: SchemaSet,
+    facts: FileFacts,
+    depth: int,
+    embed: Embed | None,
+    prop: str,
+    plain: Any,
+) -> None:
+    if depth > 100:
+        return
     kind = node.kind
     if kind == SCALAR:
-        _scalar(node, schema, facts)
-        if embed is not None and "x-expression" in schema:
-            embed(node, schema, prop)
+        _scalar(node, plan, facts)
+        if embed is not None and plan.expression:
+            embed(node, plan.schema, prop)
         return
     if kind == MAPPING:
-        props = schema.get("properties") or {}
-        extra = schema.get("additionalProperties")
         for k, v in node.items:
-            sub = props.get(key_text(k))
-            if sub is None and isinstance(extra, dict):
-                sub = extra
-            if not isinstance(sub, dict):
+            name = key_text(k)
+            step = plan.property(name)
+            if step is None:
                 continue
-            sub_r = schemas.resolve(sub, base)
-            xkey = sub_r.get("x-key")
+            xkey, sub = step
             if xkey and v.kind == SCALAR and v.value is not None:
-                target = ns.name if xkey is True else xkey
                 content = plain
                 if content is None:
                     try:
                         content = to_python(node, [MAX_ITEM_NODES])
                     except ExpansionLimit:
                         content = None
+                target = ns.name if xkey is True else xkey
                 facts.keys.append(KeyDef(target, key_text(v), v.range, content))
-            walk(ns, v, sub_r, schemas, facts, base, depth + 1, embed, key_text(k))
+            if sub is not None:
+                _walk(ns, v, sub, schemas, facts, depth + 1, embed, name, None)
         return
-    items = schema.get("items")
-    xref = schema.get("x-ref")
-    if not isinstance(items, dict) and xref:
-        items = {"type": "string", "x-ref": xref}
-    if isinstance(items, dict):
+    items = plan.items
+    if items is not None:
         for c in node.items:
-            walk(ns, c, items, schemas, facts, base, depth + 1, embed, prop)
+            _walk(ns, c, items, schemas, facts, depth + 1, embed, prop, None)
 
 
-_TARGETS: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-
-def _scalar(node: Node, schema: dict, facts: FileFacts) -> None:
-    if not (isinstance(node.value, str) or (node.value is not None and "x-ref" in schema)):
+def _scalar(node: Node, plan: WalkPlan, facts: FileFacts) -> None:
+    value = node.value
+    if not (isinstance(value, str) or (value is not None and plan.targets)):
         return
-    text = node.value if isinstance(node.value, str) else key_text(node)
-    xref = schema.get("x-ref")
-    if xref:
-        targets = (xref,) if isinstance(xref, str) else tuple(xref)
-        # one tuple per x-ref, shared by its hundreds of thousands of references
-        targets = _TARGETS.setdefault(targets, targets)
-        facts.refs.append(Reference(targets, text, node.range, node.quoted))
-    if schema.get("x-file") is True:
+    text = value if isinstance(value, str) else key_text(node)
+    if plan.targets:
+        facts.refs.append(Reference(plan.targets, text, node.range, node.quoted))
+    if plan.file:
         facts.file_refs.append(FileRef(text, node.range))
 
 

@@ -37,7 +37,7 @@ _INT_LIMIT = 2**63
 UNSAFE_KEYWORDS = frozenset(("multipleOf",))
 
 
-def _plain(obj: Any, depth: int = 0) -> bool:
+def comparable(obj: Any, depth: int = 0) -> bool:
     """True when every value is one that both validators see the same way."""
     t = type(obj)
     if t is str or t is bool or obj is None:
@@ -45,11 +45,11 @@ def _plain(obj: Any, depth: int = 0) -> bool:
     if t is dict:
         if depth > 64:
             return False
-        return all(type(k) is str and _plain(v, depth + 1) for k, v in obj.items())
+        return all(type(k) is str and comparable(v, depth + 1) for k, v in obj.items())
     if t is list:
         if depth > 64:
             return False
-        return all(_plain(v, depth + 1) for v in obj)
+        return all(comparable(v, depth + 1) for v in obj)
     if t is int:
         return -_INT_LIMIT < obj < _INT_LIMIT
     if t is float:
@@ -76,9 +76,12 @@ class PrefilteredValidator:
         self.full = full
         self.fast = fast
 
-    def iter_errors(self, instance: Any) -> Iterable:
+    def iter_errors(self, instance: Any, is_comparable: bool | None = None) -> Iterable:
+        """`is_comparable`: `comparable(instance)` when the caller knows it already."""
         fast = self.fast
-        if fast is not None and _plain(instance):
+        if is_comparable is None and fast is not None:
+            is_comparable = comparable(instance)
+        if fast is not None and is_comparable:
             try:
                 if fast.is_valid(instance):
                     return iter(())

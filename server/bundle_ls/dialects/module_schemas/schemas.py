@@ -29,6 +29,61 @@ SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml", ".schema.json")
 _URN = "urn:bundle-ls:module:"
 
 
+# One tuple per x-ref, shared by its hundreds of thousands of references.
+_TARGETS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+class WalkPlan:
+    """A resolved schema as the walk uses it: what a scalar of it is (references, a file
+    path, an embedded language) and, for a mapping or list, the plans of its children."""
+
+    __slots__ = ("schema", "targets", "file", "expression", "props", "extra", "items")
+
+    def __init__(self, schema: dict) -> None:
+        self.schema = schema
+        xref = schema.get("x-ref")
+        targets = ((xref,) if isinstance(xref, str) else tuple(xref)) if xref else ()
+        self.targets = _TARGETS.setdefault(targets, targets)
+        self.file = schema.get("x-file") is True
+        self.expression = "x-expression" in schema
+        # property → (its x-key or None, its plan or None)
+        self.props: dict[str, tuple[Any, WalkPlan | None]] = {}
+        self.extra: tuple[Any, WalkPlan | None] | None = None
+        self.items: WalkPlan | None = None
+
+    def property(self, name: str) -> tuple[Any, WalkPlan | None] | None:
+        step = self.props.get(name)
+        return step if step is not None else self.extra
+
+    def prepare(self, schemas: SchemaSet, base: str, depth: int) -> bool:
+        """Plan the children; whether anything of this schema is collected at all."""
+        schema = self.schema
+        for name, sub in (schema.get("properties") or {}).items():
+            step = self._step(schemas, sub, base, depth)
+            if step is not None:
+                self.props[name] = step
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            self.extra = self._step(schemas, extra, base, depth)
+        items = schema.get("items")
+        if not isinstance(items, dict) and self.targets:
+            items = {"type": "string", "x-ref": schema["x-ref"]}  # a list of references
+        if isinstance(items, dict):
+            self.items = schemas.walk_plan(items, base, depth + 1)
+        return bool(
+            self.targets or self.file or self.expression or self.props or self.extra or self.items
+        )
+
+    @staticmethod
+    def _step(schemas: SchemaSet, sub: Any, base: str, depth: int):
+        if not isinstance(sub, dict):
+            return None
+        resolved = schemas.resolve(sub, base)
+        xkey = resolved.get("x-key") or None  # the mapping holding it collects the key
+        plan = schemas.walk_plan(resolved, base, depth + 1)
+        return None if xkey is None and plan is None else (xkey, plan)
+
+
 class InvalidSchema(DialectError):
     """A module schema or the schema set cannot be used; the message names the file."""
 
@@ -116,6 +171,8 @@ class SchemaSet:
         self.modules = {m.id: m for m in modules}
         self.languages = languages
         self.namespaces: dict[str, Namespace] = {}
+        self._resolved: dict[tuple[int, str], tuple[dict, dict]] = {}
+        self._plans: dict[tuple[int, str], tuple[dict, WalkPlan | None]] = {}
         resources = []
         self._by_uri: dict[str, dict] = {}
         for m in modules:
@@ -240,9 +297,24 @@ class SchemaSet:
         return None
 
     def resolve(self, schema: Any, base: str) -> dict:
-        """`schema` with `$ref`s followed and `allOf` parts merged, for walking (not validation)."""
+        """`schema` with `$ref`s followed and `allOf` parts merged, for walking (not validation).
+
+        Merged results are kept per schema object: the walk asks for the same ones once per
+        value of every config object. The entry holds the schema itself, so its id cannot
+        be reused by another object while the entry lives."""
         if not isinstance(schema, dict):
             return {}
+        if "$ref" not in schema and "allOf" not in schema:
+            return schema
+        key = (id(schema), base)
+        hit = self._resolved.get(key)
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        merged = self._resolve(schema, base)
+        self._resolved[key] = (schema, merged)
+        return merged
+
+    def _resolve(self, schema: dict, base: str) -> dict:
         seen = 0
         while "$ref" in schema and seen < 32:
             seen += 1
@@ -270,6 +342,21 @@ class SchemaSet:
                 merged["properties"] = props
             schema = merged
         return schema
+
+    def walk_plan(self, schema: dict, base: str, depth: int = 0) -> WalkPlan | None:
+        """How `analysis.walk` follows a value of this schema (kept per schema object), or
+        None when nothing below it is collected: no key, reference, file path or embedded
+        language (most of a config object), so the walk skips it."""
+        key = (id(schema), base)
+        hit = self._plans.get(key)
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        plan = WalkPlan(self.resolve(schema, base))
+        self._plans[key] = (schema, plan)  # a recursive schema finds itself while planned
+        if depth > 50 or not plan.prepare(self, base, depth):
+            self._plans[key] = (schema, None)
+            return None
+        return plan
 
     def column_kind(self, prop: dict, base: str) -> object:
         prop = self.resolve(prop, base)
