@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EditorView
-from bundle_ls.dialects.initializer import cross, editor, features, objects
+from bundle_ls.dialects.initializer import cross, features, objects
 from bundle_ls.dialects.initializer.codes import CODES, DIALECT
 from bundle_ls.dialects.initializer.distribution import (
     CONTENT_FILE,
@@ -203,6 +203,7 @@ class InitializerDialect(Dialect):
         return objects.describe(self.layout, index)
 
     def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
+        from bundle_ls.dialects.initializer import editor  # the editor's only
 
         constants = editor.complete_placeholder(view, rel, line, ch)
         if constants is not None:
@@ -211,6 +212,7 @@ class InitializerDialect(Dialect):
         return editor.complete_csv(view, domain, rel, line, ch) if domain is not None else None
 
     def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
+        from bundle_ls.dialects.initializer import editor  # the editor's only
 
         found = editor.hover_placeholder(view, rel, line, ch)
         domain = features.domain_of(self.layout, rel)
@@ -227,5 +229,6 @@ class InitializerDialect(Dialect):
         return HoverResult(f"{column.markdown}\n\n---\n\n{found.markdown}", found.range)
 
     def definition(self, view: EditorView, rel: str, line: int, ch: int) -> list[Location] | None:
+        from bundle_ls.dialects.initializer import editor  # the editor's only
 
         return editor.definition(view, rel, line, ch)

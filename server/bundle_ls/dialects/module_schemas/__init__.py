@@ -19,7 +19,7 @@ from bundle_ls.dialects.base import (
     EmbeddedLanguage,
     builtin_schema_dir,
 )
-from bundle_ls.dialects.module_schemas import completion, files, hover, keys, references
+from bundle_ls.dialects.module_schemas import files, keys, references
 from bundle_ls.dialects.module_schemas.analysis import Items, analyze_csv, analyze_yaml
 from bundle_ls.dialects.module_schemas.codes import DIALECT, UNKNOWN_NAMESPACE
 from bundle_ls.dialects.module_schemas.foreign import (
@@ -148,9 +148,13 @@ class ModuleSchemaDialect(Dialect):
         return MERGED_CONFIG_TREE
 
     def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
+        from bundle_ls.dialects.module_schemas import completion  # the editor's only
+
         return completion.complete(view, self.schemas, rel, line, ch, self.languages)
 
     def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
+        from bundle_ls.dialects.module_schemas import hover  # the editor's only
+
         return hover.hover(view, self.schemas, rel, line, ch)
 
     def forbidden_in_cell(self, rel: str) -> tuple[str, ...]:

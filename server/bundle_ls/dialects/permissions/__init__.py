@@ -13,10 +13,15 @@ from __future__ import annotations
 
 from bundle_ls.dialects.base import Command, Dialect, DialectSettings, EmbeddedLanguage
 from bundle_ls.dialects.permissions.codes import CODES, DIALECT
-from bundle_ls.dialects.permissions.command import main as permissions_main
 from bundle_ls.dialects.permissions.language import PermissionRuleLanguage, PrivilegeNameLanguage
 
 __all__ = ["PermissionRuleLanguage", "PermissionsDialect", "PrivilegeNameLanguage"]
+
+
+def _permissions_main(argv: list[str], check) -> int:
+    from bundle_ls.dialects.permissions.command import main  # only when the command runs
+
+    return main(argv, check)
 
 
 class PermissionsDialect(Dialect):
@@ -26,7 +31,7 @@ class PermissionsDialect(Dialect):
         Command(
             "permissions",
             "what a user holds and why (--role, --location), or the roles × tags matrix",
-            permissions_main,
+            _permissions_main,
         ),
     )
 

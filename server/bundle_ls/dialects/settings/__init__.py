@@ -9,7 +9,6 @@ the same `settings` findings, completion of settings, codes and severities, and 
 from __future__ import annotations
 
 from bundle_ls.dialects.base import Dialect, DialectSettings, EditorView
-from bundle_ls.dialects.settings import editor
 from bundle_ls.dialects.settings.schema import SETTINGS_FILE, Vocabulary, check_settings
 from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.positions import LineIndex
@@ -42,7 +41,11 @@ class SettingsDialect(Dialect):
         return Document(path, "yaml", text, lines, parsed.root), facts
 
     def complete(self, view: EditorView, rel: str, line: int, ch: int) -> list[Completion] | None:
+        from bundle_ls.dialects.settings import editor  # the editor's only
+
         return editor.complete(view, self.vocab, rel, line, ch)
 
     def hover(self, view: EditorView, rel: str, line: int, ch: int) -> HoverResult | None:
+        from bundle_ls.dialects.settings import editor  # the editor's only
+
         return editor.hover(view, self.vocab, rel, line, ch)
