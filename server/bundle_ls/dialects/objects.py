@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bundle_ls.documents.facts import Entry, FileFacts, KeyDef
+from bundle_ls.documents.facts import Entry, FileFacts, KeyDef, content_of
 from bundle_ls.documents.model import Range
 
 KEY = "key"  # a key definition of a namespace
@@ -68,7 +68,14 @@ FIRST_IN_PATH_ORDER = EffectiveRule(
 
 def key_object(path: str, kd: KeyDef) -> ConfigObject:
     return ConfigObject(
-        kd.namespace, kd.key, kd.key, path, kd.range, KEY, kd.value, key_ranges=(kd.range,)
+        kd.namespace,
+        kd.key,
+        kd.key,
+        path,
+        kd.range,
+        KEY,
+        content_of(kd.value),
+        key_ranges=(kd.range,),
     )
 
 

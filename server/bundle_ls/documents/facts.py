@@ -14,6 +14,7 @@ re-checks only the part an edit touched, always agrees with `--check`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -23,6 +24,26 @@ from bundle_ls.documents.model import Diagnostic, Node, Range
 if TYPE_CHECKING:
     from bundle_ls.documents.csv_doc import Cell, CsvTable
     from bundle_ls.documents.positions import LineIndex
+
+
+class Compact(bytes):
+    """A config object's content kept as canonical JSON (UTF-8): equal contents give equal
+    texts, and the text takes a fraction of the memory of the object (an index of 100,000
+    keyed objects holds every one). `content_of` gives the object back."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, value: object) -> Compact:
+        text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return cls(text.encode("utf-8", "surrogatepass"))
+
+
+def content_of(value: object) -> object:
+    """What a `KeyDef.value` stands for: the object of a `Compact` text, else the value."""
+    if isinstance(value, Compact):
+        return json.loads(value.decode("utf-8", "surrogatepass"))
+    return value
 
 
 @dataclass(slots=True)

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
-from bundle_ls.batch.report.data import ReportScope, build_report
-from bundle_ls.batch.report.render import render_html
 from bundle_ls.batch.runner import CheckResult
 from bundle_ls.editor.features import effective as f_effective
 from bundle_ls.editor.view import ProjectView
@@ -101,6 +99,9 @@ def _page(ls: BundleServer, chosen: f_effective.NamespaceChoice) -> str:
     diags = [d for rel in chosen.files for d in ws.diagnostics(rel)]
     result = CheckResult(ws.root, len(ws.index.files), diags, ws.index, ws.ctx)
     title = f"{ws.root.name}: {chosen.label}"
+    from bundle_ls.batch.report.data import ReportScope, build_report  # the page's only
+    from bundle_ls.batch.report.render import render_html
+
     scope = ReportScope(chosen.namespace, title)
     model = build_report(result, sources=f_effective.editor_sources(ProjectView(ws)), scope=scope)
     return render_html(model)

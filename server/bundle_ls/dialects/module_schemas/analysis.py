@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from bundle_ls.dialects.base import EmbeddedLanguage, EmbeddingHost
@@ -27,6 +28,7 @@ from bundle_ls.documents.csv_doc import (
     table_to_nodes,
 )
 from bundle_ls.documents.facts import (
+    Compact,
     Document,
     Entry,
     FileFacts,
@@ -405,7 +407,8 @@ def _walk(
                     except ExpansionLimit:
                         content = None
                 target = ns.name if xkey is True else xkey
-                facts.keys.append(KeyDef(target, key_text(v), v.range, content))
+                compact = Compact.of(content) if content is not None else None
+                facts.keys.append(KeyDef(target, intern(key_text(v)), v.range, compact))
             if sub is not None:
                 _walk(ns, v, sub, schemas, facts, depth + 1, embed, name, None)
         return
@@ -421,7 +424,8 @@ def _scalar(node: Node, plan: WalkPlan, facts: FileFacts) -> None:
         return
     text = value if isinstance(value, str) else key_text(node)
     if plan.targets:
-        facts.refs.append(Reference(plan.targets, text, node.range, node.quoted))
+        # interned: the references to one key share its text (an index holds them all)
+        facts.refs.append(Reference(plan.targets, intern(text), node.range, node.quoted))
     if plan.file:
         facts.file_refs.append(FileRef(text, node.range))
 

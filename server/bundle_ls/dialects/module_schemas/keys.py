@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bundle_ls.documents.codes import CONFLICT, DUPLICATE_KEY
+from bundle_ls.documents.facts import content_of
 from bundle_ls.documents.model import Diagnostic, Related
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ def _where(path: str, rng) -> str:
 
 
 def differing_fields(a: object, b: object) -> list[str]:
+    a, b = content_of(a), content_of(b)
     if isinstance(a, dict) and isinstance(b, dict):
         return [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
     return []

@@ -28,7 +28,7 @@ from bundle_ls.dialects.permissions.world import (
     World,
     WorldIndex,
 )
-from bundle_ls.documents.facts import Embedded, FileFacts, KeyDef
+from bundle_ls.documents.facts import Embedded, FileFacts, KeyDef, content_of
 from bundle_ls.documents.model import Range
 from bundle_ls.index.project_index import ProjectIndex
 
@@ -114,7 +114,8 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def _from_yaml(func: Func, key: str, path: str, kd: KeyDef):
-    value: Mapping[str, Any] = kd.value if isinstance(kd.value, dict) else {}
+    content = content_of(kd.value)
+    value: Mapping[str, Any] = content if isinstance(content, dict) else {}
     desc = value.get("description")
     desc = desc if isinstance(desc, str) else None
     origin = (Origin(f"{NAMESPACES[func][0]} key in {path}", path, kd.range),)
@@ -171,7 +172,8 @@ def _rows_entities(func: Func, namespace: str, facts: FileFacts) -> list:
     rows: dict[int, _Row] = {}
     out: list = []
     for kd in facts.keys:
-        value = kd.value if isinstance(kd.value, dict) else {}
+        content = content_of(kd.value)
+        value = content if isinstance(content, dict) else {}
         if kd.namespace != namespace:
             continue
         if value.get("id") == "created":

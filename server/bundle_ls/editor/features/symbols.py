@@ -59,15 +59,14 @@ def _key_symbols(keys: list, lines: list[str], label: str) -> list[Symbol]:
     """One symbol per keyed item: a row defining several identifiers (uuid, name) is one
     symbol named by its first identifier that is not a uuid, spanning the row."""
     rows: dict[int, list] = {}
+    out: list[Symbol] = []
     for kd in keys:
         row = kd.value.get("line") if isinstance(kd.value, dict) else None
-        rows.setdefault(kd.range[0] if row is None else row, []).append(kd)
-    out: list[Symbol] = []
-    for row, defs in rows.items():
-        if len(defs) == 1 and not isinstance(defs[0].value, dict):
-            kd = defs[0]
+        if row is None:  # a key of its own (not one of a row's identifiers)
             out.append(Symbol(kd.key, SYM_KEY, kd.range, kd.range, label))
-            continue
+        else:
+            rows.setdefault(row, []).append(kd)
+    for row, defs in rows.items():
         named = next((kd for kd in defs if kd.value.get("id") != "uuid"), defs[0])
         uuid = next((kd.key for kd in defs if kd.value.get("id") == "uuid"), None)
         end = len(lines[row].encode("utf-16-le")) // 2 if row < len(lines) else named.range[3]
