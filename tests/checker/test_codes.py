@@ -156,12 +156,26 @@ def test_duplicate_key_across_yaml_and_csv(config_dir: ConfigDir) -> None:
     assert d["related"][0]["range"]["start"] == {"line": 1, "character": 9}
 
 
+def test_the_same_object_with_its_fields_in_another_order_is_a_duplicate(
+    config_dir: ConfigDir,
+) -> None:
+    config_dir.write("a.yaml", "wards:\n  - key: A\n    label: Ward A\n    beds: 4\n")
+    config_dir.write("b.yaml", "wards:\n  - beds: 4\n    label: Ward A\n    key: A\n")
+    diags = config_dir.diagnostics()
+    assert not only(diags, "conflict")
+    (d,) = only(diags, "duplicate-key")
+    assert start(d) == ("b.yaml", 3, 9)
+
+
 def test_conflict_names_the_differing_fields(config_dir: ConfigDir) -> None:
     config_dir.write("a.yaml", "wards:\n  - key: A\n    label: Ward A\n    beds: 4\n")
     config_dir.write("b/wards.csv", "key,label,beds\nA,Ward A,6\n")
     (d,) = only(config_dir.diagnostics(), "conflict")
     assert start(d) == ("b/wards.csv", 1, 0)
     assert "different beds" in d["message"]
+    config_dir.write("b/wards.csv", "key,beds,label\nA,6,Ward B\n")  # in the order written
+    (d,) = only(config_dir.diagnostics(), "conflict")
+    assert "with a different label, beds (first in a.yaml:2)" in d["message"]
     assert d["related"][0]["path"] == "a.yaml"
 
 

@@ -15,7 +15,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bundle_ls.documents.facts import Entry, FileFacts, KeyDef, content_of
+from bundle_ls.documents.facts import Entry, FileFacts, KeyDef
 from bundle_ls.documents.model import Range
 
 KEY = "key"  # a key definition of a namespace
@@ -74,7 +74,7 @@ def key_object(path: str, kd: KeyDef) -> ConfigObject:
         path,
         kd.range,
         KEY,
-        content_of(kd.value),
+        kd.value,  # a Compact text while only counted or compared; `content_of` reads it
         key_ranges=(kd.range,),
     )
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bundle_ls.dialects.objects import ENTRY, ConfigObject, EffectiveRule
+from bundle_ls.documents.facts import content_of, same_content
 from bundle_ls.documents.model import Range
 from bundle_ls.project.objects import ProjectObjects, Sources
 
@@ -80,6 +81,7 @@ def path_order(d: Definition) -> tuple:
 
 def differing_fields(a: object, b: object) -> tuple[str, ...]:
     """The fields of two mappings whose values differ (a field absent from one counts)."""
+    a, b = content_of(a), content_of(b)
     if isinstance(a, dict) and isinstance(b, dict):
         return tuple(k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k))
     return ()
@@ -101,7 +103,7 @@ def resolve(
     for d in rest:
         if not (d.compared and winner.compared):
             others.append(OtherDefinition(d, None, ()))
-        elif d.value == winner.value:
+        elif same_content(d.value, winner.value):
             others.append(OtherDefinition(d, True, ()))
         else:
             others.append(OtherDefinition(d, False, differing_fields(winner.value, d.value)))

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from bundle_ls import __version__
 from bundle_ls.batch.report.baseline import BaselineFinding, compare
-from bundle_ls.documents.facts import FileFacts
+from bundle_ls.documents.facts import FileFacts, content_of
 from bundle_ls.project.effective import EffectiveValue, effective_values
 from bundle_ls.project.objects import (
     FILE,
@@ -424,7 +424,7 @@ def _effective_json(ev: EffectiveValue, file_ix: dict[str, int]) -> dict[str, An
         "key": ev.key,
         "status": ev.status,
         "rule": ev.rule.id,
-        "winner": {"f": file_ix[w.path], "l": w.range[0], "v": clip(w.value)},
+        "winner": {"f": file_ix[w.path], "l": w.range[0], "v": clip(content_of(w.value))},
     }
     if w.label:
         out["label"] = w.label  # "name (uuid)" for a record named by its uuid
@@ -438,7 +438,7 @@ def _effective_json(ev: EffectiveValue, file_ix: dict[str, int]) -> dict[str, An
                 "same": o.identical,
                 "differs": list(o.differs),
                 **({"order": o.definition.order} if o.definition.order is not None else {}),
-                **({"v": clip(o.definition.value)} if o.identical is False else {}),
+                **({"v": clip(content_of(o.definition.value))} if o.identical is False else {}),
             }
             for o in ev.others
         ]

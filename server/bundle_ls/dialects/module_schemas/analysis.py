@@ -196,29 +196,46 @@ class _ItemValue:
         self.reported = len(diags) if diags is not None else 0
 
     def of(self, node: Node, depth: int) -> Any:
-        self.budget -= 1
+        if node.kind == SCALAR:
+            self.budget -= 1
+            return self.scalar(node.value)
+        return self.collection(node, depth)
+
+    def scalar(self, v: Any) -> Any:
+        t = type(v)
+        if t is not str and (
+            (t is int and not -_INT_LIMIT < v < _INT_LIMIT) or (t is float and not math.isfinite(v))
+        ):
+            self.plain = False
+        return v
+
+    def collection(self, node: Node, depth: int) -> Any:
+        """A mapping or a list; its scalar children inline (most of an object's values)."""
+        self.budget -= 1 + len(node.items)
         if self.budget < 0:
             raise ExpansionLimit
-        kind = node.kind
-        if kind == SCALAR:
-            v = node.value
-            t = type(v)
-            if (t is int and not -_INT_LIMIT < v < _INT_LIMIT) or (
-                t is float and not math.isfinite(v)
-            ):
-                self.plain = False
-            return v
         if depth > 66:  # the pre-check stands aside past 64 levels inside the object
             self.plain = False
-        if kind == MAPPING:
+        if node.kind == MAPPING:
             out: dict[str, Any] = {}
             for k, v in node.items:
-                name = key_text(k)
+                name = k.value if k.kind == SCALAR and type(k.value) is str else key_text(k)
                 if name in out and self.diags is not None and depth <= 250:
                     self._repeated(node, k, name)
-                out[name] = self.of(v, depth + 1)
+                if v.kind == SCALAR:
+                    out[name] = self.scalar(v.value)
+                else:
+                    self.budget += 1  # counted again by the collection itself
+                    out[name] = self.collection(v, depth + 1)
             return out
-        return [self.of(c, depth + 1) for c in node.items]
+        values = []
+        for c in node.items:
+            if c.kind == SCALAR:
+                values.append(self.scalar(c.value))
+            else:
+                self.budget += 1
+                values.append(self.collection(c, depth + 1))
+        return values
 
     def _repeated(self, mapping: Node, key: Node, name: str) -> None:
         first = next(k for k, _v in mapping.items if key_text(k) == name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bundle_ls.documents.codes import CONFLICT, DUPLICATE_KEY
-from bundle_ls.documents.facts import content_of
+from bundle_ls.documents.facts import content_of, same_content
 from bundle_ls.documents.model import Diagnostic, Related
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
         if first_path == path and first.range == kd.range:
             continue
         related = [Related(first_path, first.range, f"'{kd.key}' first defined here")]
-        if first.value == kd.value:
+        if same_content(first.value, kd.value):
             out.append(
                 DUPLICATE_KEY(
                     path,

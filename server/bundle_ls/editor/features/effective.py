@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bundle_ls.dialects.objects import ConfigObject
+from bundle_ls.documents.facts import content_of
 from bundle_ls.documents.gcpause import no_cyclic_gc
 from bundle_ls.documents.model import Range
 from bundle_ls.documents.results import Location
@@ -85,7 +86,7 @@ def effective_hover(view: ProjectView, rel: str, line: int, ch: int) -> str | No
     setter = "this definition" if is_here else _link(view, w)
     out = [
         f"{head}: set by {setter}{_order(w)} — {ev.rule.explanation}.",
-        _value(w.value),
+        _value(content_of(w.value)),
         "",
         f"Also defined in {len(ev.others)} other place{'' if len(ev.others) == 1 else 's'}:",
     ]
@@ -141,7 +142,7 @@ def _comparison(other) -> str:
         return "identical"
     if other.differs:
         return "differs in " + ", ".join(other.differs)
-    return f"different: {_short(other.definition.value)}"
+    return f"different: {_short(content_of(other.definition.value))}"
 
 
 def _value(value: object) -> str | None:
