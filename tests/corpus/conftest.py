@@ -32,7 +32,8 @@ def corpus_root() -> Path:
     value = os.environ.get(CORPUS_ENV)
     if not value:
         pytest.skip(f"{CORPUS_ENV} is not set; the real-configuration corpus tests need it")
-    root = Path(value)
+    # Resolved: the check reports each project's root resolved (no `..` in it).
+    root = Path(value).resolve()
     if not root.is_dir():
         pytest.fail(f"{CORPUS_ENV}={value} is not a folder; the corpus tests cannot run")
     missing = [r for r in REPOS if not (root / r).is_dir()]
