@@ -8,7 +8,9 @@ command of its own (`bundle-ls migrate …`), which parses its own arguments.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -30,6 +32,7 @@ from bundle_ls.batch.reporters.listing import write_listing
 from bundle_ls.batch.runner import check_directory
 from bundle_ls.dialects import code_registry, dialect_commands
 from bundle_ls.dialects.base import Command
+from bundle_ls.documents.codes import INTERNAL
 from bundle_ls.documents.ignores import lines_on_disk
 from bundle_ls.documents.model import SEVERITIES, Diagnostic
 from bundle_ls.documents.suggest import did_you_mean
@@ -86,7 +89,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    """The command line; a bug anywhere is exit 2 with a one-line reason, never a bare
+    traceback, and never exit 1 (which means "errors found")."""
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("BUNDLE_LS_DEBUG"):
+            traceback.print_exc()
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        sys.stderr.write(
+            f"bundle-ls: internal error ({reason}); this is a bug, please report it with "
+            "the command you ran (BUNDLE_LS_DEBUG=1 prints the traceback)\n"
+        )
+        return 2
+
+
+def _main(argv: list[str]) -> int:
     command = commands().get(argv[0]) if argv else None
     if command is not None:  # a dialect's command, or the report, with its own arguments
         return command.main(argv[1:], lambda root: check_directory(root, jobs=1))
@@ -266,7 +286,10 @@ def _check_project(
 
 
 def exit_status(report: Report, strict: bool) -> int:
-    """1 when an error is reported (or, with --strict, a warning), else 0."""
+    """2 when bundle-ls failed on a file, 1 when an error is reported (or, with --strict,
+    a warning), else 0."""
+    if any(d.code == INTERNAL.id for d in report.diagnostics):
+        return 2
     failing = ("error", "warning") if strict else ("error",)
     return 1 if any(d.severity in failing for d in report.diagnostics) else 0
 

@@ -104,6 +104,67 @@ def _escape(root: Path) -> None:
     )
 
 
+# ---- special files, files larger than memory, schemas that take forever ---------------------
+
+
+def _fifo(root: Path) -> None:
+    os.mkfifo(root / "locationTags.csv")  # reading it would wait for a writer forever
+
+
+def _link_to(device: str, name: str) -> Callable[[Path], None]:
+    def make(root: Path) -> None:
+        os.symlink(device, root / name)
+
+    return make
+
+
+def _link_to_fifo(root: Path) -> None:
+    (root / "pipes").mkdir()
+    os.mkfifo(root / "pipes" / "p")
+    os.symlink("pipes/p", root / "piped.yaml")
+
+
+def _sparse(root: Path) -> None:
+    with open(root / "huge.yaml", "wb") as f:  # 3 GB on paper, no disk blocks
+        f.truncate(3 * 1024**3)
+
+
+def _module(root: Path, schema: str, config: str) -> None:
+    """A repository's own module schema `codes` (untrusted, like its config) and a file."""
+    (root / "schemas").mkdir()
+    (root / "schemas" / "codes.schema.yaml").write_text(schema)
+    (root / "bundle-ls.yaml").write_text("schemas: [schemas]\nmodules: [codes, locations]\n")
+    (root / "codes.yaml").write_text(config)
+
+
+def _catastrophic_pattern(root: Path) -> None:
+    # Python's `re` backtracks for minutes on 41 a's and a b against `^(a+)+$`
+    schema = "x-module: codes\nproperties:\n  codes:\n    type: array\n    items:\n"
+    schema += (
+        "      type: object\n      properties:\n        code: {type: string, pattern: '^(a+)+$'}\n"
+    )
+    _module(root, schema, f"codes:\n  - code: {'a' * 41}b\n  - code: aaaa\n")
+
+
+def _unique_mappings(root: Path) -> None:
+    # jsonschema compares mappings pairwise: 40,000 of them are 8e8 deep comparisons
+    schema = "x-module: codes\nproperties:\n  codes:\n    type: array\n    items:\n"
+    schema += "      properties:\n        list: {type: array, uniqueItems: true}\n"
+    rows = "".join(f"      - {{n: {i}}}\n" for i in range(40_000))
+    _module(root, schema, "codes:\n  - list:\n" + rows + "      - {n: 7}\n")
+
+
+def _exponential_schema(root: Path) -> None:
+    # `anyOf` through a recursive `$ref`: both branches walk the whole item, at each level
+    schema = (
+        "x-module: codes\n$defs:\n  n:\n    anyOf:\n"
+        "      - {type: object, additionalProperties: {$ref: '#/$defs/n'}, required: [zz]}\n"
+        "      - {type: object, additionalProperties: {$ref: '#/$defs/n'}}\n"
+        "properties:\n  codes: {type: array, items: {$ref: '#/$defs/n'}}\n"
+    )
+    _module(root, schema, "codes:\n  - " + "{a: " * 22 + "x" + "}" * 22 + "\n  - {}\n")
+
+
 CASES: list[Case] = [
     Case(
         "invalid UTF-8",
@@ -211,5 +272,53 @@ CASES: list[Case] = [
             ("missing-file", "error", 3, "leaves the Config Directory"),
             ("missing-file", "error", 7, "leaves the Config Directory"),
         ),
+    ),
+    Case(
+        "a FIFO named locationTags.csv",
+        "locationTags.csv",
+        _fifo,
+        (("unreadable", "error", 0, "it is a FIFO (named pipe), not a regular file"),),
+    ),
+    Case(
+        "a symlink to /dev/zero",
+        "zero.yaml",
+        _link_to("/dev/zero", "zero.yaml"),
+        (("unreadable", "error", 0, "it links to '/dev/zero', outside the folder"),),
+    ),
+    Case(
+        "a symlink to /dev/urandom",
+        "locations.csv",
+        _link_to("/dev/urandom", "locations.csv"),
+        (("unreadable", "error", 0, "outside the folder being checked"),),
+    ),
+    Case(
+        "a symlink to a FIFO inside the folder",
+        "piped.yaml",
+        _link_to_fifo,
+        (("unreadable", "error", 0, "it is a FIFO (named pipe)"),),
+    ),
+    Case(
+        "a 3 GB (sparse) file",
+        "huge.yaml",
+        _sparse,
+        (("limit", "error", 0, "file is 3072 MB; files over 16 MB are not checked"),),
+    ),
+    Case(
+        "a catastrophic pattern in the repository's module schema",
+        "codes.yaml",
+        _catastrophic_pattern,
+        (("schema", "error", 1, "does not match the pattern ^(a+)+$"),),
+    ),
+    Case(
+        "uniqueItems over 40,000 mappings",
+        "codes.yaml",
+        _unique_mappings,
+        (("schema", "error", 2, "items 8 and 40001 are equal; the items must be unique"),),
+    ),
+    Case(
+        "a schema whose validation takes exponential time",
+        "codes.yaml",
+        _exponential_schema,
+        (("limit", "error", 1, "schema validation of this file took over 5 s"),),
     ),
 ]

@@ -1,8 +1,11 @@
-"""Every hostile input gives its clear diagnostic through `--check`, and the run goes on."""
+"""Every hostile input gives its clear diagnostic through `--check`, and the run goes on,
+under a 2 GB address-space limit (a file read whole, or a list compared pairwise, would
+not fit in it or would not end)."""
 
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +15,11 @@ import pytest
 from .inputs import CASES, MARKER, Case
 
 SENTINEL = "locationTags:\n  - key: Sentinel\n    colour: red\n"
+MEMORY_LIMIT = 2 * 1024**3
+
+
+def limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -25,7 +33,8 @@ def test_bad_input_through_check(case: Case, tmp_path: Path) -> None:
         [sys.executable, "-m", "bundle_ls", "--check", str(root), "--format", "json"],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=120,  # a hang fails here (docs/reliability.md has the times measured)
+        preexec_fn=limit_memory,
     )
     assert p.returncode in (0, 1), p.stderr
     diags = json.loads(p.stdout)["diagnostics"]

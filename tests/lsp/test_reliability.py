@@ -55,10 +55,12 @@ def recording_client() -> LanguageClient:
     return client
 
 
+# The server runs under a 2 GB address-space limit, as the hostile inputs are promised.
+UNDER_MEMORY_LIMIT = ["sh", "-c", 'ulimit -v 2097152 && exec "$0" --stdio', BUNDLE_LS]
+
+
 @pytest_lsp.fixture(
-    config=ClientServerConfig(
-        server_command=[BUNDLE_LS, "--stdio"], client_factory=recording_client
-    )
+    config=ClientServerConfig(server_command=UNDER_MEMORY_LIMIT, client_factory=recording_client)
 )
 async def bare(lsp_client: LanguageClient):
     """A client not yet initialised: each test starts it on its own folder."""

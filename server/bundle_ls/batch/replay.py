@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from bundle_ls.batch.cache import _prune, cache_dir
+from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.project.config import SETTINGS_FILE
@@ -45,8 +46,8 @@ def tree_state(root: Path, checked: list[str]) -> bytes:
     h = hashlib.blake2b(digest_size=DIGEST_SIZE)
     for rel in [*checked, SETTINGS_FILE]:
         try:
-            data = (root / rel).read_bytes()
-        except OSError:
+            data = read_file(root / rel, inside=root)
+        except OSError:  # the walk below still sees its size and time
             data = b"\0unreadable"
         h.update(f"{rel}\0{len(data)}\0".encode())
         h.update(hashlib.blake2b(data, digest_size=16).digest())

@@ -142,6 +142,17 @@ LIMIT = Code(
     "Limits keep a check bounded in time and memory whatever a file holds ('billion laughs' "
     "aliases, deep nesting, huge files).",
 )
+INTERNAL = Code(
+    "internal-error",
+    "error",
+    CORE,
+    "bundle-ls itself failed on a file (a bug): the file is not checked, the rest is, and "
+    "`--check` exits 2.",
+    "forms.yaml:1:1: error: bundle-ls failed on this file (RecursionError: maximum recursion "
+    "depth exceeded); please report it [internal-error]",
+    "Please report it with the file (or a part of it that still fails) to the project's "
+    "issue tracker.",
+)
 SCHEMA = Code(
     "schema",
     "error",
@@ -212,6 +223,7 @@ CORE_CODES: tuple[Code, ...] = (
     ENCODING,
     UNREADABLE,
     LIMIT,
+    INTERNAL,
     SCHEMA,
     UNRESOLVED_REFERENCE,
     DUPLICATE_KEY,

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.documents.positions import split_lines
 from bundle_ls.documents.reading import decode
@@ -96,7 +97,7 @@ def lines_on_disk(root: Path) -> Callable[[str], list[str] | None]:
 
     def lines_of(rel: str) -> list[str] | None:
         try:
-            text, _problem = decode(rel, (root / rel).read_bytes())
+            text, _problem = decode(rel, read_file(root / rel, inside=root))
         except OSError:
             return None
         return split_lines(text) if text is not None else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bundle_ls.documents.csv_doc import Cell
+from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.model import MAPPING, SEQUENCE, Node
 from bundle_ls.documents.positions import LineIndex, split_lines
@@ -111,7 +112,7 @@ def digest_text(text: str) -> str:
 
 def digest_file(path: Path) -> str | None:
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except OSError:
         return None
     try:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.ignores import drop_ignored
 from bundle_ls.documents.model import Diagnostic
@@ -100,8 +101,8 @@ class Workspace:
         if st is not None and st.is_open:
             return set()
         full = self.abspath(rel)
-        # A dangling link or a link loop stays: `--check` reports it as unreadable.
-        if not full.is_file() and not full.is_symlink():
+        # A dangling link, a link loop, a FIFO or a device stays: `--check` reports it.
+        if not os.path.lexists(full) or full.is_dir():
             return self.forget(rel)
         facts = read_facts(self.ctx, rel)
         st = DocState(rel, facts.kind)
@@ -274,7 +275,7 @@ class Workspace:
         if st is not None and st.lines is not None:
             return st.lines
         try:
-            text, _problem = decode(rel, self.abspath(rel).read_bytes())
+            text, _problem = decode(rel, read_file(self.abspath(rel), inside=self.root))
         except OSError:
             return None
         return split_lines(text) if text is not None else None

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bundle_ls.documents.codes import UNREADABLE
+from bundle_ls.documents.codes import INTERNAL, LIMIT, UNREADABLE
+from bundle_ls.documents.disk import FileTooLarge, read_file
 from bundle_ls.documents.facts import Document, FileFacts
 from bundle_ls.documents.gcpause import no_cyclic_gc
 from bundle_ls.documents.positions import LineIndex
@@ -46,18 +47,27 @@ def facts_from_bytes(ctx: AnalysisContext, rel: str, data: bytes) -> FileFacts:
         facts = FileFacts(rel, file_kind(rel))
         facts.diagnostics.append(problem)
         return facts
-    return analyze(ctx, rel, text)[1]
+    try:
+        return analyze(ctx, rel, text)[1]
+    except Exception as exc:  # a bug: reported at the file, the other files still checked
+        facts = FileFacts(rel, file_kind(rel))
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        message = f"bundle-ls failed on this file ({reason}); please report it"
+        facts.diagnostics.append(INTERNAL(rel, (0, 0, 0, 0), message))
+        return facts
 
 
 def read_bytes(root: Path, rel: str) -> bytes:
-    full = root / rel
-    if full.is_dir():
-        raise IsADirectoryError(f"'{rel}' is a folder, not a file")
-    return full.read_bytes()
+    """A file's bytes: a regular file only, links followed only inside `root`, at most the
+    file size limit (see documents/disk.py)."""
+    return read_file(root / rel, inside=root)
 
 
 def unreadable(rel: str, exc: OSError) -> FileFacts:
     facts = FileFacts(rel, file_kind(rel))
+    if isinstance(exc, FileTooLarge):
+        facts.diagnostics.append(LIMIT(rel, (0, 0, 0, 0), exc.strerror))
+        return facts
     reason = exc.strerror or str(exc)
     facts.diagnostics.append(UNREADABLE(rel, (0, 0, 0, 0), f"cannot read this file: {reason}"))
     return facts

@@ -29,6 +29,7 @@ from bundle_ls.dialects.settings.schema import (
     Vocabulary,
     check_settings,
 )
+from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.model import MAPPING, SCALAR, Diagnostic, Node, key_text, to_python
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.yaml_doc import parse_yaml
@@ -66,7 +67,7 @@ class ProjectConfig:
 
 def _read_settings(cfg: ProjectConfig, path: Path) -> None:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_file(path).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProjectError(f"{path}: cannot be read: {exc}") from None
     lines = LineIndex(text)

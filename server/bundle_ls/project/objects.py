@@ -20,6 +20,7 @@ from typing import Any
 
 from bundle_ls.dialects.base import Dialect
 from bundle_ls.dialects.objects import FIRST_IN_PATH_ORDER, ConfigObject, EffectiveRule
+from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.facts import KeyDef
 from bundle_ls.documents.model import Range
 from bundle_ls.documents.positions import LineIndex
@@ -204,9 +205,9 @@ class Sources:
         else:
             full = self.root / path
             try:
-                if full.stat().st_size <= MAX_SOURCE_BYTES:
-                    text, _problem = decode(path, full.read_bytes())
-            except OSError:
+                data = read_file(full, limit=MAX_SOURCE_BYTES, inside=self.root)
+                text, _problem = decode(path, data)
+            except OSError:  # unreadable, or over the limit
                 text = None
         if text is not None and len(text) > MAX_SOURCE_BYTES:
             text = None

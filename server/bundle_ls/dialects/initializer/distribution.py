@@ -38,6 +38,7 @@ from ruamel.yaml import YAML
 from bundle_ls.dialects.base import builtin_schema_dir
 from bundle_ls.dialects.initializer.layout import CONTENT_PACKAGE_PARTS, ROOT_NAMES
 from bundle_ls.dialects.initializer.spec import domains
+from bundle_ls.documents.disk import read_file
 
 DISTRO_FILES = ("distro.properties", "openmrs-distro.properties")
 CONTENT_FILE = "content.properties"
@@ -231,8 +232,7 @@ def maven_filtered(text: str, pom: str) -> str:
 
 def _read(path: Path, limit: int = 2_000_000) -> str:
     try:
-        with path.open("rb") as f:
-            return f.read(limit).decode("utf-8", "replace")
+        return read_file(path, limit=limit, truncate=True).decode("utf-8", "replace")
     except OSError:
         return ""
 

@@ -13,6 +13,8 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 
+from bundle_ls.documents.disk import regular_target
+
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
 MAX_ZIP_BYTES = 100 * 1024 * 1024
 
@@ -44,7 +46,7 @@ _cache: dict[str, tuple[tuple[int, float], OclConcepts]] = {}
 
 def read_zip(path: str) -> OclConcepts:
     try:
-        st = os.stat(path)
+        st = os.stat(regular_target(path))  # a FIFO named .zip would block the zip reader
     except OSError:
         return OclConcepts()
     stamp = (st.st_size, st.st_mtime)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from sys import intern
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from bundle_ls.dialects.base import EmbeddedLanguage, EmbeddingHost
+from bundle_ls.dialects.module_schemas.bounded import OverBudget, deadline
 from bundle_ls.dialects.module_schemas.codes import UNKNOWN_NAMESPACE
 from bundle_ls.dialects.module_schemas.schema_errors import schema_diagnostics
 from bundle_ls.documents.codes import CONFLICT, CSV_SYNTAX, LIMIT, MODULE_NOT_INSTALLED, SCHEMA
@@ -58,6 +60,9 @@ if TYPE_CHECKING:
     from bundle_ls.dialects.module_schemas.schemas import Namespace, SchemaSet, WalkPlan
 
 MAX_ITEM_NODES = 100_000  # alias expansion budget for one item
+# Schema validation time for one file (a real file takes milliseconds): past it, a `limit`
+# finding and the rest of the file is not validated (bounded.py says what can take long).
+VALIDATION_BUDGET_SECONDS = 5.0
 
 
 # A value of an embedded language found by the walk: (its node, its schema, the property).
@@ -82,6 +87,8 @@ class FileAnalysis:
         self.installed = installed
         self.languages = languages or {}
         self.lines = lines
+        self.validation_left = VALIDATION_BUDGET_SECONDS
+        self.over_budget = False  # reported once, at the first item not validated
 
     def namespace(self, name: str, rng: Range, diags: list[Diagnostic]) -> Namespace | None:
         """The namespace a top-level key (or a CSV file) names, or None after reporting why
@@ -115,9 +122,31 @@ class FileAnalysis:
         except ExpansionLimit:
             diags.append(self.over_limit(node))
             return None
-        validator = self.schemas.validator(ns_name, item=item)
-        diags.extend(schema_diagnostics(self.path, validator.iter_errors(instance), node))
+        diags.extend(self.schema_findings(self.schemas.validator(ns_name, item), instance, node))
         return instance
+
+    def schema_findings(
+        self, validator: Any, instance: Any, node: Node, comparable: bool | None = None
+    ) -> list[Diagnostic]:
+        """The schema findings of one value, within what is left of the file's budget."""
+        if self.over_budget:
+            return []
+        start = perf_counter()
+        try:
+            if self.validation_left <= 0:
+                raise OverBudget
+            with deadline(self.validation_left):
+                errors = validator.iter_errors(instance, comparable)
+                return list(schema_diagnostics(self.path, errors, node))
+        except OverBudget:
+            self.over_budget = True
+            message = (
+                f"schema validation of this file took over {VALIDATION_BUDGET_SECONDS:g} s; "
+                "this item and those after it are not validated"
+            )
+            return [LIMIT(self.path, node.range, message)]
+        finally:
+            self.validation_left -= perf_counter() - start
 
     def over_limit(self, node: Node) -> Diagnostic:
         return LIMIT(
@@ -145,8 +174,7 @@ class FileAnalysis:
         plain, comparable = self.item_value(item, kind, facts.diagnostics)
         if validate and plain is not _OVER_LIMIT:
             validator = self.schemas.validator(ns.name, item=True)
-            errors = validator.iter_errors(plain, comparable)
-            facts.diagnostics.extend(schema_diagnostics(self.path, errors, item))
+            facts.diagnostics.extend(self.schema_findings(validator, plain, item, comparable))
         elif validate:
             facts.diagnostics.append(self.over_limit(item))
         plain = None if plain is _OVER_LIMIT else plain

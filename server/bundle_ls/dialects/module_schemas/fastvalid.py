@@ -12,12 +12,11 @@ are known to differ, the pre-check stands aside:
 - a non-finite float (`.inf`, `.nan`, `1e999`) or an integer beyond 64 bits anywhere in the
   object (jsonschema-rs compares them differently, e.g. `maximum: 5` accepts `.inf`);
 - a schema set that uses `multipleOf` (float division is rounded differently);
-- regular expressions use the Rust `regex` engine (`RegexOptions`), which is stricter than
-  Python's `re` (`\\w`, `\\d` and `$` match less), so it can only send more objects to the
-  full check, never fewer; a pattern it cannot compile disables the pre-check;
+- regular expressions: both use the Rust `regex` engine with the same options
+  (bounded.py), so they match alike;
 - formats are annotations only in both (no format checker is configured).
-Without `jsonschema_rs` installed, or with BUNDLE_LS_NO_FASTVALID=1 in the environment (to
-compare the two paths), everything goes through `jsonschema` alone.
+With BUNDLE_LS_NO_FASTVALID=1 in the environment (to compare the two paths), everything
+goes through `jsonschema` alone.
 """
 
 from __future__ import annotations
@@ -27,10 +26,9 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-try:  # optional accelerator
-    import jsonschema_rs
-except ImportError:  # pragma: no cover - exercised only without the wheel
-    jsonschema_rs = None
+import jsonschema_rs
+
+from bundle_ls.dialects.module_schemas.bounded import REGEX_OPTIONS
 
 _INT_LIMIT = 2**63
 # Keywords whose evaluation jsonschema-rs does differently from jsonschema.
@@ -96,7 +94,7 @@ class PrefilteredValidator:
 def build_fast(documents: list[tuple[str, dict]], ref: str) -> Any | None:
     """A jsonschema-rs validator for `{"$ref": ref}` over the schema documents, or None
     when the pre-check must stand aside."""
-    if jsonschema_rs is None or os.environ.get("BUNDLE_LS_NO_FASTVALID"):
+    if os.environ.get("BUNDLE_LS_NO_FASTVALID"):
         return None
     if any(_uses(doc, UNSAFE_KEYWORDS) for _uri, doc in documents):
         return None
@@ -106,7 +104,7 @@ def build_fast(documents: list[tuple[str, dict]], ref: str) -> Any | None:
             {"$ref": ref},
             registry=registry,
             validate_formats=False,
-            pattern_options=jsonschema_rs.RegexOptions(),
+            pattern_options=REGEX_OPTIONS,
         )
     except Exception:
         return None

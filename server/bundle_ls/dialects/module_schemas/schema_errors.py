@@ -8,6 +8,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
+from bundle_ls.dialects.module_schemas.bounded import additional_names
 from bundle_ls.documents.codes import SCHEMA
 from bundle_ls.documents.model import MAPPING, SEQUENCE, Diagnostic, Node, key_text, plain
 from bundle_ls.documents.suggest import did_you_mean
@@ -82,12 +83,7 @@ def _one(path: str, err: ValidationError, root: Node) -> list[Diagnostic]:
         if kw == "additionalProperties":
             schema = err.schema if isinstance(err.schema, dict) else {}
             known = list((schema.get("properties") or {}).keys())
-            patterns = [re.compile(p) for p in (schema.get("patternProperties") or {})]
-            unexpected = {
-                key_text(k)
-                for k, _ in node.items
-                if key_text(k) not in known and not any(p.search(key_text(k)) for p in patterns)
-            }
+            unexpected = set(additional_names({key_text(k): None for k, _ in node.items}, schema))
         else:  # the names are only in the message: "... ('a', 'b' were unexpected)"
             unexpected = set(re.findall(r"'([^']*)'", err.message.rpartition("(")[2]))
             known = []

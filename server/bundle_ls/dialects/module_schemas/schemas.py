@@ -22,7 +22,9 @@ from referencing.jsonschema import DRAFT202012
 from ruamel.yaml import YAML
 
 from bundle_ls.dialects.base import DialectError
+from bundle_ls.dialects.module_schemas.bounded import LinearValidator, PatternError, check_pattern
 from bundle_ls.dialects.module_schemas.fastvalid import PrefilteredValidator, build_fast
+from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.paths import glob_match
 
 SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml", ".schema.json")
@@ -106,6 +108,7 @@ class Namespace:
     separator: str
     uri: str  # where the namespace's schema lives, for validation
     columns: dict[str, object] = field(default_factory=dict)  # CSV property kinds
+    item_uri: str | None = None  # where an item's schema lives (None: items may be anything)
 
     @property
     def is_array(self) -> bool:
@@ -120,40 +123,40 @@ _URI_FORMATS = frozenset(("uri", "uri-reference", "iri", "iri-reference", "uri-t
 def check_schema(doc: dict) -> None:
     """`Draft202012Validator.check_schema` (raises SchemaError), with jsonschema-rs's
     metaschema check in front: ten times faster on a valid schema, which is every run's
-    case. jsonschema-rs does not check that patterns are regular expressions, as
-    jsonschema's `regex` format does, so that is checked here; any doubt goes to jsonschema."""
+    case; any doubt goes to jsonschema. Then every pattern must compile in the linear-time
+    engine that matches it (check_patterns)."""
     checked = Draft202012Validator.FORMAT_CHECKER.checkers
     fast = not _URI_FORMATS & checked.keys()
-    if fast and jsonschema_rs.meta.is_valid(doc) and _patterns_compile(doc):
-        return
-    Draft202012Validator.check_schema(doc)
+    if not (fast and jsonschema_rs.meta.is_valid(doc)):
+        Draft202012Validator.check_schema(doc)
+    check_patterns(doc)
 
 
-def _patterns_compile(node: Any) -> bool:
+# Keywords whose values are data, not schemas: a `pattern` key in them is not a pattern.
+_DATA_KEYWORDS = frozenset(("default", "enum", "const", "examples"))
+
+
+def check_patterns(node: Any, where: tuple = ()) -> None:
+    """Every `pattern` and `patternProperties` compiles in the linear-time engine, else
+    `SchemaError` naming it (bounded.py: never handed to Python's backtracking `re`)."""
     if isinstance(node, dict):
         for k, v in node.items():
-            if k == "pattern" and isinstance(v, str) and not _compiles(v):
-                return False
-            patterns = v if k == "patternProperties" and isinstance(v, dict) else ()
-            if not all(_compiles(p) for p in patterns):
-                return False
-            if not _patterns_compile(v):
-                return False
+            found = [v] if k == "pattern" and isinstance(v, str) else []
+            found += list(v) if k == "patternProperties" and isinstance(v, dict) else []
+            for pattern in found:
+                try:
+                    check_pattern(pattern)
+                except PatternError as exc:
+                    raise SchemaError(str(exc), path=[*where, k]) from None
+            if k not in _DATA_KEYWORDS:
+                check_patterns(v, (*where, k))
     elif isinstance(node, list):
-        return all(_patterns_compile(x) for x in node)
-    return True
-
-
-def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
+        for i, x in enumerate(node):
+            check_patterns(x, (*where, i))
 
 
 def _load_document(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
+    text = read_file(path).decode("utf-8")
     if path.suffix == ".json":
         return json.loads(text)
     yaml = YAML(typ="safe")  # C loader, plain data only: no tags are constructed
@@ -259,12 +262,26 @@ class SchemaSet:
             ns, m, resolved, item, list(files), sep, f"{m.uri}#/properties/{_escape(ns)}"
         )
         if item is not None:
+            namespace.item_uri = self._items_uri(sub, namespace.uri, m.uri)
             namespace.columns = {
                 name: self.column_kind(p, m.uri)
                 for name, p in (item.get("properties") or {}).items()
                 if isinstance(p, dict)
             }
         return namespace
+
+    def _items_uri(self, schema: dict, uri: str, doc_uri: str) -> str | None:
+        """The URI of `items` of the array schema at `uri`, through its `$ref`s."""
+        for _ in range(64):  # a `$ref` loop ends here
+            if "items" in schema:
+                return uri + "/items"
+            ref = schema.get("$ref")
+            found = self.lookup(ref, doc_uri) if isinstance(ref, str) else None
+            if found is None or not isinstance(found[0], dict):
+                return None
+            schema, doc_uri = found
+            uri = doc_uri + "#" + ref.partition("#")[2]
+        return None
 
     # ---- $ref resolution inside the set -------------------------------------------------
 
@@ -458,8 +475,12 @@ class SchemaSet:
         v = self._validators.get(key)
         if v is None:
             namespace = self.namespaces[ns]
-            uri = namespace.uri + ("/items" if item else "")
-            v = Draft202012Validator({"$ref": uri}, registry=self.registry)
+            uri = namespace.item_uri if item else namespace.uri
+            if uri is None:  # an array namespace that says nothing of its items
+                v = PrefilteredValidator(LinearValidator(True), None)
+                self._validators[key] = v
+                return v
+            v = LinearValidator({"$ref": uri}, registry=self.registry)
             # A fast validity pre-check in front; the diagnostics still come from `v`.
             docs = [(m.uri, m.document) for m in self.modules.values()]
             v = PrefilteredValidator(v, build_fast(docs, uri))
