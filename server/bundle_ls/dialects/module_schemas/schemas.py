@@ -129,7 +129,11 @@ def check_schema(doc: dict) -> None:
     fast = not _URI_FORMATS & checked.keys()
     if not (fast and jsonschema_rs.meta.is_valid(doc)):
         Draft202012Validator.check_schema(doc)
-    check_patterns(doc)
+    try:
+        check_patterns(doc)
+    except SchemaError:
+        Draft202012Validator.check_schema(doc)  # not a regular expression at all: its message
+        raise
 
 
 # Keywords whose values are data, not schemas: a `pattern` key in them is not a pattern.
