@@ -162,7 +162,7 @@ def _exponential_schema(root: Path) -> None:
         "      - {type: object, additionalProperties: {$ref: '#/$defs/n'}}\n"
         "properties:\n  codes: {type: array, items: {$ref: '#/$defs/n'}}\n"
     )
-    _module(root, schema, "codes:\n  - " + "{a: " * 22 + "x" + "}" * 22 + "\n  - {}\n")
+    _module(root, schema, "codes:\n  - " + "{a: " * 18 + "x" + "}" * 18 + "\n  - {}\n")
 
 
 CASES: list[Case] = [
