@@ -174,13 +174,16 @@ def test_example_report(browser, server_bin, tmp_path, artifacts):
     assert page.text("#modules-assumed").startswith("encounters, htmlformentry, locations")
     assert page.number("#summary-conflicts") == 2
 
-    # the graph: one node per namespace, the misspelt reference's edge in red
+    # the graph: one node per namespace, the misspelt references' edges in red
     nodes = page.graph_nodes()
     assert sorted(nodes) == sorted(check["objects"]["namespaces"])
     red = page.page.evaluate(
         "window.bundleLsReport.cy.edges('.bad').map(e => [e.source().id(), e.target().id(), e.data('label')])"
     )
-    assert red == [["htmlForms", "encounterTypes", "1 unresolved"]]
+    assert sorted(red) == [
+        ["htmlForms", "encounterTypes", "1 unresolved"],
+        ["permissionRules", "roles", "1 unresolved"],  # `Clinican` in a rule's condition
+    ]
     page.click_node("locations")
     assert page.text("#node-title") == "locations"
     assert page.text("#node-counts").startswith("5 objects in 2 files")
@@ -206,7 +209,9 @@ def test_example_report(browser, server_bin, tmp_path, artifacts):
         "#findings-list .group", "gs => gs.map(g => g.dataset.code)"
     )
     assert groups == sorted({d["code"] for d in check["diagnostics"]})
-    typo = page.page.locator('.finding[data-code="unresolved-reference"]')
+    typo = page.page.locator(
+        '.finding[data-code="unresolved-reference"]', has_text="bundles/diabetes/forms.yaml"
+    )
     assert "bundles/diabetes/forms.yaml:11:20" in typo.inner_text()
     assert (
         typo.locator("pre.src span.hit")
@@ -225,16 +230,16 @@ def test_example_report(browser, server_bin, tmp_path, artifacts):
     country = sum(1 for d in check["diagnostics"] if d["path"].startswith("bundles/country/"))
     assert page.page.locator("#findings-list .finding").count() == country
     page.page.select_option("#findings-folder", "")
-    page.page.fill("#findings-search", "did you mean")
+    page.page.fill("#findings-search", "did you mean")  # the two misspelt references
     page.page.wait_for_function(
-        "() => document.querySelector('#findings-count').innerText.startsWith('1 of')"
+        "() => document.querySelector('#findings-count').innerText.startsWith('2 of')"
     )
     page.shot(artifacts, "example-findings")
 
     # the effective configuration: the conflicting tag, and what differs
     page.tab("effective")
     page.page.select_option("#effective-status", "conflict")
-    assert page.text("#effective-count") == "2 of 30 keys"
+    assert page.text("#effective-count") == "2 of 33 keys"  # 3 of them permission rules
     row = page.page.locator("#effective-rows tr.main", has_text="Login Location")
     assert "bundles/country/locations.yaml:3" in row.inner_text()
     row.click()
