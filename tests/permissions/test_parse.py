@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lark.exceptions import UnexpectedInput
 
 from bundle_ls.dialects.permissions.expr import (
     And,
     Atom,
     Const,
     Not,
+    _build,
+    _read_fast,
+    lark_parser,
     needs_quotes,
     parse,
     write_name,
@@ -205,3 +211,65 @@ def test_nesting_deeper_than_the_limit_is_refused_not_crashed_on() -> None:
             f"nesting deeper than {MAX_DEPTH} levels of parentheses or 'not' is not checked"
         )
     assert parse("(" * 50 + "not role(A)" + ")" * 50).ok
+
+
+# ---- the fast reader against lark -------------------------------------------------------
+
+_PIECES = (
+    *("role", "ROLE", "Privilege", "tag", "location", "roles", "and", "AND", "or", "not"),
+    *("true", "False", "falſe", "android", "order", "note", "(", ")", "((", "))"),
+    *("Nurse", "x.y:z/w-1", "Médecin", "'Task: X'", '"it\'s"', "''", '""', "'", '"'),
+    *(" ", "  ", "\n", "\t", ",", "&&", "!", "'a\nb'", "_", "-"),
+)
+
+
+def _full(e) -> object:
+    """The tree with every span and quote, for comparing the two readers exactly."""
+    if isinstance(e, Atom):
+        return ("atom", e.func, e.name, e.span, e.func_span, e.name_span, e.quote)
+    if isinstance(e, Const):
+        return ("const", e.value, e.span)
+    if isinstance(e, Not):
+        return ("not", e.span, e.keyword_span, _full(e.operand))
+    return (type(e).__name__, e.span, *(_full(o) for o in e.operands))
+
+
+def _by_lark(text: str):
+    try:
+        tree = lark_parser().parse(text)
+    except UnexpectedInput:
+        return None
+    tokens: list = []
+    expr = _build(tree.children[0], tokens)
+    return expr, sorted(tokens, key=lambda t: t.span)
+
+
+_TEXTS = st.one_of(
+    st.builds(
+        str.join, st.sampled_from(["", " "]), st.lists(st.sampled_from(_PIECES), max_size=14)
+    ),
+    st.builds("".join, st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=3)))),
+)
+
+
+@settings(max_examples=max(600, settings().max_examples))
+@given(_TEXTS)
+def test_the_fast_reader_reads_exactly_what_lark_reads(text: str) -> None:
+    fast, slow = _read_fast(text), _by_lark(text)
+    assert (fast is None) == (slow is None), text
+    if fast is not None and slow is not None:
+        assert _full(fast[0]) == _full(slow[0]), text
+        assert fast[1] == slow[1], text
+
+
+def test_the_fast_reader_reads_every_shape_of_the_grammar() -> None:
+    # each shape, so that the property above cannot pass by refusing what lark reads
+    for text in (
+        "role(Nurse)",
+        "not ROLE('a b') and (tag(x) or true) or location(\"L 1\") and false",
+        "((role(and)))",
+        "role ( or ) and not not tag(role)",
+    ):
+        fast = _read_fast(text)
+        assert fast is not None, text
+        assert _full(fast[0]) == _full(_by_lark(text)[0])

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from bundle_ls.dialects.base import builtin_schema_dir
+from bundle_ls.documents.yaml_doc import PlainYamlError, load_plain
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
@@ -93,8 +91,8 @@ def _entry(value: Any, where: str) -> Entry:
 def load_module_file(path: Path) -> tuple[str, dict[str, list[Entry]]]:
     """One `<module-id>.yaml`: its module id and its entries per domain."""
     try:
-        document = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        document = load_plain(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, PlainYamlError) as exc:
         raise ModuleDataError(f"{path}: cannot be read ({exc})") from exc
     if not isinstance(document, dict):
         raise ModuleDataError(f"{path}: must be a mapping with module and domains")
@@ -155,8 +153,8 @@ def _load_parts(
     path: Path, head: str, body: str, wanted: set[str]
 ) -> tuple[str, dict[str, list[Entry]]]:
     try:
-        header = YAML(typ="safe").load(head)
-    except YAMLError as exc:
+        header = load_plain(head)
+    except PlainYamlError as exc:
         raise ModuleDataError(f"{path}: cannot be read ({exc})") from exc
     if not isinstance(header, dict):
         raise ModuleDataError(f"{path}: must be a mapping with module and domains")
@@ -170,8 +168,8 @@ def _load_parts(
             continue
         end = keys[i + 1][0] if i + 1 < len(keys) else len(body)
         try:
-            part = YAML(typ="safe").load(body[start:end]) or {}
-        except YAMLError as exc:
+            part = load_plain(body[start:end]) or {}
+        except PlainYamlError as exc:
             raise ModuleDataError(f"{path}: domains.{domain}: cannot be read ({exc})") from exc
         entries = part.get(domain) if isinstance(part, dict) else None
         if not isinstance(entries, list):

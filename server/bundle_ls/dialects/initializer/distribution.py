@@ -33,12 +33,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from bundle_ls.dialects.base import builtin_schema_dir
 from bundle_ls.dialects.initializer.layout import CONTENT_PACKAGE_PARTS, ROOT_NAMES
 from bundle_ls.dialects.initializer.spec import domains
 from bundle_ls.documents.disk import read_file
+from bundle_ls.documents.yaml_doc import load_plain
 
 DISTRO_FILES = ("distro.properties", "openmrs-distro.properties")
 CONTENT_FILE = "content.properties"
@@ -82,7 +81,7 @@ class DistributionData:
 def distribution_data() -> DistributionData:
     """schemas/initializer/distributions.yaml (built-in data, read once)."""
     path = builtin_schema_dir() / "initializer" / "distributions.yaml"
-    raw = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    raw = load_plain(path.read_text(encoding="utf-8")) or {}
     dists = []
     for key, d in (raw.get("distributions") or {}).items():
         src = d.get("source") or {}

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from bundle_ls.dialects.base import builtin_schema_dir
+from bundle_ls.documents.yaml_doc import load_plain
 
 PREFIX = "iniz:"  # namespace prefix of Initializer entities in the project index
 CONSTANT_NS = "iniz:constant"  # `${dotted.key}` placeholders and their constants
@@ -119,7 +118,7 @@ def spec_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _raw() -> dict:
-    return YAML(typ="safe").load(spec_path().read_text(encoding="utf-8")) or {}
+    return load_plain(spec_path().read_text(encoding="utf-8")) or {}
 
 
 @lru_cache(maxsize=1)

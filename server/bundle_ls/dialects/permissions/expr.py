@@ -8,12 +8,14 @@ YAML scalar or CSV cell holds); `source_map` turns them into document positions.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+if TYPE_CHECKING:  # lark loads when a text does not parse, or for the editor: not at start
+    from lark import Lark, Token, Tree
+    from lark.exceptions import UnexpectedInput
 
 Span = tuple[int, int]
 Func = Literal["role", "privilege", "tag", "location"]
@@ -61,11 +63,15 @@ _LEX_GRAMMAR = _LEX_GRAMMAR.replace("FALSE:", "FALSE.2:")
 def lark_parser() -> Lark:
     # The contextual lexer only tries the terminals the parser can accept next, so a name
     # such as `and` or `true` inside `role(...)` is a name, and the grammar stays LALR(1).
+    from lark import Lark
+
     return Lark(GRAMMAR, parser="lalr", lexer="contextual", keep_all_tokens=True)
 
 
 @lru_cache(maxsize=1)
 def _lexer() -> Lark:
+    from lark import Lark
+
     return Lark(_LEX_GRAMMAR, parser="lalr", lexer="basic")
 
 
@@ -172,25 +178,32 @@ def _tok(t: Token) -> ExprToken:
 def parse(text: str) -> ParsedExpr:
     """The syntax tree of a `when` expression, or the first syntax error with its span.
     (Results are immutable, so they are shared by text.)"""
-    try:
-        tree = lark_parser().parse(text)
-    except UnexpectedInput:
-        return _diagnose(text)
     depth = _nesting(text)
-    if depth > MAX_DEPTH:
-        return ParsedExpr(
-            text,
-            None,
-            ExprSyntaxError(
-                (0, len(text)),
-                f"nesting deeper than {MAX_DEPTH} levels of parentheses or 'not' is not checked",
-                "limit",
-            ),
-            (),
-        )
-    tokens: list[ExprToken] = []
-    expr = _build(tree.children[0], tokens)
-    tokens.sort(key=lambda t: t.span)
+    read = _read_fast(text) if depth <= MAX_DEPTH else None
+    if read is None:  # a syntax error or deep nesting: lark says which, and where
+        from lark.exceptions import UnexpectedInput
+
+        try:
+            tree = lark_parser().parse(text)
+        except UnexpectedInput:
+            return _diagnose(text)
+        if depth > MAX_DEPTH:
+            return ParsedExpr(
+                text,
+                None,
+                ExprSyntaxError(
+                    (0, len(text)),
+                    f"nesting deeper than {MAX_DEPTH} levels of parentheses or 'not' is not "
+                    "checked",
+                    "limit",
+                ),
+                (),
+            )
+        tokens: list[ExprToken] = []
+        expr = _build(tree.children[0], tokens)
+        tokens.sort(key=lambda t: t.span)
+        read = expr, tokens
+    expr, tokens = read
     empty = next((a for a in atoms(expr) if not a.name.strip()), None)
     if empty is not None:
         q = empty.name_token_span
@@ -224,7 +237,7 @@ def _nesting(text: str) -> int:
 
 
 def _build(node: Tree | Token, tokens: list[ExprToken]) -> Expr:
-    if isinstance(node, Token):  # pragma: no cover - the grammar wraps every token
+    if isinstance(node, str):  # pragma: no cover - a Token (a str): the grammar wraps each
         raise TypeError(node)
     data = node.data
     kids = node.children
@@ -265,7 +278,7 @@ def _build(node: Tree | Token, tokens: list[ExprToken]) -> Expr:
     if data in ("conj", "disj"):
         operands = []
         for k in kids:
-            if isinstance(k, Token):
+            if isinstance(k, str):  # a Token
                 tokens.append(_tok(k))
             else:
                 operands.append(_build(k, tokens))
@@ -289,6 +302,133 @@ def _respan(e: Expr, span: Span) -> Expr:
     if isinstance(e, And):
         return And(e.operands, span)
     return Or(e.operands, span)
+
+
+# ---- the fast reader ----------------------------------------------------------------------
+# The grammar above read by hand, for texts that parse: a few microseconds where lark's
+# contextual lexer takes a fraction of a millisecond, which a file of thousands of rules
+# feels. Anything it does not accept goes to lark, which gives the tree or the error; a
+# property test holds the two to the same trees and tokens.
+
+_LEXEME = re.compile(r"""\s+|(\()|(\))|("[^"\n]*"|'[^'\n]*')|([\w.:/-]+)""")
+# Keywords matched as lark matches them (its `/…/i`: Unicode case folding, so `falſe` too)
+_KEYWORD = re.compile("(" + "|".join(FUNCS) + ")|" + "|".join(f"({k})" for k in KEYWORDS), re.I)
+_KEYWORD_KIND = (None, "FUNC", *(k.upper() for k in KEYWORDS))
+_LEXEME_KIND = (None, "LPAR", "RPAR", "QUOTED", "WORD")
+
+# (kind, start, end, text); kind is LPAR, RPAR, QUOTED, BARE or a keyword's (FUNC, AND …)
+_Lexeme = tuple[str, int, int, str]
+
+
+class _Refused(Exception):
+    """The fast reader does not accept the text (lark will say why)."""
+
+
+def _read_fast(text: str) -> tuple[Expr, list[ExprToken]] | None:
+    lexemes: list[_Lexeme] = []
+    pos, end = 0, len(text)
+    while pos < end:
+        m = _LEXEME.match(text, pos)
+        if m is None:
+            return None
+        group = m.lastindex
+        if group is not None:
+            word = m.group(group)
+            kind = _LEXEME_KIND[group]
+            if kind == "WORD":
+                keyword = _KEYWORD.fullmatch(word)
+                kind = _KEYWORD_KIND[keyword.lastindex] if keyword else "BARE"  # type: ignore[index]
+            lexemes.append((kind, pos, m.end(), word))
+        pos = m.end()
+    reader = _FastReader(lexemes)
+    try:
+        expr = reader.disjunction()
+    except _Refused:
+        return None
+    if reader.at != len(lexemes):
+        return None
+    return expr, reader.tokens
+
+
+class _FastReader:
+    __slots__ = ("lexemes", "at", "tokens")
+
+    def __init__(self, lexemes: list[_Lexeme]) -> None:
+        self.lexemes = lexemes
+        self.at = 0
+        self.tokens: list[ExprToken] = []
+
+    def _peek(self) -> str:
+        return self.lexemes[self.at][0] if self.at < len(self.lexemes) else ""
+
+    def _take(self, token_kind: TokenKind) -> _Lexeme:
+        lexeme = self.lexemes[self.at]
+        self.at += 1
+        self.tokens.append(ExprToken(token_kind, (lexeme[1], lexeme[2]), lexeme[3]))
+        return lexeme
+
+    def disjunction(self) -> Expr:
+        return self._joined("OR", Or, self._conjunction)
+
+    def _conjunction(self) -> Expr:
+        return self._joined("AND", And, self._unary)
+
+    def _joined(self, op: str, cls: type[And] | type[Or], operand: Callable[[], Expr]) -> Expr:
+        first = operand()
+        if self._peek() != op:
+            return first
+        operands = [first]
+        while self._peek() == op:
+            self._take("operator")
+            operands.append(operand())
+        flat: list[Expr] = []  # flattened as _build does
+        for o in operands:
+            flat.extend(o.operands if isinstance(o, cls) else (o,))
+        return cls(tuple(flat), (first.span[0], operands[-1].span[1]))
+
+    def _unary(self) -> Expr:
+        if self._peek() != "NOT":
+            return self._primary()
+        kw = self._take("operator")
+        inner = self._unary()
+        return Not(inner, (kw[1], inner.span[1]), (kw[1], kw[2]))
+
+    def _primary(self) -> Expr:
+        kind = self._peek()
+        if kind == "LPAR":
+            lpar = self._take("paren")
+            inner = self.disjunction()
+            if self._peek() != "RPAR":
+                raise _Refused
+            rpar = self._take("paren")
+            return _respan(inner, (lpar[1], rpar[2]))
+        if kind in ("TRUE", "FALSE"):
+            t = self._take("literal")
+            return Const(kind == "TRUE", (t[1], t[2]))
+        if kind != "FUNC":
+            raise _Refused
+        func = self._take("function")
+        if self._peek() != "LPAR":
+            raise _Refused
+        self._take("paren")
+        if self._peek() in ("", "LPAR", "RPAR"):  # any word or quoted text is a name here
+            raise _Refused
+        name = self._take("name")
+        if self._peek() != "RPAR":
+            raise _Refused
+        rpar = self._take("paren")
+        raw = name[3]
+        quote = raw[0] if name[0] == "QUOTED" else ""
+        inner = raw[1:-1] if quote else raw
+        start = name[1] + (1 if quote else 0)
+        return Atom(
+            func[3].lower(),  # type: ignore[arg-type]
+            inner,
+            (func[1], rpar[2]),
+            (func[1], func[2]),
+            (start, start + len(inner)),
+            quote,
+        )
 
 
 def atoms(e: Expr) -> list[Atom]:
@@ -327,6 +467,8 @@ def _word_at(text: str, pos: int) -> Span:
 
 def _diagnose(text: str) -> ParsedExpr:
     """Re-read the text token by token to say what was expected after what."""
+    from lark.exceptions import UnexpectedInput, UnexpectedToken
+
     ip = lark_parser().parse_interactive(text)
     seen: list[Token] = []
     error: UnexpectedInput | None = None
@@ -365,6 +507,8 @@ def _message(
     opens: list[Token],
     seen: list[Token],
 ) -> tuple[Span, str]:
+    from lark.exceptions import UnexpectedCharacters
+
     func = _enclosing_func(seen)
     after_func_paren = last is not None and last.type == "LPAR" and _func_before(seen)
     if isinstance(error, UnexpectedCharacters):
@@ -452,6 +596,8 @@ def _enclosing_func(seen: list[Token]) -> str:
 def _lex_rest(text: str, pos: int) -> tuple[ExprToken, ...]:
     """Tokens from `pos` on, after a syntax error, for colouring: the lexer alone, skipping
     what it cannot read."""
+    from lark.exceptions import UnexpectedCharacters
+
     out: list[ExprToken] = []
     lexer = _lexer()
     while pos < len(text):
