@@ -75,12 +75,13 @@ def no_gc():
     """Bulk work without the cyclic garbage collector, which would otherwise re-scan the
     millions of young objects a large directory makes (4-5x the cost of unpickling the
     cached facts, a good part of parsing). Nothing here makes reference cycles of note, so
-    at the end what was made is frozen (left to reference counting) rather than scanned."""
-    try:
-        with no_cyclic_gc():
+    at the end what was made is frozen (left to reference counting) rather than scanned,
+    before the collector is back (else its first run scans it all once)."""
+    with no_cyclic_gc():
+        try:
             yield
-    finally:
-        gc.freeze()
+        finally:
+            gc.freeze()
 
 
 def _batches(todo: list[tuple[str, bytes]], jobs: int) -> list[list[tuple[str, bytes]]]:

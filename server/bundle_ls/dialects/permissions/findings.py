@@ -227,6 +227,7 @@ class RuleChecker:
             [i for i in usable if i not in never],
             self._covers,
             self._finding_memo,
+            self._links,
         ).items():
             out[i].append(finding)
         return out
@@ -267,6 +268,7 @@ def redundant(
     candidates: Sequence[int],
     cover: Callable[[ParsedExpr, str, Sequence[ParsedExpr]], bool | None] | None = None,
     memo: dict[tuple, RuleFinding] | None = None,
+    links: Callable[[Expr], Links] | None = None,
 ) -> dict[int, RuleFinding]:
     """The rules among `candidates` (indexes into `rules`, each parsed without errors)
     whose every grant already reaches every user they grant to.
@@ -278,6 +280,11 @@ def redundant(
 
         def cover(e: ParsedExpr, p: str, o: Sequence[ParsedExpr]) -> bool | None:
             return covered(index, e.expr, p, [x.expr for x in o])  # type: ignore[arg-type,misc]
+
+    if links is None:
+
+        def links(e: Expr) -> Links:
+            return links_of(index, atom_keys(index, e))
 
     grants: dict[int, list[str]] = {}
     by_privilege: dict[str, list[int]] = {}
@@ -308,7 +315,7 @@ def redundant(
             )
             got = memo.get(key) if memo is not None else None
             if got is None:
-                got = _redundant_finding(index, rules, i, others_of, cover)
+                got = _redundant_finding(index, rules, i, others_of, cover, links)
                 if memo is not None:
                     memo[key] = got
             out[i] = got
@@ -321,6 +328,7 @@ def _redundant_finding(
     i: int,
     others_of: dict[str, list[int]],
     cover: Callable[[ParsedExpr, str, Sequence[ParsedExpr]], bool | None],
+    links: Callable[[Expr], Links],
 ) -> RuleFinding:
     """The finding, naming the sources: the roles when they cover a privilege alone, and
     the other rules whose condition can hold together with this one's."""
@@ -329,7 +337,7 @@ def _redundant_finding(
     assert e is not None
     by_roles = False
     sources: list[int] = []
-    mine = links_of(index, atom_keys(index, e))
+    mine = links(e)
     places = situations(index, e)  # where this rule holds: most sources hold in one of them
     for p, others in others_of.items():
         if cover(r.when, p, ()):
@@ -340,7 +348,7 @@ def _redundant_finding(
             assert o is not None
             if j in sources:
                 continue
-            if not linked(mine, links_of(index, atom_keys(index, o))):
+            if not linked(mine, links(o)):
                 # independent conditions that can each hold can hold together
                 can = judged(index, o) != "never"
             else:
