@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-
 from bundle_ls.dialects.permissions.expr import (
     FUNCS,
     Func,
@@ -103,6 +101,8 @@ def completion(index: WorldIndex, text: str, offset: int, quote: str = '"') -> l
 def _partial(text: str, offset: int) -> tuple[int, str]:
     """Where the word being typed at `offset` starts, and its opening quote if it is a
     quoted name not yet closed."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedInput
+
     ip = lark_parser().parse_interactive(text[:offset])
     try:
         for _tok in ip.iter_parse():
@@ -137,6 +137,8 @@ def _accepts(text: str, start: int) -> tuple[set[str], Func | None]:
     """The terminals the grammar accepts at `start`, and the function whose name is open
     there; from the text before `start` (or by its last characters when that does not
     parse)."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
     ip = lark_parser().parse_interactive(text[:start])
     seen = []
     try:
