@@ -140,8 +140,8 @@ class PlainYamlError(ValueError):
 
 
 def load_plain(text: str) -> Any:
-    """The plain value of a YAML text the package ships (module data, the Initializer
-    spec): the document parser, several times faster than ruamel's constructor."""
+    """The plain value of a YAML text the package ships (its data files): the document
+    parser, several times faster than ruamel's constructor."""
     lines = LineIndex(text)
     parsed = parse_yaml(text, lines)
     for p in parsed.problems:
