@@ -98,7 +98,12 @@ def read_file(
             raise _refuse(f"it is {_kind(st.st_mode)}, not a regular file")
         if st.st_size > limit and not truncate:
             raise FileTooLarge(st.st_size, limit)
-        data = f.read(limit + 1)
+        # read(n) allocates n bytes first: ask for the size stat gave (+1 to see growth),
+        # and read on to the limit only if the file grew since
+        want = min(st.st_size, limit) + 1
+        data = f.read(want)
+        if len(data) == want <= limit:
+            data += f.read(limit + 1 - want)
     if len(data) > limit:
         if truncate:
             return data[:limit]
