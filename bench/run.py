@@ -439,7 +439,10 @@ def render(r: dict) -> str:
     L.append(
         f"Load average (1 min) when the run started: {env['load_start']:.2f}, when it ended: "
         f"{env['load_end']:.2f}. The machine is shared with other work, so single runs vary by "
-        "10-35 %: compare the ratios, which come from runs taken side by side."
+        "10-35 %: compare the ratios, which come from runs taken side by side. Whole runs "
+        "differ too (one server figure, open → diagnostics, has measured 486-785 ms in "
+        "full runs at the same code): a figure within that spread of its target can land on "
+        "either side of it from one run to the next."
     )
     L.append("")
     L.append("## What changed since the previous figures, and why")
