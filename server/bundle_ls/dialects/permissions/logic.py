@@ -584,8 +584,22 @@ def _compile(index: WorldIndex, n: Expr) -> Callable[[Situation], bool]:
         inner = _compile(index, n.operand)
         return lambda s: not inner(s)
     parts = [_compile(index, o) for o in n.operands]  # type: ignore[union-attr]
+    # Two or three operands (nearly every condition) as plain `and`/`or`: a generator per
+    # call costs more than the operands do
     if isinstance(n, And):
+        if len(parts) == 2:
+            a, b = parts
+            return lambda s: a(s) and b(s)
+        if len(parts) == 3:
+            a, b, c = parts
+            return lambda s: a(s) and b(s) and c(s)
         return lambda s: all(p(s) for p in parts)
+    if len(parts) == 2:
+        a, b = parts
+        return lambda s: a(s) or b(s)
+    if len(parts) == 3:
+        a, b, c = parts
+        return lambda s: a(s) or b(s) or c(s)
     return lambda s: any(p(s) for p in parts)
 
 
