@@ -273,3 +273,18 @@ def test_the_fast_reader_reads_every_shape_of_the_grammar() -> None:
         fast = _read_fast(text)
         assert fast is not None, text
         assert _full(fast[0]) == _full(_by_lark(text)[0])
+
+
+def test_deep_nesting_from_a_deep_stack_still_parses() -> None:
+    # the fast reader needs several frames a level; when the stack has no room left, lark
+    # (one frame a level) reads the text instead of the check failing on it
+    import sys
+
+    text = "(" * 90 + "role(a) and not tag(b)" + ")" * 90
+    expected = _full(_read_fast(text)[0])
+
+    def at_depth(n: int):
+        return parse(text) if n == 0 else at_depth(n - 1)
+
+    got = at_depth(sys.getrecursionlimit() - 450)
+    assert got.expr is not None and _full(got.expr) == expected
