@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -278,8 +280,6 @@ def test_the_fast_reader_reads_every_shape_of_the_grammar() -> None:
 def test_deep_nesting_from_a_deep_stack_still_parses() -> None:
     # the fast reader needs several frames a level; when the stack has no room left, lark
     # (one frame a level) reads the text instead of the check failing on it
-    import sys
-
     text = "(" * 90 + "role(a) and not tag(b)" + ")" * 90
     expected = _full(_read_fast(text)[0])
 
