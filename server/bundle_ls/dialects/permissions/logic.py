@@ -584,23 +584,21 @@ def _compile(index: WorldIndex, n: Expr) -> Callable[[Situation], bool]:
         inner = _compile(index, n.operand)
         return lambda s: not inner(s)
     parts = [_compile(index, o) for o in n.operands]  # type: ignore[union-attr]
-    # Two or three operands (nearly every condition) as plain `and`/`or`: a generator per
-    # call costs more than the operands do
-    if isinstance(n, And):
-        if len(parts) == 2:
-            a, b = parts
-            return lambda s: a(s) and b(s)
-        if len(parts) == 3:
-            a, b, c = parts
-            return lambda s: a(s) and b(s) and c(s)
-        return lambda s: all(p(s) for p in parts)
-    if len(parts) == 2:
-        a, b = parts
-        return lambda s: a(s) or b(s)
-    if len(parts) == 3:
-        a, b, c = parts
-        return lambda s: a(s) or b(s) or c(s)
-    return lambda s: any(p(s) for p in parts)
+    # Folded into two-operand `and`/`or` closures: a generator per call (all/any) costs
+    # more than the operands do
+    join = _both if isinstance(n, And) else _either
+    fn = parts[-1]
+    for part in reversed(parts[:-1]):
+        fn = join(part, fn)
+    return fn
+
+
+def _both(a: Callable[[Situation], bool], b: Callable[[Situation], bool]) -> Callable:
+    return lambda s: a(s) and b(s)
+
+
+def _either(a: Callable[[Situation], bool], b: Callable[[Situation], bool]) -> Callable:
+    return lambda s: a(s) or b(s)
 
 
 # ---- one user, one place ------------------------------------------------------------------
