@@ -52,13 +52,25 @@ class BundleServer(LanguageServer):
         self.rechecks = Rechecks(self)
         self.published: dict[str, tuple] = {}  # uri → what was last published
         self.to_publish: dict[str, None] = {}  # other files to re-publish, in order
+        self._uris: dict[str, str] = {}  # rel → URI under `_uri_root`
+        self._uri_root: Path | None = None
         self.indexing: asyncio.Task | None = None
         self.index_done = asyncio.Event()
 
     # ---- paths ---------------------------------------------------------------------------
 
     def uri_of(self, rel: str) -> str:
-        return from_fs_path(str(self.ws.root / rel)) if self.ws else rel
+        ws = self.ws
+        if ws is None:
+            return rel
+        # Remembered per root: every diagnostic published names its related files' URIs,
+        # and quoting a path costs more than the rest of the diagnostic's conversion.
+        if ws.root is not self._uri_root:
+            self._uris, self._uri_root = {}, ws.root
+        got = self._uris.get(rel)
+        if got is None:
+            got = self._uris[rel] = from_fs_path(str(ws.root / rel))
+        return got
 
     def rel_of(self, uri: str) -> str | None:
         if self.ws is None:

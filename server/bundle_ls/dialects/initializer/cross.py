@@ -171,17 +171,26 @@ def check_references(project: Project, index: ProjectIndex, facts: FileFacts) ->
     iniz_root = loc.root if loc is not None else ""
     own = next(iter(facts.namespaces), None)  # the domain of the file's rows
     names = names_of(index, fold)
-    defined, created = names.defined, names.created
+    defined, created, folded_of = names.defined, names.created, names.folded
     path = facts.path
+    # namespaces → the one namespace a reference into them is looked up in here, "" for
+    # several (`_reference` alone), None for none of Initializer's
+    single: dict[tuple[str, ...], str | None] = {}
     for ref in facts.refs:
         nss = ref.namespaces
-        ns = nss[0]
-        if not ns.startswith(PREFIX) or ns == CONSTANT_NS:
+        ns = single.get(nss, "?")
+        if ns == "?":
+            first = nss[0]
+            usual = first.startswith(PREFIX) and first != CONSTANT_NS
+            ns = single[nss] = (first if len(nss) == 1 else "") if usual else None
+        if ns is None:
             continue
-        if len(nss) == 1:
+        if ns:
             # a name a row defines, a tag a cell elsewhere creates: `_reference` says the same
             key = ref.key
-            folded = key.strip().lower() if key.isascii() else fold(key)
+            folded = folded_of.get(key)
+            if folded is None:
+                folded = names.fold_key(key)
             rows = defined.get(ns)
             if rows and folded in rows:
                 continue
@@ -360,8 +369,9 @@ def _duplicates(project: Project, index, facts) -> list[Diagnostic]:
         bucket = all_defs.get(kd.namespace)
         if bucket is None or len(bucket.get(kd.key, ())) < 2:
             continue  # the usual case, said first as it is the cheapest question
-        kind = _id_kind(kd)
-        if not kd.namespace.startswith(PREFIX) or kind not in ("uuid", "identity"):
+        value = kd.value  # `_id_kind`, inline: names created by many cells come here too
+        kind = value.get("id") if type(value) is dict else None
+        if kind not in ("uuid", "identity") or not kd.namespace.startswith(PREFIX):
             continue
         group = groups.get((kd.namespace, kd.key, kind))
         if group is None:

@@ -55,6 +55,7 @@ class Names:
         # namespaces → folded word → the candidate it is a near miss of (or None)
         self.misses: dict[tuple[str, ...], dict[str, str | None]] = {}
         self.ocl: dict[str, OclConcepts] = {}
+        self.folded: dict[str, str] = {}  # name as written → `fold` of it (`fold_key`)
         for ns, keys in index.defs.items():
             if ns.startswith(PREFIX):
                 for defs in keys.values():
@@ -152,6 +153,17 @@ class Names:
                     del memo[word]
 
     # ---- questions -----------------------------------------------------------------------
+
+    FOLDED_LIMIT = 1_000_000  # an editing session writes new names forever
+
+    def fold_key(self, key: str) -> str:
+        """`fold(key)`, remembered: every reference to a name folds the same text."""
+        got = self.folded.get(key)
+        if got is None:
+            if len(self.folded) >= self.FOLDED_LIMIT:
+                self.folded.clear()
+            got = self.folded[key] = self.fold(key)
+        return got
 
     def is_defined(self, ns: str, folded: str) -> bool:
         """Whether a row (not a creating cell) defines this name."""

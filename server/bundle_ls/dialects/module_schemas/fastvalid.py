@@ -74,17 +74,24 @@ class PrefilteredValidator:
         self.full = full
         self.fast = fast
 
-    def iter_errors(self, instance: Any, is_comparable: bool | None = None) -> Iterable:
-        """`is_comparable`: `comparable(instance)` when the caller knows it already."""
+    def passes(self, instance: Any, is_comparable: bool | None = None) -> bool:
+        """True when the pre-check alone shows the instance valid (False: ask `iter_errors`).
+        `is_comparable`: `comparable(instance)` when the caller knows it already."""
         fast = self.fast
-        if is_comparable is None and fast is not None:
+        if fast is None:
+            return False
+        if is_comparable is None:
             is_comparable = comparable(instance)
-        if fast is not None and is_comparable:
-            try:
-                if fast.is_valid(instance):
-                    return iter(())
-            except Exception:  # anything it cannot take goes to the full check
-                pass
+        if not is_comparable:
+            return False
+        try:
+            return fast.is_valid(instance)
+        except Exception:  # anything it cannot take goes to the full check
+            return False
+
+    def iter_errors(self, instance: Any, is_comparable: bool | None = None) -> Iterable:
+        if self.passes(instance, is_comparable):
+            return iter(())
         return self.full.iter_errors(instance)
 
     def __getattr__(self, name: str) -> Any:

@@ -473,7 +473,7 @@ class SchemaSet:
 
     # ---- validation ----------------------------------------------------------------------
 
-    def validator(self, ns: str, item: bool) -> Draft202012Validator:
+    def validator(self, ns: str, item: bool) -> PrefilteredValidator:
         """Validator for a whole namespace value, or for one item of an array namespace."""
         key = f"{ns}#item" if item else ns
         v = self._validators.get(key)
