@@ -36,3 +36,37 @@ def test_invalid_schemas_fail_with_jsonschemas_message(schema):
     with pytest.raises(SchemaError) as theirs:
         Draft202012Validator.check_schema(schema)
     assert ours.value.message == theirs.value.message
+
+
+def test_uri_formats_are_known_checked_without_asking_jsonschema():
+    # `check_schema` trusts jsonschema-rs's metaschema check only when jsonschema would not
+    # check URI formats; that is decided from the installed libraries, so it must agree
+    # with jsonschema's own format checker.
+    from bundle_ls.dialects.module_schemas.schemas import _URI_FORMATS, uri_formats_checked
+
+    checked = Draft202012Validator.FORMAT_CHECKER.checkers.keys()
+    assert uri_formats_checked() == bool(_URI_FORMATS & checked)
+
+
+def test_a_valid_directory_is_checked_without_importing_jsonschema(tmp_path):
+    # Every object passes jsonschema-rs's pre-check, so the Python validator (and its
+    # import, a tenth of a small check's time) is never needed; one invalid object needs it.
+    import subprocess
+    import sys
+
+    (tmp_path / "locations.yaml").write_text("locationTags:\n  - key: Ward\n")
+    probe = (
+        "import sys; from pathlib import Path; from bundle_ls.batch.runner import check_directory;"
+        "r = check_directory(Path(sys.argv[1]), jobs=1);"
+        "print(len(r.diagnostics), 'jsonschema' in sys.modules)"
+    )
+    clean = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert clean.stdout.split() == ["0", "False"]
+    (tmp_path / "locations.yaml").write_text("locationTags:\n  - key: Ward\n    bogus: 1\n")
+    dirty = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    count, imported = dirty.stdout.split()
+    assert int(count) >= 1 and imported == "True"

@@ -8,8 +8,10 @@ minutes to match `^(a+)+$` against 41 characters, and `jsonschema` compares the 
 engine behind jsonschema-rs (`RegexOptions`: linear-time matching, no lookaround and no
 backreferences, as JSON Schema's ECMA-262 patterns mostly are), for validation and for
 messages alike; a pattern that engine cannot compile is a schema error, never handed to
-`re`. `LinearValidator` is jsonschema's 2020-12 validator with the keywords that match
-patterns or compare items replaced; their results and messages are jsonschema's.
+`re`. `linear_validator()` is jsonschema's 2020-12 validator with the keywords that match
+patterns or compare items replaced; their results and messages are jsonschema's. It is
+made (and jsonschema imported) only when an object fails the native pre-check
+(fastvalid.py): most runs never need it.
 
 What is left is the schema's own shape: `anyOf` inside `anyOf` through a recursive `$ref`
 can take time exponential in the depth of an item. So every keyword first looks at the
@@ -27,8 +29,6 @@ from time import perf_counter
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
 
 # The compiled program and the lazy DFA's cache of one pattern: far above any real pattern
 # (`^[a-z]{2,3}(_[A-Z]{2})?$` needs a few kB), low enough that `(a{1000}){1000}` is refused.
@@ -64,7 +64,7 @@ def search(pattern: str, text: str) -> bool:
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Iterator:
     if validator.is_type(instance, "string") and not search(pattern, instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+        yield _error(f"{instance!r} does not match {pattern!r}")
 
 
 def _pattern_properties(validator: Any, patterns: dict, instance: Any, schema: dict) -> Iterator:
@@ -95,13 +95,11 @@ def _additional_properties(validator: Any, ap: Any, instance: Any, schema: dict)
             verb = "does" if len(extras) == 1 else "do"
             joined = ", ".join(repr(each) for each in sorted(extras))
             patterns = ", ".join(repr(each) for each in sorted(schema["patternProperties"]))
-            yield ValidationError(f"{joined} {verb} not match any of the regexes: {patterns}")
+            yield _error(f"{joined} {verb} not match any of the regexes: {patterns}")
         else:
             names = ", ".join(repr(each) for each in sorted(extras, key=str))
             verb = "was" if len(extras) == 1 else "were"
-            yield ValidationError(
-                f"Additional properties are not allowed ({names} {verb} unexpected)"
-            )
+            yield _error(f"Additional properties are not allowed ({names} {verb} unexpected)")
 
 
 def _evaluated_names(validator: Any, instance: dict, schema: Any) -> set[str]:
@@ -154,10 +152,10 @@ def _unevaluated_properties(validator: Any, up: Any, instance: Any, schema: dict
     verb = "was" if len(bad) == 1 else "were"
     if up is False:
         names = ", ".join(repr(each) for each in sorted(bad, key=str))
-        yield ValidationError(f"Unevaluated properties are not allowed ({names} {verb} unexpected)")
+        yield _error(f"Unevaluated properties are not allowed ({names} {verb} unexpected)")
     else:
         names = ", ".join(repr(each) for each in bad)
-        yield ValidationError(
+        yield _error(
             "Unevaluated properties are not valid under the given schema "
             f"({names} {verb} unevaluated and invalid)"
         )
@@ -182,7 +180,7 @@ def _unique_items(validator: Any, unique: Any, instance: Any, schema: dict) -> I
     for i, value in enumerate(instance):
         j = first.setdefault(_comparable(value), i)
         if j != i:  # the message names the two items, not the whole (maybe huge) list
-            yield ValidationError(f"items {j + 1} and {i + 1} are equal; the items must be unique")
+            yield _error(f"items {j + 1} and {i + 1} are equal; the items must be unique")
             return
 
 
@@ -214,14 +212,25 @@ def _bounded(keyword: Callable) -> Callable:
     return checked
 
 
-_KEYWORDS = {
-    **Draft202012Validator.VALIDATORS,
-    "pattern": _pattern,
-    "patternProperties": _pattern_properties,
-    "additionalProperties": _additional_properties,
-    "unevaluatedProperties": _unevaluated_properties,
-    "uniqueItems": _unique_items,
-}
-LinearValidator = validators.extend(
-    Draft202012Validator, {name: _bounded(keyword) for name, keyword in _KEYWORDS.items()}
-)
+def _error(message: str) -> Any:
+    from jsonschema.exceptions import ValidationError  # imported by `linear_validator`
+
+    return ValidationError(message)
+
+
+@lru_cache(maxsize=1)
+def linear_validator() -> Any:
+    """The validator class: jsonschema's 2020-12 one with the keywords above."""
+    from jsonschema import Draft202012Validator, validators
+
+    keywords = {
+        **Draft202012Validator.VALIDATORS,
+        "pattern": _pattern,
+        "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties,
+        "unevaluatedProperties": _unevaluated_properties,
+        "uniqueItems": _unique_items,
+    }
+    return validators.extend(
+        Draft202012Validator, {name: _bounded(keyword) for name, keyword in keywords.items()}
+    )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jsonschema_rs
@@ -66,13 +66,22 @@ def _uses(node: Any, words: frozenset[str]) -> bool:
 
 
 class PrefilteredValidator:
-    """Duck-types the `iter_errors` of a jsonschema validator; everything else delegates."""
+    """Duck-types the `iter_errors` of a jsonschema validator; everything else delegates.
+    The jsonschema validator is made by `make_full` when first needed: a run whose every
+    object passes the pre-check never imports jsonschema."""
 
-    __slots__ = ("full", "fast")
+    __slots__ = ("_full", "_make_full", "fast")
 
-    def __init__(self, full: Any, fast: Any) -> None:
-        self.full = full
+    def __init__(self, make_full: Callable[[], Any], fast: Any) -> None:
+        self._full = None
+        self._make_full = make_full
         self.fast = fast
+
+    @property
+    def full(self) -> Any:
+        if self._full is None:
+            self._full = self._make_full()
+        return self._full
 
     def passes(self, instance: Any, is_comparable: bool | None = None) -> bool:
         """True when the pre-check alone shows the instance valid (False: ask `iter_errors`).

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from bundle_ls.dialects.module_schemas.bounded import additional_names
 from bundle_ls.documents.codes import SCHEMA
 from bundle_ls.documents.model import MAPPING, SEQUENCE, Diagnostic, Node, key_text, plain
 from bundle_ls.documents.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _REQUIRED = re.compile(r"^(['\"])(.*)\1 is a required property$")
 

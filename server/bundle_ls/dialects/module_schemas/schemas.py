@@ -10,22 +10,23 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
-from referencing.jsonschema import DRAFT202012
 from ruamel.yaml import YAML
 
 from bundle_ls.dialects.base import DialectError
-from bundle_ls.dialects.module_schemas.bounded import LinearValidator, PatternError, check_pattern
+from bundle_ls.dialects.module_schemas.bounded import PatternError, check_pattern, linear_validator
 from bundle_ls.dialects.module_schemas.fastvalid import PrefilteredValidator, build_fast
 from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.paths import glob_match
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import SchemaError
+    from referencing import Registry
 
 SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml", ".schema.json")
 _URN = "urn:bundle-ls:module:"
@@ -118,31 +119,55 @@ class Namespace:
 # Formats of the 2020-12 metaschema jsonschema checks only when a library for them is
 # installed; with one of them checked, jsonschema-rs's answer is not the same question.
 _URI_FORMATS = frozenset(("uri", "uri-reference", "iri", "iri-reference", "uri-template"))
+# The libraries jsonschema checks those formats with (jsonschema/_format.py).
+_URI_FORMAT_LIBRARIES = ("rfc3987", "rfc3986_validator", "rfc3987_syntax", "uri_template")
+
+
+@lru_cache(maxsize=1)
+def uri_formats_checked() -> bool:
+    """Whether jsonschema checks a format of `_URI_FORMATS` here, asked of the installed
+    libraries rather than of jsonschema, which a valid schema then never imports."""
+    return any(find_spec(name) is not None for name in _URI_FORMAT_LIBRARIES)
 
 
 def check_schema(doc: dict) -> None:
     """`Draft202012Validator.check_schema` (raises SchemaError), with jsonschema-rs's
     metaschema check in front: ten times faster on a valid schema, which is every run's
     case; any doubt goes to jsonschema. Then every pattern must compile in the linear-time
-    engine that matches it (check_patterns)."""
-    checked = Draft202012Validator.FORMAT_CHECKER.checkers
-    fast = not _URI_FORMATS & checked.keys()
-    if not (fast and jsonschema_rs.meta.is_valid(doc)):
+    engine that matches it (`bad_pattern`)."""
+    if uri_formats_checked() or not jsonschema_rs.meta.is_valid(doc):
+        from jsonschema import Draft202012Validator
+
         Draft202012Validator.check_schema(doc)
-    try:
-        check_patterns(doc)
-    except SchemaError:
+    bad = bad_pattern(doc)
+    if bad is not None:
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+
         Draft202012Validator.check_schema(doc)  # not a regular expression at all: its message
+        raise SchemaError(bad[0], path=bad[1])
+
+
+def schema_error(doc: dict) -> SchemaError | None:
+    """What `check_schema` raises, or None for a valid schema."""
+    try:
+        check_schema(doc)
+    except Exception as exc:
+        from jsonschema.exceptions import SchemaError
+
+        if isinstance(exc, SchemaError):
+            return exc
         raise
+    return None
 
 
 # Keywords whose values are data, not schemas: a `pattern` key in them is not a pattern.
 _DATA_KEYWORDS = frozenset(("default", "enum", "const", "examples"))
 
 
-def check_patterns(node: Any, where: tuple = ()) -> None:
-    """Every `pattern` and `patternProperties` compiles in the linear-time engine, else
-    `SchemaError` naming it (bounded.py: never handed to Python's backtracking `re`)."""
+def bad_pattern(node: Any, where: tuple = ()) -> tuple[str, list] | None:
+    """The first `pattern` or `patternProperties` that does not compile in the linear-time
+    engine (bounded.py: never handed to Python's backtracking `re`): why, and where."""
     if isinstance(node, dict):
         for k, v in node.items():
             found = [v] if k == "pattern" and isinstance(v, str) else []
@@ -151,12 +176,14 @@ def check_patterns(node: Any, where: tuple = ()) -> None:
                 try:
                     check_pattern(pattern)
                 except PatternError as exc:
-                    raise SchemaError(str(exc), path=[*where, k]) from None
-            if k not in _DATA_KEYWORDS:
-                check_patterns(v, (*where, k))
+                    return str(exc), [*where, k]
+            if k not in _DATA_KEYWORDS and (bad := bad_pattern(v, (*where, k))) is not None:
+                return bad
     elif isinstance(node, list):
         for i, x in enumerate(node):
-            check_patterns(x, (*where, i))
+            if (bad := bad_pattern(x, (*where, i))) is not None:
+                return bad
+    return None
 
 
 def _load_document(path: Path) -> Any:
@@ -168,6 +195,8 @@ def _load_document(path: Path) -> Any:
 
 
 def _refuse_fetch(uri: str):
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)
 
 
@@ -180,14 +209,11 @@ class SchemaSet:
         self.namespaces: dict[str, Namespace] = {}
         self._resolved: dict[tuple[int, str], tuple[dict, dict]] = {}
         self._plans: dict[tuple[int, str], tuple[dict, WalkPlan | None]] = {}
-        resources = []
         self._by_uri: dict[str, dict] = {}
         for m in modules:
-            resources.append((m.uri, Resource.from_contents(m.document, DRAFT202012)))
             self._by_uri[m.uri] = m.document
             if isinstance(m.document.get("$id"), str):
                 self._by_uri[m.document["$id"].rstrip("#")] = m.document
-        self.registry = Registry(retrieve=_refuse_fetch).with_resources(resources)
         owners: dict[str, Module] = {}
         for m in modules:
             for ns, sub in (m.document.get("properties") or {}).items():
@@ -198,9 +224,20 @@ class SchemaSet:
                     )
                 owners[ns] = m
                 self.namespaces[ns] = self._namespace(m, ns, sub)
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, PrefilteredValidator] = {}
         for m in modules:
             self._check_vocabulary(m)
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The schemas for jsonschema's `$ref`s (made with the first Python validator)."""
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        resources = [
+            (m.uri, Resource.from_contents(m.document, DRAFT202012)) for m in self.modules.values()
+        ]
+        return Registry(retrieve=_refuse_fetch).with_resources(resources)
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -232,9 +269,8 @@ class SchemaSet:
             raise InvalidSchema(f"{path}: not readable as YAML/JSON: {reason}") from None
         if not isinstance(doc, dict):
             raise InvalidSchema(f"{path}: a module schema must be a mapping")
-        try:
-            check_schema(doc)
-        except SchemaError as exc:
+        exc = schema_error(doc)
+        if exc is not None:
             where = "/".join(str(p) for p in exc.path)
             raise InvalidSchema(
                 f"{path}: not a valid JSON Schema: {exc.message}"
@@ -481,13 +517,15 @@ class SchemaSet:
             namespace = self.namespaces[ns]
             uri = namespace.item_uri if item else namespace.uri
             if uri is None:  # an array namespace that says nothing of its items
-                v = PrefilteredValidator(LinearValidator(True), None)
+                v = PrefilteredValidator(lambda: linear_validator()(True), None)
                 self._validators[key] = v
                 return v
-            v = LinearValidator({"$ref": uri}, registry=self.registry)
-            # A fast validity pre-check in front; the diagnostics still come from `v`.
+            # A fast validity pre-check in front; the diagnostics still come from jsonschema.
             docs = [(m.uri, m.document) for m in self.modules.values()]
-            v = PrefilteredValidator(v, build_fast(docs, uri))
+            v = PrefilteredValidator(
+                lambda: linear_validator()({"$ref": uri}, registry=self.registry),
+                build_fast(docs, uri),
+            )
             self._validators[key] = v
         return v
 
