@@ -22,7 +22,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from bundle_ls.batch.cache import _prune, cache_dir
+from bundle_ls.batch.cache import _prune, cache_dir, content_digest
 from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.model import Diagnostic
@@ -41,16 +41,29 @@ def _stat(path: str) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def tree_state(root: Path, checked: list[str]) -> bytes:
-    """The key of everything a check of `root` reads: see the module's docstring."""
+def tree_state(
+    root: Path,
+    checked: list[str],
+    read: dict[str, bytes | OSError] | None = None,
+    digests: dict[str, bytes] | None = None,
+) -> bytes:
+    """The key of everything a check of `root` reads: see the module's docstring. `read`
+    and `digests`: files' bytes and content digests (`content_digest`) already at hand."""
     h = hashlib.blake2b(digest_size=DIGEST_SIZE)
+    read = read or {}
+    digests = digests or {}
     for rel in [*checked, SETTINGS_FILE]:
-        try:
-            data = read_file(root / rel, inside=root)
-        except OSError:  # the walk below still sees its size and time
+        data = read.get(rel)
+        if data is None:
+            try:
+                data = read_file(root / rel, inside=root)
+            except OSError as exc:
+                data = exc
+        if isinstance(data, OSError):  # the walk below still sees its size and time
             data = b"\0unreadable"
+        digest = digests.get(rel) or content_digest(data)
         h.update(f"{rel}\0{len(data)}\0".encode())
-        h.update(hashlib.blake2b(data, digest_size=16).digest())
+        h.update(digest)
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS

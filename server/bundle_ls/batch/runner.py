@@ -136,6 +136,18 @@ def _analyse_parallel(
     return out
 
 
+def read_files(root: Path, rels: list[str]) -> dict[str, bytes | OSError]:
+    """Every file's bytes (or why it cannot be read), read once for the result's key and
+    the analysis alike."""
+    out: dict[str, bytes | OSError] = {}
+    for rel in rels:
+        try:
+            out[rel] = read_bytes(root, rel)
+        except OSError as exc:
+            out[rel] = exc
+    return out
+
+
 def analyse_files(
     ctx: AnalysisContext,
     rels: list[str],
@@ -143,24 +155,30 @@ def analyse_files(
     cache: bool = False,
     tick: Callable[[int], None] | None = None,
     start_method: str | None = None,
+    read: dict[str, bytes | OSError] | None = None,
+    digests: dict[str, bytes] | None = None,
 ) -> tuple[dict[str, FileFacts], int]:
     """The facts of these files from disk: from the cache where the content is unchanged,
     else analysed, in worker processes when there is enough work. Returns the facts by
-    path and how many came from the cache. `tick(n)` is called as files are done."""
+    path and how many came from the cache. `tick(n)` is called as files are done. `read`
+    and `digests`: the files' bytes and content digests when the caller has them."""
     jobs = jobs or os.cpu_count() or 1
     tick = tick or (lambda _n: None)
     store = FactsCache.open(ctx.root, context_fingerprint(ctx)) if cache else None
     facts_by_rel: dict[str, FileFacts] = {}
     todo: list[tuple[str, bytes]] = []
-    digests: dict[str, bytes] = {}
+    digests = {} if digests is None else digests
     for rel in rels:
-        try:
-            data = read_bytes(ctx.root, rel)
-        except OSError as exc:
-            facts_by_rel[rel] = unreadable(rel, exc)
+        data = read.get(rel) if read is not None else None
+        if data is None:
+            data = read_files(ctx.root, [rel])[rel]
+        if isinstance(data, OSError):
+            facts_by_rel[rel] = unreadable(rel, data)
             continue
         if store is not None:
-            digest = digests[rel] = content_digest(data)
+            digest = digests.get(rel)
+            if digest is None:
+                digest = digests[rel] = content_digest(data)
             hit = store.get(rel, digest)
             if hit is not None:
                 facts_by_rel[rel] = hit
@@ -208,7 +226,11 @@ def check_directory(
     jobs = jobs or os.cpu_count() or 1
     total = len(rels)
     store = ResultStore.open(root, context_fingerprint(ctx)) if cache else None
-    key = tree_state(root, rels) if store is not None else b""
+    read = read_files(root, rels) if store is not None else None
+    digests = (
+        {r: content_digest(d) for r, d in read.items() if isinstance(d, bytes)} if read else {}
+    )
+    key = tree_state(root, rels, read, digests) if store is not None else b""
     last = store.load(key) if store is not None else None
     if last is not None:
         if progress:
@@ -217,7 +239,9 @@ def check_directory(
         # The index as the run left it, from the facts cache (its consumers, object
         # counts say, read it); no analysis and no cross-file check runs again.
         with no_gc():
-            facts_by_rel, cached = analyse_files(ctx, rels, jobs, True, None, start_method)
+            facts_by_rel, cached = analyse_files(
+                ctx, rels, jobs, True, None, start_method, read, digests
+            )
             index = ProjectIndex(root, ctx.cross_checks, ctx.reads)
             for rel in rels:
                 index.add(facts_by_rel[rel])
@@ -231,7 +255,9 @@ def check_directory(
             progress(done[0], total, ANALYSING)
 
     with no_gc():
-        facts_by_rel, cached = analyse_files(ctx, rels, jobs, cache, tick, start_method)
+        facts_by_rel, cached = analyse_files(
+            ctx, rels, jobs, cache, tick, start_method, read, digests
+        )
         index = ProjectIndex(root, ctx.cross_checks, ctx.reads)
         for rel in rels:  # a batch: nothing to re-publish, so no update bookkeeping
             index.add(facts_by_rel[rel])
