@@ -131,16 +131,19 @@ class FileAnalysis:
         """The schema findings of one value, within what is left of the file's budget."""
         if self.over_budget:
             return []
-        # The native pre-check is linear-time and answers almost every item: the budget
-        # bounds the Python validator that runs when it does not.
-        if validator.passes(instance, comparable):
-            return []
         start = perf_counter()
         try:
             if self.validation_left <= 0:
                 raise OverBudget
-            with deadline(self.validation_left):
-                errors = validator.iter_errors(instance, comparable)
+            # The native pre-check answers almost every item (its time counts too); the
+            # deadline the Python validator's keywords read is set only when it does not.
+            if validator.passes(instance, comparable):
+                return []
+            left = self.validation_left - (perf_counter() - start)
+            if left <= 0:
+                raise OverBudget
+            with deadline(left):
+                errors = validator.full.iter_errors(instance)
                 return list(schema_diagnostics(self.path, errors, node))
         except OverBudget:
             self.over_budget = True
