@@ -9,7 +9,6 @@ value of the file loaded last. Each property is a key of namespace
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 
 from bundle_ls.dialects.initializer.placeholders import (
     PLACEHOLDER,
@@ -33,6 +32,8 @@ def _pos(text: str, offset: int, lines: LineIndex) -> tuple[int, int]:
 
 
 def analyze_global_properties(path: str, text: str, lines: LineIndex):
+    import xml.etree.ElementTree as ET  # loaded when an XML file is read
+
     facts = FileFacts(path, "other")
     doc = Document(path, "other", text, lines, None)
     try:

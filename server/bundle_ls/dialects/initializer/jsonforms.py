@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid as uuidlib
 
 from bundle_ls.dialects.initializer.placeholders import offset_position
 from bundle_ls.documents.codes import JSON_SYNTAX
@@ -31,6 +30,8 @@ def ampath_form_uuid(name: str, version: str) -> str:
     uuid) of `AMPATH_FORMS_UUID + "_" + name + "_" + version` (`getBytes()`, taken as UTF-8,
     the JVM's default on the servers that run OpenMRS)."""
     seed = f"{AMPATH_FORMS_UUID}_{name}_{version}".encode()
+    import uuid as uuidlib  # it imports `platform`: loaded when a form is read
+
     return str(uuidlib.UUID(bytes=hashlib.md5(seed).digest(), version=3))
 
 

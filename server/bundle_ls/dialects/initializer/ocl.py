@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from dataclasses import dataclass, field
 
 from bundle_ls.documents.disk import regular_target
@@ -53,6 +52,8 @@ def read_zip(path: str) -> OclConcepts:
     hit = _cache.get(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
+    import zipfile  # loaded when a repository has OCL zips
+
     out = OclConcepts(files=[path])
     try:
         if st.st_size > MAX_ZIP_BYTES:

@@ -8,7 +8,6 @@ from functools import partial
 
 from bundle_ls.dialects.base import EditorView, EmbeddedLanguage, EmbeddingHost
 from bundle_ls.dialects.moduledata import entries_of, load_module_domains
-from bundle_ls.dialects.permissions import editor
 from bundle_ls.dialects.permissions.check import check
 from bundle_ls.dialects.permissions.codes import RULE_SYNTAX
 from bundle_ls.dialects.permissions.expr import Func, atoms, parse, write_name
@@ -52,6 +51,13 @@ _TOKEN_TYPES = {
     "literal": TOKEN_KEYWORD,
     "paren": TOKEN_OPERATOR,
 }
+
+
+def _editor():
+    """The editor's features (a check never needs them)."""
+    from bundle_ls.dialects.permissions import editor
+
+    return editor
 
 
 class PermissionRuleLanguage(EmbeddedLanguage):
@@ -131,7 +137,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
         out = []
         quote = preferred_quote(smap.style)
         world = self._world(view)
-        for item in editor.completion(world, fact.text, offset, quote):
+        for item in _editor().completion(world, fact.text, offset, quote):
             edits = value_edits(smap, [(item.span, item.insert)])
             if len(edits) != 1:
                 continue
@@ -156,7 +162,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
             return None
         text = fact.text + " " * max(1, ch - fact.range[3])
         out = []
-        for item in editor.completion(self._world(view), text, len(text), '"'):
+        for item in _editor().completion(self._world(view), text, len(text), '"'):
             if item.span[0] < len(fact.text):
                 continue
             kind = KEY if item.kind in NAMESPACES else VALUE
@@ -173,7 +179,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
         if at is None:
             return None
         smap, offset = at
-        found = editor.hover(self._world(view), parse(fact.text), offset)
+        found = _editor().hover(self._world(view), parse(fact.text), offset)
         if found is None:
             return None
         return HoverResult(found.markdown, smap.range(*found.span))
@@ -186,7 +192,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
             return None
         smap, offset = at
         world = self._world(view)
-        ref = editor.name_at(world, parse(fact.text), offset)
+        ref = _editor().name_at(world, parse(fact.text), offset)
         if ref is None or ref.entity is None:
             return None
         return _defined(view, world, ref.func, ref.entity, smap.range(*ref.span))
@@ -229,7 +235,9 @@ class PermissionRuleLanguage(EmbeddedLanguage):
 
     def values(self, view: EditorView, word: str) -> list[tuple[str, str | None]]:
         """Where a condition is still to be written: what it may start with."""
-        return [(i.insert, i.detail or None) for i in editor.completion(self._world(view), "", 0)]
+        return [
+            (i.insert, i.detail or None) for i in _editor().completion(self._world(view), "", 0)
+        ]
 
     def semantic_tokens(self, view: EditorView, rel: str, fact: Embedded) -> list[SemanticToken]:
         lines = view.lines(rel)
@@ -239,7 +247,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
         if not smap.exact:
             return []
         out = []
-        for t in editor.semantic_tokens(parse(fact.text)):
+        for t in _editor().semantic_tokens(parse(fact.text)):
             for rng in smap.line_ranges(*t.span):
                 out.append(SemanticToken(rng, _TOKEN_TYPES[t.kind]))
         return out
@@ -358,7 +366,7 @@ class PrivilegeNameLanguage(EmbeddedLanguage):
 
     def values(self, view: EditorView, word: str) -> list[tuple[str, str | None]]:
         world = self.rules._world(view)
-        return [(n, d) for n, d in editor.names_of(world, "privilege")]
+        return [(n, d) for n, d in _editor().names_of(world, "privilege")]
 
     def hover(
         self, view: EditorView, rel: str, fact: Embedded, line: int, ch: int
@@ -366,7 +374,7 @@ class PrivilegeNameLanguage(EmbeddedLanguage):
         at = _at(view, rel, fact, line, ch)
         if at is None:
             return None
-        markdown = editor.describe(self.rules._world(view), "privilege", fact.text)
+        markdown = _editor().describe(self.rules._world(view), "privilege", fact.text)
         return HoverResult(markdown, at[0].range(0, len(fact.text)))
 
     def symbol(
