@@ -20,7 +20,7 @@ it (a `# …` line is a row too), and JSON has no comment syntax. Their findings
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +100,30 @@ def lines_on_disk(root: Path) -> Callable[[str], list[str] | None]:
             text, _problem = decode(rel, read_file(root / rel, inside=root))
         except OSError:
             return None
+        return split_lines(text) if text is not None else None
+
+    return lines_of
+
+
+def lines_with_comments(
+    root: Path, read: Mapping[str, bytes | OSError] | None = None
+) -> Callable[[str], list[str] | None]:
+    """`lines_of` for `drop_ignored` over files under `root`: no lines for a file without a
+    `bundle-ls:` comment (its bytes are searched, not decoded: the text is UTF-8), from
+    the bytes in `read` where it has them."""
+
+    def lines_of(rel: str) -> list[str] | None:
+        data = read.get(rel) if read is not None else None
+        if data is None:
+            try:
+                data = read_file(root / rel, inside=root)
+            except OSError:
+                return None
+        if isinstance(data, OSError):
+            return None
+        if b"bundle-ls:" not in data:
+            return []
+        text, _problem = decode(rel, data)
         return split_lines(text) if text is not None else None
 
     return lines_of
