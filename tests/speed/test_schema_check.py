@@ -70,3 +70,22 @@ def test_a_valid_directory_is_checked_without_importing_jsonschema(tmp_path):
     )
     count, imported = dirty.stdout.split()
     assert int(count) >= 1 and imported == "True"
+
+
+def test_the_shipped_schemas_read_by_the_document_parser_are_ruamels_values():
+    # The package's own schemas are read by the document parser, not ruamel's safe loader:
+    # the two must give the very same documents.
+    import json
+
+    from ruamel.yaml import YAML
+
+    from bundle_ls.dialects.base import builtin_schema_dir
+    from bundle_ls.dialects.module_schemas.schemas import SCHEMA_SUFFIXES, _load_document
+
+    paths = [p for p in builtin_schema_dir().iterdir() if p.name.endswith(SCHEMA_SUFFIXES)]
+    assert len(paths) >= 8
+    for path in paths:
+        ruamel = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        ours = _load_document(path, shipped=True)
+        # as JSON: `true`, 1 and 1.0 are equal in Python but not the same schema value
+        assert json.dumps(ours, sort_keys=True) == json.dumps(ruamel, sort_keys=True), path.name

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 from ruamel.yaml import YAML
 
-from bundle_ls.dialects.base import DialectError
+from bundle_ls.dialects.base import DialectError, builtin_schema_dir
 from bundle_ls.dialects.module_schemas.bounded import PatternError, check_pattern, linear_validator
 from bundle_ls.dialects.module_schemas.fastvalid import PrefilteredValidator, build_fast
 from bundle_ls.documents.disk import read_file
 from bundle_ls.documents.paths import glob_match
+from bundle_ls.documents.yaml_doc import load_plain
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import SchemaError
@@ -186,10 +187,15 @@ def bad_pattern(node: Any, where: tuple = ()) -> tuple[str, list] | None:
     return None
 
 
-def _load_document(path: Path) -> Any:
+def _load_document(path: Path, shipped: bool = False) -> Any:
+    """A schema document's plain value. The package's own schemas are read by the document
+    parser (several times faster; tests/speed/test_schema_check.py holds it to the same
+    values); a repository's, by ruamel's safe loader."""
     text = read_file(path).decode("utf-8")
     if path.suffix == ".json":
         return json.loads(text)
+    if shipped:
+        return load_plain(text)
     yaml = YAML(typ="safe")  # C loader, plain data only: no tags are constructed
     return yaml.load(text)
 
@@ -245,14 +251,16 @@ class SchemaSet:
     def load(cls, folders: list[Path], languages: frozenset[str] | None = None) -> SchemaSet:
         modules: list[Module] = []
         seen: set[Path] = set()
+        builtin = builtin_schema_dir().resolve()
         for folder in folders:
             if not folder.is_dir():
                 raise InvalidSchema(f"{folder}: schema folder does not exist")
+            shipped = folder.resolve() == builtin
             for path in sorted(folder.iterdir()):
                 if not path.name.endswith(SCHEMA_SUFFIXES) or path.resolve() in seen:
                     continue
                 seen.add(path.resolve())
-                modules.append(cls._load_module(path))
+                modules.append(cls._load_module(path, shipped))
         ids: dict[str, Path] = {}
         for m in modules:
             if m.id in ids:
@@ -261,9 +269,9 @@ class SchemaSet:
         return cls(modules, languages)
 
     @staticmethod
-    def _load_module(path: Path) -> Module:
+    def _load_module(path: Path, shipped: bool = False) -> Module:
         try:
-            doc = _load_document(path)
+            doc = _load_document(path, shipped)
         except Exception as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise InvalidSchema(f"{path}: not readable as YAML/JSON: {reason}") from None
