@@ -949,11 +949,15 @@ def main() -> int:
 
 
 CHANGES = [
-    "- **Cold `--check`.** Each file is read once: the key of the replayed result and the "
-    "analysis share the bytes and content digests (they were read and hashed twice). "
-    "jsonschema and referencing are imported, and the validation deadline set, only for an "
-    "object that fails jsonschema-rs's pre-check: a valid directory never needs them. A keyed "
-    "object's canonical JSON comes from one C encoder made once, not one per object.",
+    "- **Cold `--check`.** Each file is read once: the key of the replayed result, the "
+    "analysis and the search for ignore comments share the bytes and content digests (they "
+    "were read twice, and every file with a finding a third time and decoded). jsonschema "
+    "and referencing are imported, and the validation deadline set, only for an object that "
+    "fails jsonschema-rs's pre-check: a valid directory never needs them. A keyed object's "
+    "canonical JSON comes from one C encoder made once, not one per object. The package's "
+    "own module schemas are read by the document parser instead of ruamel's constructor, "
+    "and the permission-rule editor features, XML, zip and uuid modules load when first "
+    "used.",
     "- **Re-checks of a large Initializer file.** The URI of a related file is remembered per "
     "root (quoting a path cost more than converting the rest of a diagnostic), and the "
     "reference and duplicate checks of a 10,000-row `locations.csv` fold each name once and "
