@@ -214,7 +214,10 @@ static PyObject *make_range(builder_t *b, ymark_t *s, ymark_t *e) {
     PyTuple_SET_ITEM(t, 0, v);
     if ((v = column(b, s->line, s->column)) == NULL) goto fail;
     PyTuple_SET_ITEM(t, 1, v);
-    if ((v = PyLong_FromSize_t(e->line)) == NULL) goto fail;
+    if (e->line == s->line) {  /* one int for both: an index holds millions of ranges */
+        v = PyTuple_GET_ITEM(t, 0);
+        Py_INCREF(v);
+    } else if ((v = PyLong_FromSize_t(e->line)) == NULL) goto fail;
     PyTuple_SET_ITEM(t, 2, v);
     if ((v = column(b, e->line, e->column)) == NULL) goto fail;
     PyTuple_SET_ITEM(t, 3, v);
