@@ -90,12 +90,13 @@ def to_python(node: Node, budget: list[int] | None = None) -> Any:
     if kind == MAPPING:
         out: dict[str, Any] = {}
         for k, v in node.items:
-            out[_key_text(k)] = to_python(v, budget)
+            out[key_text(k)] = to_python(v, budget)
         return out
     return [to_python(c, budget) for c in node.items]
 
 
-def _key_text(key: Node) -> str:
+def key_text(key: Node) -> str:
+    """A mapping key as a string (YAML allows `1:` or `true:` as keys; JSON objects do not)."""
     if key.kind != SCALAR:
         return "<complex key>"
     v = key.value
@@ -106,11 +107,6 @@ def _key_text(key: Node) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)
-
-
-def key_text(key: Node) -> str:
-    """A mapping key as a string (YAML allows `1:` or `true:` as keys; JSON objects do not)."""
-    return _key_text(key)
 
 
 @dataclass(slots=True)
