@@ -963,6 +963,8 @@ CHANGES = [
     "reference and duplicate checks of a 10,000-row `locations.csv` fold each name once and "
     "read a definition's kind inline: a keystroke in a location's Name re-checks in about "
     "half the time.",
+    "- **Server memory.** A YAML range on one line holds one int object for both its lines: "
+    "the index of the 100,000-key workspace takes about 5 MB less.",
     "- **The machine.** This run's machine is faster than the previous run's (check-jsonschema "
     "takes about a quarter less time on the same files): absolute times are not comparable "
     "between the two runs; the ratios, taken side by side in one run, are.",
