@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema_rs
@@ -66,9 +66,9 @@ def _uses(node: Any, words: frozenset[str]) -> bool:
 
 
 class PrefilteredValidator:
-    """Duck-types the `iter_errors` of a jsonschema validator; everything else delegates.
-    The jsonschema validator is made by `make_full` when first needed: a run whose every
-    object passes the pre-check never imports jsonschema."""
+    """The pre-check (`passes`) in front of the jsonschema validator (`full`), which
+    `make_full` makes when first needed: a run whose every object passes the pre-check
+    never imports jsonschema."""
 
     __slots__ = ("_full", "_make_full", "fast")
 
@@ -84,7 +84,7 @@ class PrefilteredValidator:
         return self._full
 
     def passes(self, instance: Any, is_comparable: bool | None = None) -> bool:
-        """True when the pre-check alone shows the instance valid (False: ask `iter_errors`).
+        """True when the pre-check alone shows the instance valid (False: ask `full`).
         `is_comparable`: `comparable(instance)` when the caller knows it already."""
         fast = self.fast
         if fast is None:
@@ -97,14 +97,6 @@ class PrefilteredValidator:
             return fast.is_valid(instance)
         except Exception:  # anything it cannot take goes to the full check
             return False
-
-    def iter_errors(self, instance: Any, is_comparable: bool | None = None) -> Iterable:
-        if self.passes(instance, is_comparable):
-            return iter(())
-        return self.full.iter_errors(instance)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.full, name)
 
 
 def build_fast(documents: list[tuple[str, dict]], ref: str) -> Any | None:
