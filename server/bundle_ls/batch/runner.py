@@ -23,7 +23,7 @@ from bundle_ls.batch.cache import FactsCache, content_digest, context_fingerprin
 from bundle_ls.batch.replay import ResultStore, tree_state, watched_files
 from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.gcpause import no_cyclic_gc
-from bundle_ls.documents.ignores import drop_ignored, lines_with_comments
+from bundle_ls.documents.ignores import drop_ignored, lines_on_disk
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.index.project_index import ProjectIndex
 from bundle_ls.project.analysis import facts_from_bytes, read_bytes, unreadable
@@ -267,7 +267,7 @@ def check_directory(
             diagnostics.extend(index.diagnostics(rel))
             if progress:
                 progress(i, total, CROSS_CHECKING)
-    kept = drop_ignored(ctx.policy.apply(diagnostics), lines_with_comments(root, read))
+    kept = drop_ignored(ctx.policy.apply(diagnostics), lines_on_disk(root, read, commented=True))
     result = CheckResult(root, total, kept, index, ctx, cached)
     if store is not None:
         watched = watched_files(root, list(index.files.values()))

@@ -49,13 +49,7 @@ def _json_encoder():
         return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     default = json.JSONEncoder().default
     encode = make(None, default, encoder.encode_basestring, None, ":", ",", False, False, True)
-
-    def dumps(value: object) -> str:
-        if isinstance(value, str):
-            return encoder.encode_basestring(value)  # the C encoder takes containers only
-        return "".join(encode(value, 0))
-
-    return dumps
+    return lambda value: "".join(encode(value, 0))
 
 
 _encode = _json_encoder()

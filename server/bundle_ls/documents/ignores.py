@@ -92,25 +92,12 @@ def parse_ignores(path: str, lines: list[str]) -> Ignores:
     return out
 
 
-def lines_on_disk(root: Path) -> Callable[[str], list[str] | None]:
-    """`lines_of` for files on disk under `root` (paths relative to it)."""
-
-    def lines_of(rel: str) -> list[str] | None:
-        try:
-            text, _problem = decode(rel, read_file(root / rel, inside=root))
-        except OSError:
-            return None
-        return split_lines(text) if text is not None else None
-
-    return lines_of
-
-
-def lines_with_comments(
-    root: Path, read: Mapping[str, bytes | OSError] | None = None
+def lines_on_disk(
+    root: Path, read: Mapping[str, bytes | OSError] | None = None, commented: bool = False
 ) -> Callable[[str], list[str] | None]:
-    """`lines_of` for `drop_ignored` over files under `root`: no lines for a file without a
-    `bundle-ls:` comment (its bytes are searched, not decoded: the text is UTF-8), from
-    the bytes in `read` where it has them."""
+    """`lines_of` for files on disk under `root` (paths relative to it), from the bytes in
+    `read` where it has them. `commented`: no lines for a file without a `bundle-ls:`
+    comment (all `drop_ignored` needs: its bytes are searched, not decoded; text is UTF-8)."""
 
     def lines_of(rel: str) -> list[str] | None:
         data = read.get(rel) if read is not None else None
@@ -121,7 +108,7 @@ def lines_with_comments(
                 return None
         if isinstance(data, OSError):
             return None
-        if b"bundle-ls:" not in data:
+        if commented and b"bundle-ls:" not in data:
             return []
         text, _problem = decode(rel, data)
         return split_lines(text) if text is not None else None

@@ -34,7 +34,7 @@ from bundle_ls.dialects.initializer.distribution import Survey
 from bundle_ls.dialects.initializer.known import KnownNames
 from bundle_ls.dialects.initializer.known import fold as fold
 from bundle_ls.dialects.initializer.layout import OTHER_CONSUMERS, Layout
-from bundle_ls.dialects.initializer.names import names_of
+from bundle_ls.dialects.initializer.names import id_kind, names_of
 from bundle_ls.dialects.initializer.ocl import OclConcepts
 from bundle_ls.dialects.initializer.spec import (
     CONSTANT_NS,
@@ -85,10 +85,6 @@ def _state(index: ProjectIndex) -> _State:
     if st is None or st.generation != index.generation:
         st = index.derived["initializer"] = _State(index.generation)
     return st
-
-
-def _id_kind(kd) -> str | None:
-    return kd.value.get("id") if isinstance(kd.value, dict) else None
 
 
 def ocl_for(index, iniz_root: str) -> OclConcepts:
@@ -155,7 +151,7 @@ def resolves(
 
 def compared(kd: KeyDef) -> bool:
     """The definitions `check_references` compares with the key's other definitions."""
-    return kd.namespace == "iniz:globalproperties" or _id_kind(kd) in ("uuid", "identity")
+    return kd.namespace == "iniz:globalproperties" or id_kind(kd) in ("uuid", "identity")
 
 
 def check_references(project: Project, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
@@ -171,7 +167,7 @@ def check_references(project: Project, index: ProjectIndex, facts: FileFacts) ->
     iniz_root = loc.root if loc is not None else ""
     own = next(iter(facts.namespaces), None)  # the domain of the file's rows
     names = names_of(index, fold)
-    defined, created, folded_of = names.defined, names.created, names.folded
+    defined, created, fold_key = names.defined, names.created, names.fold_key
     path = facts.path
     # namespaces → the one namespace a reference into them is looked up in here, "" for
     # several (`_reference` alone), None for none of Initializer's
@@ -187,10 +183,7 @@ def check_references(project: Project, index: ProjectIndex, facts: FileFacts) ->
             continue
         if ns:
             # a name a row defines, a tag a cell elsewhere creates: `_reference` says the same
-            key = ref.key
-            folded = folded_of.get(key)
-            if folded is None:
-                folded = names.fold_key(key)
+            folded = fold_key(ref.key)
             rows = defined.get(ns)
             if rows and folded in rows:
                 continue
@@ -369,7 +362,7 @@ def _duplicates(project: Project, index, facts) -> list[Diagnostic]:
         bucket = all_defs.get(kd.namespace)
         if bucket is None or len(bucket.get(kd.key, ())) < 2:
             continue  # the usual case, said first as it is the cheapest question
-        value = kd.value  # `_id_kind`, inline: names created by many cells come here too
+        value = kd.value  # `id_kind`, inline: names created by many cells come here too
         kind = value.get("id") if type(value) is dict else None
         if kind not in ("uuid", "identity") or not kd.namespace.startswith(PREFIX):
             continue
@@ -392,7 +385,7 @@ def _group(project: Project, index, path: str, kd) -> list:
     out = []
     loaded: dict[str, bool] = {}
     for p, d in index.defs.get(kd.namespace, {}).get(kd.key, ()):
-        if _id_kind(d) != _id_kind(kd):
+        if id_kind(d) != id_kind(kd):
             continue
         together = loaded.get(p)
         if together is None:
@@ -406,7 +399,7 @@ def _group(project: Project, index, path: str, kd) -> list:
 
 def _judge(kd, mine: identity.RowDef, others: list[identity.RowDef]) -> Diagnostic | None:
     domain = kd.namespace[len(PREFIX) :]
-    what = "uuid" if _id_kind(kd) == "uuid" else "form and language"
+    what = "uuid" if id_kind(kd) == "uuid" else "form and language"
     other = identity.renamed(domain, mine, others)
     if other is not None:
         return DUPLICATE_UUID(

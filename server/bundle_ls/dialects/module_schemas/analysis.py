@@ -461,13 +461,7 @@ def _walk(
                 target = ns.name if xkey is True else xkey
                 compact = Compact.of(content) if content is not None else None
                 facts.keys.append(KeyDef(target, intern(key_text(v)), v.range, compact))
-            if sub is None:
-                continue
-            if v.kind == SCALAR:  # `_walk`'s first case, inline: most values are scalars
-                _scalar(v, sub, facts)
-                if embed is not None and sub.expression:
-                    embed(v, sub.schema, name)
-            else:
+            if sub is not None:
                 _walk(ns, v, sub, schemas, facts, depth + 1, embed, name, None)
         return
     items = plan.items
