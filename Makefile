@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-long test-editors lint bench vsix clean readme bytecode
 
-$(STAMP): pyproject.toml hatch_build.py server/bundle_ls/_native/yamlfast.c
+$(STAMP): pyproject.toml hatch_build.py server/bundle_ls/_native/yamlfast.c server/bundle_ls/_native/walkfast.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'

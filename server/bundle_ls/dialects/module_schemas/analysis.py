@@ -20,6 +20,8 @@ from bundle_ls.dialects.base import EmbeddedLanguage, EmbeddingHost
 from bundle_ls.dialects.module_schemas.bounded import OverBudget, deadline
 from bundle_ls.dialects.module_schemas.codes import UNKNOWN_NAMESPACE
 from bundle_ls.dialects.module_schemas.schema_errors import schema_diagnostics
+from bundle_ls.dialects.module_schemas.walk_native import Fallback
+from bundle_ls.dialects.module_schemas.walk_native import bind as bind_native
 from bundle_ls.documents.codes import CONFLICT, CSV_SYNTAX, LIMIT, MODULE_NOT_INSTALLED, SCHEMA
 from bundle_ls.documents.csv_doc import (
     Cell,
@@ -166,6 +168,17 @@ class FileAnalysis:
         """An item's plain value (`_OVER_LIMIT` past the alias-expansion limit), made in one
         pass that also reports keys repeated inside one mapping (YAML), and whether the
         validator's pre-check may judge it (`fastvalid.comparable`)."""
+        if _native is not None:
+            try:
+                plain, comparable, repeated = _native.item_value(
+                    item, 2, MAX_ITEM_NODES, kind == "yaml"
+                )
+            except Fallback:
+                pass
+            else:
+                for mapping, key, name in repeated:
+                    diags.append(repeated_key(self.path, mapping, key, name))
+                return plain, comparable
         value = _ItemValue(self.path, diags if kind == "yaml" else None)
         try:
             return value.of(item, 2), value.plain  # items sit at depth 2 under the root
@@ -273,15 +286,18 @@ class _ItemValue:
         return values
 
     def _repeated(self, mapping: Node, key: Node, name: str) -> None:
-        first = next(k for k, _v in mapping.items if key_text(k) == name)
-        self.diags.append(
-            CONFLICT(
-                self.path,
-                key.range,
-                f"'{name}' is repeated in this mapping; only one value can apply",
-                related=[Related(self.path, first.range, "first written here")],
-            )
-        )
+        self.diags.append(repeated_key(self.path, mapping, key, name))
+
+
+def repeated_key(path: str, mapping: Node, key: Node, name: str) -> Diagnostic:
+    """`key` (text `name`) repeats an earlier key of `mapping`."""
+    first = next(k for k, _v in mapping.items if key_text(k) == name)
+    return CONFLICT(
+        path,
+        key.range,
+        f"'{name}' is repeated in this mapping; only one value can apply",
+        related=[Related(path, first.range, "first written here")],
+    )
 
 
 # ---- YAML --------------------------------------------------------------------------------
@@ -421,8 +437,27 @@ def walk(
     if not schema or depth > 100:
         return
     plan = schemas.walk_plan(schema, base)
-    if plan is not None:
-        _walk(ns, node, plan, schemas, facts, depth, embed, prop, plain)
+    if plan is None:
+        return
+    if _native is not None:
+        keys, refs, files = len(facts.keys), len(facts.refs), len(facts.file_refs)
+        try:
+            _native.walk(
+                node,
+                plan,
+                ns.name,
+                plain,
+                facts.keys,
+                facts.refs,
+                facts.file_refs,
+                embed,
+                prop,
+                depth,
+            )
+            return
+        except Fallback:  # the Python path decides, from scratch
+            del facts.keys[keys:], facts.refs[refs:], facts.file_refs[files:]
+    _walk(ns, node, plan, schemas, facts, depth, embed, prop, plain)
 
 
 def _walk(
@@ -452,12 +487,7 @@ def _walk(
                 continue
             xkey, sub = step
             if xkey and v.kind == SCALAR and v.value is not None:
-                content = plain
-                if content is None:
-                    try:
-                        content = to_python(node, [MAX_ITEM_NODES])
-                    except ExpansionLimit:
-                        content = None
+                content = plain if plain is not None else _content(node)
                 target = ns.name if xkey is True else xkey
                 compact = Compact.of(content) if content is not None else None
                 facts.keys.append(KeyDef(target, intern(key_text(v)), v.range, compact))
@@ -468,6 +498,18 @@ def _walk(
     if items is not None:
         for c in node.items:
             _walk(ns, c, items, schemas, facts, depth + 1, embed, prop, None)
+
+
+def _content(node: Node) -> Any:
+    """The plain value of a mapping holding a key, for comparing definitions."""
+    try:
+        return to_python(node, [MAX_ITEM_NODES])
+    except ExpansionLimit:
+        return None
+
+
+# The walks in C when built (walk_native.py): `item_value` and `walk` take them first.
+_native = bind_native(_content)
 
 
 def _scalar(node: Node, plan: WalkPlan, facts: FileFacts) -> None:

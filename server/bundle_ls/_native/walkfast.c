@@ -1,0 +1,601 @@
+/*
+ * bundle_ls._walkfast: the per-item work of the module-schema analysis, in C.
+ *
+ * Every config object of a Config Directory goes through two walks of its located tree:
+ * its plain value (what the schema validates, with the keys repeated in one mapping), and
+ * the walk that follows its module schema's plan to collect key definitions, references
+ * and file paths. In Python those two walks and the objects they make were over a third of
+ * a cold check. The functions here do the same, step for step, as
+ * `module_schemas.analysis._ItemValue` and `_walk`, which stay the reference and the
+ * fallback (tests/parser/test_native_walk.py holds them equal on drawn items).
+ *
+ * Facts (KeyDef, Reference, FileRef) and the Compact JSON of a keyed object are made here
+ * without running Python code per object: their classes are plain slotted dataclasses
+ * whose __init__ only stores its arguments, so a new object is allocated and its slots
+ * filled (as _yamlfast does for Node). `setup` checks that layout once and refuses (the
+ * Python path then runs) when it does not hold.
+ *
+ * Anything met that the Python path would handle differently (a node of another type, a
+ * value the encoder does not know, a tree nested deeper than MAX_C_DEPTH) raises Fallback;
+ * the caller then runs the Python path, which decides.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <math.h>
+#include <string.h>
+
+#define MAX_C_DEPTH 2000 /* beyond this, the Python path decides (and its recursion limit) */
+
+/* ---- slotted classes filled directly ---- */
+
+#define MAX_FIELDS 8
+
+typedef struct {
+    PyTypeObject *type;
+    int n;
+    Py_ssize_t offset[MAX_FIELDS];
+} layout_t;
+
+/* The slot offsets of `names` in `type`; 0 when it is not a plain slotted class. */
+static int layout_of(PyObject *type, const char *const *names, int n, layout_t *out) {
+    PyTypeObject *tp = (PyTypeObject *)type;
+    if (!PyType_Check(type) || Py_TYPE(type) != &PyType_Type ||
+        tp->tp_new != PyBaseObject_Type.tp_new || n > MAX_FIELDS)
+        return 0;
+    for (int i = 0; i < n; i++) {
+        PyObject *d = PyDict_GetItemString(tp->tp_dict, names[i]); /* borrowed */
+        if (d == NULL || !Py_IS_TYPE(d, &PyMemberDescr_Type)) return 0;
+        PyMemberDef *m = ((PyMemberDescrObject *)d)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return 0;
+        out->offset[i] = m->offset;
+    }
+    out->type = tp;
+    out->n = n;
+    return 1;
+}
+
+#define SLOT(obj, layout, i) (*(PyObject **)((char *)(obj) + (layout).offset[i]))
+
+/* A new instance with every slot set (references taken). */
+static PyObject *make(layout_t *l, PyObject *const *values) {
+    PyObject *o = l->type->tp_alloc(l->type, 0);
+    if (o == NULL) return NULL;
+    for (int i = 0; i < l->n; i++) {
+        Py_INCREF(values[i]);
+        SLOT(o, *l, i) = values[i];
+    }
+    return o;
+}
+
+enum { N_KIND, N_VALUE, N_RANGE, N_ITEMS, N_QUOTED };
+static const char *const node_fields[] = {"kind", "value", "range", "items", "quoted"};
+enum { P_SCHEMA, P_TARGETS, P_FILE, P_EXPRESSION, P_PROPS, P_EXTRA, P_ITEMS };
+static const char *const plan_fields[] = {"schema", "targets", "file", "expression",
+                                          "props",  "extra",   "items"};
+static const char *const keydef_fields[] = {"namespace", "key", "range", "value"};
+static const char *const reference_fields[] = {"namespaces", "key",  "range",
+                                               "quoted",     "data", "language"};
+static const char *const fileref_fields[] = {"target", "range"};
+
+static layout_t node_l, plan_l, keydef_l, reference_l, fileref_l;
+static PyObject *scalar_kind, *mapping_kind, *key_text_fn, *content_fn, *compact_type;
+static PyObject *empty_str, *Fallback;
+static int ready;
+
+static int fallback(void) {
+    PyErr_SetNone(Fallback);
+    return -1;
+}
+
+/* A node's slot, or NULL (Fallback raised) when `node` is not a filled Node. */
+static PyObject *node_slot(PyObject *node, int field) {
+    if (Py_TYPE(node) != node_l.type) {
+        fallback();
+        return NULL;
+    }
+    PyObject *v = SLOT(node, node_l, field);
+    if (v == NULL) fallback();
+    return v;
+}
+
+/* Whether a kind is `want` (the parsers use the very constants; equal text is enough). */
+static int kind_is(PyObject *kind, PyObject *want) {
+    if (kind == want) return 1;
+    return PyUnicode_Check(kind) && PyUnicode_Compare(kind, want) == 0;
+}
+
+/* key_text(node): new reference. A scalar's str value is its own text. */
+static PyObject *key_text(PyObject *node) {
+    PyObject *kind = node_slot(node, N_KIND), *value;
+    if (kind == NULL) return NULL;
+    if (kind_is(kind, scalar_kind) && (value = SLOT(node, node_l, N_VALUE)) != NULL &&
+        PyUnicode_CheckExact(value)) {
+        Py_INCREF(value);
+        return value;
+    }
+    return PyObject_CallOneArg(key_text_fn, node);
+}
+
+/* sys.intern(text), stealing the reference. */
+static PyObject *interned(PyObject *text) {
+    if (text == NULL) return NULL;
+    if (!PyUnicode_CheckExact(text)) { /* sys.intern refuses it: the Python path says so */
+        Py_DECREF(text);
+        fallback();
+        return NULL;
+    }
+    PyUnicode_InternInPlace(&text);
+    return text;
+}
+
+static int append_new(PyObject *list, PyObject *item) {
+    if (item == NULL) return -1;
+    int r = PyList_Append(list, item);
+    Py_DECREF(item);
+    return r;
+}
+
+/* ---- Compact: json.dumps(value, ensure_ascii=False, separators=(",", ":")) in UTF-8 ---- */
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} buf_t;
+
+static int put(buf_t *b, const char *s, size_t n) {
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n) cap *= 2;
+        char *d = PyMem_Realloc(b->data, cap);
+        if (d == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 0;
+}
+
+/* A JSON string: the escapes of json's encode_basestring (ASCII is all it escapes, and no
+ * byte of a multi-byte UTF-8 sequence is ASCII). A lone surrogate has no UTF-8 form here:
+ * Fallback (Compact.of writes it with "surrogatepass"). */
+static int put_string(buf_t *b, PyObject *s) {
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(s, &n);
+    if (u == NULL) {
+        PyErr_Clear();
+        return fallback();
+    }
+    if (put(b, "\"", 1) < 0) return -1;
+    Py_ssize_t run = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)u[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (put(b, u + run, (size_t)(i - run)) < 0) return -1;
+        run = i + 1;
+        char esc[8];
+        const char *e = esc;
+        size_t en = 2;
+        switch (c) {
+            case '"': e = "\\\""; break;
+            case '\\': e = "\\\\"; break;
+            case '\n': e = "\\n"; break;
+            case '\r': e = "\\r"; break;
+            case '\t': e = "\\t"; break;
+            case '\b': e = "\\b"; break;
+            case '\f': e = "\\f"; break;
+            default:
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                en = 6;
+        }
+        if (put(b, e, en) < 0) return -1;
+    }
+    if (put(b, u + run, (size_t)(n - run)) < 0) return -1;
+    return put(b, "\"", 1);
+}
+
+static int put_repr(buf_t *b, PyObject *v) {
+    PyObject *r = PyObject_Repr(v);
+    if (r == NULL) return -1;
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(r, &n);
+    int out = u == NULL ? -1 : put(b, u, (size_t)n);
+    Py_DECREF(r);
+    return out;
+}
+
+static int put_json(buf_t *b, PyObject *v, int depth) {
+    if (depth > MAX_C_DEPTH) return fallback();
+    if (v == Py_None) return put(b, "null", 4);
+    if (v == Py_True) return put(b, "true", 4);
+    if (v == Py_False) return put(b, "false", 5);
+    if (PyUnicode_CheckExact(v)) return put_string(b, v);
+    if (PyLong_CheckExact(v)) return put_repr(b, v);
+    if (PyFloat_CheckExact(v)) {
+        double d = PyFloat_AS_DOUBLE(v);
+        if (isnan(d)) return put(b, "NaN", 3);
+        if (isinf(d)) return d > 0 ? put(b, "Infinity", 8) : put(b, "-Infinity", 9);
+        return put_repr(b, v);
+    }
+    if (PyDict_CheckExact(v)) {
+        Py_ssize_t pos = 0;
+        PyObject *k, *item;
+        int first = 1;
+        if (put(b, "{", 1) < 0) return -1;
+        while (PyDict_Next(v, &pos, &k, &item)) {
+            if (!PyUnicode_CheckExact(k)) return fallback();
+            if (!first && put(b, ",", 1) < 0) return -1;
+            first = 0;
+            if (put_string(b, k) < 0 || put(b, ":", 1) < 0 || put_json(b, item, depth + 1) < 0)
+                return -1;
+        }
+        return put(b, "}", 1);
+    }
+    if (PyList_CheckExact(v)) {
+        if (put(b, "[", 1) < 0) return -1;
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(v); i++) {
+            if (i && put(b, ",", 1) < 0) return -1;
+            if (put_json(b, PyList_GET_ITEM(v, i), depth + 1) < 0) return -1;
+        }
+        return put(b, "]", 1);
+    }
+    return fallback();
+}
+
+static buf_t json_buf; /* reused: the GIL is held throughout */
+
+/* Compact.of(value) (new reference). */
+static PyObject *compact_of(PyObject *value) {
+    json_buf.len = 0;
+    if (put_json(&json_buf, value, 0) < 0) return NULL;
+    PyObject *bytes = PyBytes_FromStringAndSize(json_buf.data, (Py_ssize_t)json_buf.len);
+    if (bytes == NULL) return NULL;
+    PyObject *out = PyObject_CallOneArg(compact_type, bytes);
+    Py_DECREF(bytes);
+    return out;
+}
+
+/* ---- the walk (analysis._walk and _scalar) ---- */
+
+typedef struct {
+    PyObject *namespace, *keys, *refs, *file_refs, *embed;
+} walk_t;
+
+static PyObject *plan_slot(PyObject *plan, int field) {
+    if (Py_TYPE(plan) != plan_l.type) {
+        fallback();
+        return NULL;
+    }
+    PyObject *v = SLOT(plan, plan_l, field);
+    if (v == NULL) fallback();
+    return v;
+}
+
+static int walk_scalar(walk_t *w, PyObject *node, PyObject *plan) {
+    PyObject *value = SLOT(node, node_l, N_VALUE), *targets = plan_slot(plan, P_TARGETS);
+    PyObject *file = plan_slot(plan, P_FILE);
+    if (value == NULL || targets == NULL || file == NULL) return fallback();
+    int has_targets = PyObject_IsTrue(targets), is_file = PyObject_IsTrue(file);
+    if (has_targets < 0 || is_file < 0) return -1;
+    int is_str = PyUnicode_Check(value);
+    if (!(is_str || (value != Py_None && has_targets))) return 0;
+    PyObject *text = is_str ? (Py_INCREF(value), value) : key_text(node);
+    if (text == NULL) return -1;
+    int r = 0;
+    PyObject *range = node_slot(node, N_RANGE), *quoted = node_slot(node, N_QUOTED);
+    if (range == NULL || quoted == NULL) {
+        r = -1;
+    } else if (has_targets) {
+        Py_INCREF(text);
+        PyObject *key = interned(text);
+        if (key == NULL) {
+            r = -1;
+        } else {
+            PyObject *fields[] = {targets, key, range, quoted, Py_None, empty_str};
+            r = append_new(w->refs, make(&reference_l, fields));
+            Py_DECREF(key);
+        }
+    }
+    if (r == 0 && is_file) {
+        PyObject *fields[] = {text, range};
+        r = append_new(w->file_refs, make(&fileref_l, fields));
+    }
+    Py_DECREF(text);
+    return r;
+}
+
+/* The definition of the key `v` holds, inside the mapping `node`. */
+static int key_definition(walk_t *w, PyObject *node, PyObject *v, PyObject *xkey,
+                          PyObject *plain) {
+    PyObject *content = plain;
+    if (content == Py_None) {
+        content = PyObject_CallOneArg(content_fn, node);
+        if (content == NULL) return -1;
+    } else {
+        Py_INCREF(content);
+    }
+    PyObject *compact = content == Py_None ? (Py_INCREF(Py_None), Py_None) : compact_of(content);
+    Py_DECREF(content);
+    if (compact == NULL) return -1;
+    PyObject *key = interned(key_text(v)), *range = node_slot(v, N_RANGE);
+    int r = -1;
+    if (key != NULL && range != NULL) {
+        PyObject *fields[] = {xkey == Py_True ? w->namespace : xkey, key, range, compact};
+        r = append_new(w->keys, make(&keydef_l, fields));
+    }
+    Py_XDECREF(key);
+    Py_DECREF(compact);
+    return r;
+}
+
+static int walk_node(walk_t *w, PyObject *node, PyObject *plan, int depth, PyObject *prop,
+                     PyObject *plain) {
+    if (depth > 100) return 0;
+    PyObject *kind = node_slot(node, N_KIND);
+    if (kind == NULL) return -1;
+    if (kind_is(kind, scalar_kind)) {
+        if (walk_scalar(w, node, plan) < 0) return -1;
+        PyObject *expression = plan_slot(plan, P_EXPRESSION);
+        if (expression == NULL) return -1;
+        if (w->embed != Py_None && PyObject_IsTrue(expression)) {
+            PyObject *schema = plan_slot(plan, P_SCHEMA);
+            if (schema == NULL) return -1;
+            PyObject *r = PyObject_CallFunctionObjArgs(w->embed, node, schema, prop, NULL);
+            if (r == NULL) return -1;
+            Py_DECREF(r);
+        }
+        return 0;
+    }
+    PyObject *items = node_slot(node, N_ITEMS);
+    if (items == NULL) return -1;
+    if (!PyList_Check(items)) return fallback();
+    if (kind_is(kind, mapping_kind)) {
+        PyObject *props = plan_slot(plan, P_PROPS), *extra = plan_slot(plan, P_EXTRA);
+        if (props == NULL || extra == NULL) return -1;
+        if (!PyDict_CheckExact(props)) return fallback();
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
+            PyObject *pair = PyList_GET_ITEM(items, i);
+            if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) return fallback();
+            PyObject *k = PyTuple_GET_ITEM(pair, 0), *v = PyTuple_GET_ITEM(pair, 1);
+            PyObject *name = key_text(k);
+            if (name == NULL) return -1;
+            PyObject *step = PyDict_GetItemWithError(props, name); /* borrowed */
+            if (step == NULL && PyErr_Occurred()) {
+                Py_DECREF(name);
+                return -1;
+            }
+            if (step == NULL) step = extra;
+            if (step == Py_None) {
+                Py_DECREF(name);
+                continue;
+            }
+            if (!PyTuple_CheckExact(step) || PyTuple_GET_SIZE(step) != 2) {
+                Py_DECREF(name);
+                return fallback();
+            }
+            PyObject *xkey = PyTuple_GET_ITEM(step, 0), *sub = PyTuple_GET_ITEM(step, 1);
+            int r = 0, has_key = PyObject_IsTrue(xkey);
+            if (has_key < 0) r = -1;
+            if (r == 0 && has_key) {
+                PyObject *vkind = node_slot(v, N_KIND), *vvalue = node_slot(v, N_VALUE);
+                if (vkind == NULL || vvalue == NULL)
+                    r = -1;
+                else if (kind_is(vkind, scalar_kind) && vvalue != Py_None)
+                    r = key_definition(w, node, v, xkey, plain);
+            }
+            if (r == 0 && sub != Py_None) r = walk_node(w, v, sub, depth + 1, name, Py_None);
+            Py_DECREF(name);
+            if (r < 0) return -1;
+        }
+        return 0;
+    }
+    PyObject *item_plan = plan_slot(plan, P_ITEMS);
+    if (item_plan == NULL) return -1;
+    if (item_plan == Py_None) return 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
+        if (walk_node(w, PyList_GET_ITEM(items, i), item_plan, depth + 1, prop, Py_None) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* walk(node, plan, namespace, plain, keys, refs, file_refs, embed, prop, depth) */
+static PyObject *wf_walk(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (!ready) {
+        PyErr_SetString(PyExc_RuntimeError, "setup() did not succeed");
+        return NULL;
+    }
+    if (nargs != 10) {
+        PyErr_SetString(PyExc_TypeError, "walk() takes 10 arguments");
+        return NULL;
+    }
+    walk_t w = {args[2], args[4], args[5], args[6], args[7]};
+    if (!PyList_CheckExact(w.keys) || !PyList_CheckExact(w.refs) ||
+        !PyList_CheckExact(w.file_refs)) {
+        PyErr_SetString(PyExc_TypeError, "walk() collects into lists");
+        return NULL;
+    }
+    int depth = PyLong_AsLong(args[9]);
+    if (depth == -1 && PyErr_Occurred()) return NULL;
+    if (walk_node(&w, args[0], args[1], depth, args[8], args[3]) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* ---- the plain value of an item (analysis._ItemValue) ---- */
+
+#define INT_LIMIT_OK(v) (v > LLONG_MIN) /* -2**63 < v < 2**63 */
+
+typedef struct {
+    long long budget;
+    int plain;
+    PyObject *repeated; /* (mapping, key, name) per key repeated in its mapping, or NULL */
+} value_t;
+
+static PyObject *scalar_value(value_t *s, PyObject *v) {
+    if (PyLong_CheckExact(v)) {
+        int overflow;
+        long long x = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (x == -1 && PyErr_Occurred()) return NULL;
+        if (overflow || !INT_LIMIT_OK(x)) s->plain = 0;
+    } else if (PyFloat_CheckExact(v) && !isfinite(PyFloat_AS_DOUBLE(v))) {
+        s->plain = 0;
+    }
+    Py_INCREF(v);
+    return v;
+}
+
+/* A child's value: a scalar's inline, a collection's by `collection`. */
+static PyObject *collection(value_t *s, PyObject *node, int depth);
+
+static PyObject *child_value(value_t *s, PyObject *child, int depth) {
+    PyObject *kind = node_slot(child, N_KIND);
+    if (kind == NULL) return NULL;
+    if (kind_is(kind, scalar_kind)) {
+        PyObject *v = node_slot(child, N_VALUE);
+        return v == NULL ? NULL : scalar_value(s, v);
+    }
+    s->budget += 1; /* counted again by the collection itself */
+    return collection(s, child, depth + 1);
+}
+
+static PyObject *collection(value_t *s, PyObject *node, int depth) {
+    if (depth > MAX_C_DEPTH) {
+        fallback();
+        return NULL;
+    }
+    PyObject *kind = node_slot(node, N_KIND), *items = node_slot(node, N_ITEMS);
+    if (kind == NULL || items == NULL) return NULL;
+    if (!PyList_Check(items)) {
+        fallback();
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    s->budget -= 1 + n;
+    if (s->budget < 0) {
+        fallback(); /* past the expansion limit: the Python path reports it */
+        return NULL;
+    }
+    if (depth > 66) s->plain = 0; /* the pre-check stands aside past 64 levels */
+    if (!kind_is(kind, mapping_kind)) {
+        PyObject *out = PyList_New(n);
+        if (out == NULL) return NULL;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *v = child_value(s, PyList_GET_ITEM(items, i), depth);
+            if (v == NULL) {
+                Py_DECREF(out);
+                return NULL;
+            }
+            PyList_SET_ITEM(out, i, v);
+        }
+        return out;
+    }
+    PyObject *out = PyDict_New();
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = PyList_GET_ITEM(items, i);
+        if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            Py_DECREF(out);
+            fallback();
+            return NULL;
+        }
+        PyObject *k = PyTuple_GET_ITEM(pair, 0);
+        PyObject *name = key_text(k), *v = NULL;
+        int r = name == NULL ? -1 : 0;
+        if (r == 0 && s->repeated != NULL && depth <= 250) {
+            r = PyDict_Contains(out, name);
+            if (r > 0) {
+                PyObject *t = PyTuple_Pack(3, node, k, name);
+                r = t == NULL ? -1 : append_new(s->repeated, t);
+            }
+        }
+        if (r == 0) v = child_value(s, PyTuple_GET_ITEM(pair, 1), depth);
+        if (v == NULL || PyDict_SetItem(out, name, v) < 0) r = -1;
+        Py_XDECREF(name);
+        Py_XDECREF(v);
+        if (r < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* item_value(node, depth, budget, report_repeated) -> (value, plain, repeated) */
+static PyObject *wf_item_value(PyObject *self, PyObject *args) {
+    PyObject *node;
+    int depth, report;
+    value_t s = {0, 1, NULL};
+    if (!ready) {
+        PyErr_SetString(PyExc_RuntimeError, "setup() did not succeed");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "OiLp", &node, &depth, &s.budget, &report)) return NULL;
+    if (report && (s.repeated = PyList_New(0)) == NULL) return NULL;
+    PyObject *kind = node_slot(node, N_KIND), *value = NULL;
+    if (kind != NULL && kind_is(kind, scalar_kind)) {
+        s.budget -= 1;
+        PyObject *v = node_slot(node, N_VALUE);
+        value = v == NULL ? NULL : scalar_value(&s, v);
+    } else if (kind != NULL) {
+        value = collection(&s, node, depth);
+    }
+    PyObject *out = NULL;
+    if (value != NULL)
+        out = Py_BuildValue("(NON)", value, s.plain ? Py_True : Py_False,
+                            s.repeated ? s.repeated : PyList_New(0));
+    else
+        Py_XDECREF(s.repeated);
+    return out;
+}
+
+/* ---- setup ---- */
+
+/* setup(Node, WalkPlan, KeyDef, Reference, FileRef, Compact, key_text, content, SCALAR,
+ *       MAPPING, Fallback) -> whether every class has the layout this module fills */
+static PyObject *wf_setup(PyObject *self, PyObject *args) {
+    PyObject *node, *plan, *keydef, *reference, *fileref, *compact, *kt, *content, *scalar,
+        *mapping, *fb;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOUUO", &node, &plan, &keydef, &reference, &fileref,
+                          &compact, &kt, &content, &scalar, &mapping, &fb))
+        return NULL;
+    ready = 0;
+    if (!PyType_Check(compact) || !PyType_IsSubtype((PyTypeObject *)compact, &PyBytes_Type) ||
+        !PyType_Check(fb) || !PyType_IsSubtype((PyTypeObject *)fb, (PyTypeObject *)PyExc_Exception))
+        Py_RETURN_FALSE;
+    if (!layout_of(node, node_fields, 5, &node_l) || !layout_of(plan, plan_fields, 7, &plan_l) ||
+        !layout_of(keydef, keydef_fields, 4, &keydef_l) ||
+        !layout_of(reference, reference_fields, 6, &reference_l) ||
+        !layout_of(fileref, fileref_fields, 2, &fileref_l))
+        Py_RETURN_FALSE;
+    PyObject *keep[] = {node, plan, keydef, reference, fileref, compact, kt, content,
+                        scalar, mapping, fb};
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++) Py_INCREF(keep[i]);
+    compact_type = compact;
+    key_text_fn = kt;
+    content_fn = content;
+    scalar_kind = scalar;
+    mapping_kind = mapping;
+    Fallback = fb;
+    ready = 1;
+    Py_RETURN_TRUE;
+}
+
+static PyMethodDef methods[] = {
+    {"setup", wf_setup, METH_VARARGS, "Bind to the classes; whether their layout allows it."},
+    {"walk", (PyCFunction)(void (*)(void))wf_walk, METH_FASTCALL,
+     "analysis._walk of one node into the facts' lists."},
+    {"item_value", wf_item_value, METH_VARARGS,
+     "(value, plain, repeated) of an item, as analysis._ItemValue makes them."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_walkfast", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__walkfast(void) {
+    empty_str = PyUnicode_FromString("");
+    if (empty_str == NULL) return NULL;
+    return PyModule_Create(&module);
+}
