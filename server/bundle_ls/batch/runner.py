@@ -13,8 +13,16 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +42,10 @@ from bundle_ls.project.discovery import discover
 # Below this much work (bytes to analyse) a worker pool costs more than it saves.
 PARALLEL_MIN_BYTES = 256 * 1024
 PARALLEL_MIN_FILES = 4
-# Work is cut into about this many tasks per worker, to balance the load.
-TASKS_PER_WORKER = 6
+# A task takes 1/(workers * TASK_SHARE) of the work left, and no less than
+# 1/(workers * SMALLEST_TASK_SHARE) of all of it (_batches).
+TASK_SHARE = 2
+SMALLEST_TASK_SHARE = 16
 # The phases `check_directory` reports progress of.
 ANALYSING = "analysing"
 CROSS_CHECKING = "cross-file checks"
@@ -85,18 +95,22 @@ def no_gc():
 
 
 def _batches(todo: list[tuple[str, bytes]], jobs: int) -> list[list[tuple[str, bytes]]]:
-    """Cut the work into tasks of similar size, largest first (greedy bin packing)."""
+    """Cut the work into tasks, largest files first, each task a share of the work still
+    left (guided self-scheduling): the first tasks are big, so few results cross back one
+    by one; the last are small, so no core idles while another finishes a big one (bytes
+    are only an estimate of the work: a CSV row costs more per byte than YAML)."""
     todo = sorted(todo, key=lambda t: len(t[1]), reverse=True)
-    total = sum(len(d) for _r, d in todo)
-    target = max(1, total // (jobs * TASKS_PER_WORKER))
+    left = sum(len(d) for _r, d in todo)
+    smallest = max(1, left // (jobs * SMALLEST_TASK_SHARE))
     out: list[list[tuple[str, bytes]]] = []
     cur: list[tuple[str, bytes]] = []
     size = 0
     for item in todo:
         cur.append(item)
         size += len(item[1])
-        if size >= target:
+        if size >= max(smallest, left // (jobs * TASK_SHARE)):
             out.append(cur)
+            left -= size
             cur, size = [], 0
     if cur:
         out.append(cur)
@@ -148,6 +162,12 @@ def read_files(root: Path, rels: list[str]) -> dict[str, bytes | OSError]:
     return out
 
 
+def _saved(saving: Future) -> None:
+    exc = saving.exception()
+    if exc is not None:  # a cache that cannot be written only costs time; say why
+        print(f"bundle-ls: the facts cache was not written: {exc!r}", file=sys.stderr)
+
+
 def analyse_files(
     ctx: AnalysisContext,
     rels: list[str],
@@ -157,11 +177,13 @@ def analyse_files(
     start_method: str | None = None,
     read: dict[str, bytes | OSError] | None = None,
     digests: dict[str, bytes] | None = None,
+    background: Executor | None = None,
 ) -> tuple[dict[str, FileFacts], int]:
     """The facts of these files from disk: from the cache where the content is unchanged,
     else analysed, in worker processes when there is enough work. Returns the facts by
     path and how many came from the cache. `tick(n)` is called as files are done. `read`
-    and `digests`: the files' bytes and content digests when the caller has them."""
+    and `digests`: the files' bytes and content digests when the caller has them.
+    `background`: where the cache is written while the caller goes on (it waits for it)."""
     jobs = jobs or os.cpu_count() or 1
     tick = tick or (lambda _n: None)
     store = FactsCache.open(ctx.root, context_fingerprint(ctx)) if cache else None
@@ -199,8 +221,11 @@ def analyse_files(
         facts_by_rel[rel] = facts
         if store is not None:
             store.put(rel, digests[rel], blob)
-    if store is not None:
-        store.save(keep=set(rels))
+    if store is not None and background is not None:
+        # hashing and writing release the GIL: the cross-file checks run meanwhile
+        background.submit(store.save, set(rels)).add_done_callback(_saved)
+    elif store is not None:
+        store.save(set(rels))
     return facts_by_rel, store.hits if store is not None else 0
 
 
@@ -254,9 +279,9 @@ def check_directory(
         if progress:
             progress(done[0], total, ANALYSING)
 
-    with no_gc():
+    with no_gc(), ThreadPoolExecutor(1) as background:
         facts_by_rel, cached = analyse_files(
-            ctx, rels, jobs, cache, tick, start_method, read, digests
+            ctx, rels, jobs, cache, tick, start_method, read, digests, background
         )
         index = ProjectIndex(root, ctx.cross_checks, ctx.reads)
         for rel in rels:  # a batch: nothing to re-publish, so no update bookkeeping
