@@ -3,8 +3,9 @@
 For every drawn YAML document, the plain value of its root as an item (the value and the
 type of every scalar, the validator pre-check's flag, the keys repeated in a mapping), and
 the key definitions, references, file paths and embedded values the module-schema walk
-collects from it, must be the same whichever path ran; where the compiled path steps aside
-(`Fallback`), the Python path's answer is what the user gets.
+collects from it, must be the same whichever path ran; so must the node of every row of a
+drawn CSV text. Where the compiled path steps aside (`Fallback`), the Python path's answer
+is what the user gets.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from bundle_ls.dialects.module_schemas import analysis
 from bundle_ls.dialects.module_schemas.schemas import SchemaSet
 from bundle_ls.dialects.module_schemas.walk_native import Fallback
+from bundle_ls.documents.csv_doc import parse_csv, row_to_node
 from bundle_ls.documents.facts import Compact, FileFacts
 from bundle_ls.documents.model import MAPPING, SCALAR, SEQUENCE, Node
 from bundle_ls.documents.positions import LineIndex
@@ -247,3 +249,85 @@ def test_examples_check_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> 
     first = check_directory(root, jobs=1).diagnostics
     monkeypatch.setattr(analysis, "_native", None)
     assert check_directory(root, jobs=1).diagnostics == first
+
+
+# ---- CSV rows ------------------------------------------------------------------------------
+
+# cell texts from pieces: numbers, words YAML and Python read as booleans or floats,
+# separators, Unicode spaces and digits, astral characters, quotes
+_cell_text = st.lists(
+    st.sampled_from(
+        ["a", "b", "1", " ", ".", ";", ",", "|", "-", "+", "e", "E", "_", "true", "FALSE", "inf"]
+        + ["nan", "é", "😀", "\u00a0", "\u2003", '"', '""', "K", "İ", "٣"]
+    ),
+    max_size=8,
+).map("".join)
+COLUMN_KINDS = [
+    "string",
+    "number",
+    "integer",
+    "boolean",
+    ("array", "string"),
+    ("array", "number"),
+    ("array", "integer"),
+    ("array", "boolean"),
+]
+
+
+def node_tree(node: Node) -> Any:
+    """Every slot of a node tree, with the type of each value."""
+    items = None
+    if node.items is not None:
+        items = [
+            (node_tree(i[0]), node_tree(i[1])) if isinstance(i, tuple) else node_tree(i)
+            for i in node.items
+        ]
+    return (node.kind, node.range, typed(node.value), items, node.tag, node.quoted)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(
+    header=st.lists(
+        st.sampled_from(["key", "name", "tags", "", "beds", "open", "é😀"]), min_size=1, max_size=5
+    ),
+    rows=st.lists(st.lists(_cell_text, max_size=6), max_size=4),
+    kinds=st.lists(st.sampled_from(COLUMN_KINDS), min_size=7, max_size=7),
+    sep=st.sampled_from([";", "|", " "]),
+    quote=st.booleans(),
+)
+@example(
+    header=["key", "tags"],
+    rows=[["a", " x ; 😀y ;; 3 "]],
+    kinds=[("array", "integer")] * 7,
+    sep=";",
+    quote=False,
+)
+@example(
+    header=["beds", "open"],
+    rows=[["1_000", " True "], [" 1e3 ", "false"]],
+    kinds=["integer", "number", "string", "integer", "boolean", "string", "string"],
+    sep=";",
+    quote=False,
+)
+def test_drawn_csv_rows_make_the_same_nodes(header, rows, kinds, sep, quote) -> None:
+    names = ["key", "name", "tags", "", "beds", "open", "é😀"]
+    columns = {n: k for n, k in zip(names, kinds, strict=True) if n}
+    lines = [",".join(header)]
+    for row in rows:
+        cells = [f'"{c}"' if quote and c and '"' not in c else c for c in row]
+        lines.append(",".join(cells))
+    text = "\n".join(lines) + "\n"
+    index = LineIndex(text)
+    table = parse_csv(text, index, ",")
+    if not table.header:
+        return
+    names_of = [c.text for c in table.header]
+    conv = None if index.ascii else index.to_utf16
+    for line, cells in table.rows:
+        want = row_to_node(table.header, names_of, columns, sep, index, line, cells)
+        try:
+            got = NATIVE.row_node(table.header, names_of, columns, sep, conv, line, cells)
+        except Fallback:
+            continue
+        assert node_tree(got) == node_tree(want)

@@ -4,10 +4,11 @@
  * Every config object of a Config Directory goes through two walks of its located tree:
  * its plain value (what the schema validates, with the keys repeated in one mapping), and
  * the walk that follows its module schema's plan to collect key definitions, references
- * and file paths. In Python those two walks and the objects they make were over a third of
- * a cold check. The functions here do the same, step for step, as
- * `module_schemas.analysis._ItemValue` and `_walk`, which stay the reference and the
- * fallback (tests/parser/test_native_walk.py holds them equal on drawn items).
+ * and file paths; a CSV row is first made into that tree. In Python those steps and the
+ * objects they make were over a third of a cold check. The functions here do the same,
+ * step for step, as `module_schemas.analysis._ItemValue` and `_walk` and
+ * `csv_doc.row_to_node`, which stay the reference and the fallback
+ * (tests/parser/test_native_walk.py holds them equal on drawn items and rows).
  *
  * Facts (KeyDef, Reference, FileRef) and the Compact JSON of a keyed object are made here
  * without running Python code per object: their classes are plain slotted dataclasses
@@ -68,8 +69,11 @@ static PyObject *make(layout_t *l, PyObject *const *values) {
     return o;
 }
 
-enum { N_KIND, N_VALUE, N_RANGE, N_ITEMS, N_QUOTED };
-static const char *const node_fields[] = {"kind", "value", "range", "items", "quoted"};
+/* Node's slots in the order of Node.__init__'s parameters. */
+enum { N_KIND, N_RANGE, N_VALUE, N_ITEMS, N_TAG, N_QUOTED };
+static const char *const node_fields[] = {"kind", "range", "value", "items", "tag", "quoted"};
+enum { C_TEXT, C_RANGE, C_QUOTED, C_START };
+static const char *const cell_fields[] = {"text", "range", "quoted", "start_col"};
 enum { P_SCHEMA, P_TARGETS, P_FILE, P_EXPRESSION, P_PROPS, P_EXTRA, P_ITEMS };
 static const char *const plan_fields[] = {"schema", "targets", "file", "expression",
                                           "props",  "extra",   "items"};
@@ -78,8 +82,9 @@ static const char *const reference_fields[] = {"namespaces", "key",  "range",
                                                "quoted",     "data", "language"};
 static const char *const fileref_fields[] = {"target", "range"};
 
-static layout_t node_l, plan_l, keydef_l, reference_l, fileref_l;
-static PyObject *scalar_kind, *mapping_kind, *key_text_fn, *content_fn, *compact_type;
+static layout_t node_l, cell_l, plan_l, keydef_l, reference_l, fileref_l;
+static PyObject *scalar_kind, *mapping_kind, *sequence_kind, *key_text_fn, *content_fn,
+    *compact_type;
 static PyObject *empty_str, *Fallback;
 static int ready;
 
@@ -552,33 +557,249 @@ static PyObject *wf_item_value(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* ---- a CSV row as a mapping node (csv_doc.row_to_node) ---- */
+
+static PyObject *str_boolean, *str_integer, *str_number, *str_string, *str_true, *str_false,
+    *str_lower;
+
+static PyObject *new_node(PyObject *kind, PyObject *range, PyObject *value, PyObject *items,
+                          PyObject *quoted) {
+    PyObject *fields[] = {kind, range, value, items, Py_None, quoted};
+    return make(&node_l, fields);
+}
+
+/* csv_doc.typed_value(text, kind): new reference. */
+static PyObject *typed_value(PyObject *text, PyObject *kind) {
+    if (PyUnicode_Compare(kind, str_boolean) == 0) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        if (n == 4 || n == 5) {
+            PyObject *low = PyObject_CallMethodNoArgs(text, str_lower);
+            if (low == NULL) return NULL;
+            int t = PyUnicode_Compare(low, str_true) == 0, f = PyUnicode_Compare(low, str_false) == 0;
+            Py_DECREF(low);
+            if (t) Py_RETURN_TRUE;
+            if (f) Py_RETURN_FALSE;
+        }
+    } else {
+        int integer = PyUnicode_Compare(kind, str_integer) == 0;
+        int number = !integer && PyUnicode_Compare(kind, str_number) == 0;
+        if (integer || number) {
+            PyObject *v = PyLong_FromUnicodeObject(text, 10);
+            if (v != NULL) return v;
+            if (!PyErr_ExceptionMatches(PyExc_ValueError)) return NULL;
+            PyErr_Clear();
+            if (number) {
+                v = PyFloat_FromString(text);
+                if (v == NULL) {
+                    if (!PyErr_ExceptionMatches(PyExc_ValueError)) return NULL;
+                    PyErr_Clear();
+                } else if (isfinite(PyFloat_AS_DOUBLE(v))) {
+                    return v;
+                } else {
+                    Py_DECREF(v);
+                }
+            }
+        }
+    }
+    Py_INCREF(text);
+    return text;
+}
+
+/* [start, end) of `s` without the whitespace str.strip() removes. */
+static void strip_bounds(PyObject *s, Py_ssize_t *start, Py_ssize_t *end) {
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t a = 0, b = PyUnicode_GET_LENGTH(s);
+    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++;
+    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) b--;
+    *start = a;
+    *end = b;
+}
+
+/* conv(line, col), or col when the text is ASCII (conv None). */
+static PyObject *utf16_column(PyObject *conv, PyObject *line, Py_ssize_t col) {
+    PyObject *c = PyLong_FromSsize_t(col);
+    if (c == NULL || conv == Py_None) return c;
+    PyObject *out = PyObject_CallFunctionObjArgs(conv, line, c, NULL);
+    Py_DECREF(c);
+    return out;
+}
+
+/* The item nodes of a list cell (csv_doc.split_list, then typed_value), appended to `parts`. */
+static int list_parts(PyObject *cell, PyObject *sep, PyObject *item_kind, PyObject *conv,
+                      PyObject *parts) {
+    PyObject *text = SLOT(cell, cell_l, C_TEXT), *range = SLOT(cell, cell_l, C_RANGE);
+    PyObject *quoted = SLOT(cell, cell_l, C_QUOTED), *start = SLOT(cell, cell_l, C_START);
+    if (text == NULL || range == NULL || quoted == NULL || start == NULL ||
+        !PyUnicode_Check(text) || !PyTuple_CheckExact(range) || PyTuple_GET_SIZE(range) != 4)
+        return fallback();
+    Py_ssize_t col = 0;
+    PyObject *line = PyTuple_GET_ITEM(range, 0);
+    if (start != Py_None) {
+        if (!PyLong_CheckExact(start)) return fallback();
+        col = PyLong_AsSsize_t(start);
+        if (col == -1 && PyErr_Occurred()) return -1;
+    }
+    PyObject *split = PyUnicode_Split(text, sep, -1);
+    if (split == NULL) return -1;
+    Py_ssize_t seplen = PyUnicode_GET_LENGTH(sep);
+    int r = 0;
+    for (Py_ssize_t i = 0; r == 0 && i < PyList_GET_SIZE(split); i++) {
+        PyObject *part = PyList_GET_ITEM(split, i);
+        Py_ssize_t a, b;
+        strip_bounds(part, &a, &b);
+        if (a < b) {
+            PyObject *stripped = PyUnicode_Substring(part, a, b), *rng = NULL, *value = NULL;
+            if (stripped == NULL) {
+                r = -1;
+                break;
+            }
+            if (start == Py_None) {
+                Py_INCREF(range);
+                rng = range;
+            } else {
+                PyObject *c0 = utf16_column(conv, line, col + a), *c1 = NULL;
+                if (c0 != NULL) c1 = utf16_column(conv, line, col + b);
+                if (c1 != NULL) rng = PyTuple_Pack(4, line, c0, line, c1);
+                Py_XDECREF(c0);
+                Py_XDECREF(c1);
+            }
+            if (rng != NULL) value = typed_value(stripped, item_kind);
+            if (value != NULL)
+                r = append_new(parts, new_node(scalar_kind, rng, value, Py_None, quoted));
+            else
+                r = -1;
+            Py_XDECREF(rng);
+            Py_XDECREF(value);
+            Py_DECREF(stripped);
+        }
+        col += PyUnicode_GET_LENGTH(part) + seplen;
+    }
+    Py_DECREF(split);
+    return r;
+}
+
+/* row_node(header, names, kinds, sep, conv, line, cells): conv is LineIndex.to_utf16, or
+ * None when the text is ASCII (columns are then the same in UTF-16). */
+static PyObject *wf_row_node(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (!ready) {
+        PyErr_SetString(PyExc_RuntimeError, "setup() did not succeed");
+        return NULL;
+    }
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "row_node() takes 7 arguments");
+        return NULL;
+    }
+    PyObject *header = args[0], *names = args[1], *kinds = args[2], *sep = args[3];
+    PyObject *conv = args[4], *line = args[5], *cells = args[6];
+    if (!PyList_CheckExact(header) || !PyList_CheckExact(names) || !PyDict_CheckExact(kinds) ||
+        !PyUnicode_Check(sep) || !PyList_CheckExact(cells) ||
+        PyList_GET_SIZE(header) < PyList_GET_SIZE(names)) {
+        fallback();
+        return NULL;
+    }
+    PyObject *items = PyList_New(0);
+    if (items == NULL) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(cells);
+    for (Py_ssize_t idx = 0; idx < n && idx < PyList_GET_SIZE(names); idx++) {
+        PyObject *cell = PyList_GET_ITEM(cells, idx), *hcell = PyList_GET_ITEM(header, idx);
+        PyObject *name = PyList_GET_ITEM(names, idx);
+        if (Py_TYPE(cell) != cell_l.type || Py_TYPE(hcell) != cell_l.type ||
+            !PyUnicode_Check(name))
+            goto fall;
+        PyObject *text = SLOT(cell, cell_l, C_TEXT), *hrange = SLOT(hcell, cell_l, C_RANGE);
+        PyObject *range = SLOT(cell, cell_l, C_RANGE), *quoted = SLOT(cell, cell_l, C_QUOTED);
+        if (text == NULL || hrange == NULL || range == NULL || quoted == NULL ||
+            !PyUnicode_Check(text))
+            goto fall;
+        if (PyUnicode_GET_LENGTH(text) == 0 || PyUnicode_GET_LENGTH(name) == 0) continue;
+        PyObject *kind = PyDict_GetItemWithError(kinds, name); /* borrowed */
+        if (kind == NULL && PyErr_Occurred()) goto fail;
+        if (kind == NULL) kind = str_string;
+        PyObject *key = new_node(scalar_kind, hrange, name, Py_None, Py_False), *value = NULL;
+        if (key == NULL) goto fail;
+        if (PyTuple_Check(kind)) {
+            PyObject *parts = PyList_New(0);
+            if (parts != NULL && PyTuple_GET_SIZE(kind) == 2 &&
+                PyUnicode_Check(PyTuple_GET_ITEM(kind, 1))) {
+                if (list_parts(cell, sep, PyTuple_GET_ITEM(kind, 1), conv, parts) == 0)
+                    value = new_node(sequence_kind, range, Py_None, parts, Py_False);
+            } else if (parts != NULL) {
+                fallback();
+            }
+            Py_XDECREF(parts);
+        } else if (PyUnicode_Check(kind)) {
+            PyObject *typed = typed_value(text, kind);
+            if (typed != NULL) value = new_node(scalar_kind, range, typed, Py_None, quoted);
+            Py_XDECREF(typed);
+        } else {
+            fallback();
+        }
+        PyObject *pair = value != NULL ? PyTuple_Pack(2, key, value) : NULL;
+        Py_DECREF(key);
+        Py_XDECREF(value);
+        if (append_new(items, pair) < 0) goto fail;
+    }
+    PyObject *first, *end;
+    if (n > 0) {
+        first = SLOT(PyList_GET_ITEM(cells, 0), cell_l, C_RANGE);
+        end = SLOT(PyList_GET_ITEM(cells, n - 1), cell_l, C_RANGE);
+        if (Py_TYPE(PyList_GET_ITEM(cells, 0)) != cell_l.type ||
+            Py_TYPE(PyList_GET_ITEM(cells, n - 1)) != cell_l.type || first == NULL ||
+            end == NULL || !PyTuple_CheckExact(first) || PyTuple_GET_SIZE(first) != 4 ||
+            !PyTuple_CheckExact(end) || PyTuple_GET_SIZE(end) != 4)
+            goto fall;
+    }
+    PyObject *rng = n > 0 ? PyTuple_Pack(4, PyTuple_GET_ITEM(first, 0), PyTuple_GET_ITEM(first, 1),
+                                         PyTuple_GET_ITEM(end, 2), PyTuple_GET_ITEM(end, 3))
+                          : NULL;
+    if (n == 0) {
+        PyObject *zero = PyLong_FromLong(0);
+        rng = zero ? PyTuple_Pack(4, line, zero, line, zero) : NULL;
+        Py_XDECREF(zero);
+    }
+    if (rng == NULL) goto fail;
+    PyObject *out = new_node(mapping_kind, rng, Py_None, items, Py_False);
+    Py_DECREF(rng);
+    Py_DECREF(items);
+    return out;
+fall:
+    fallback();
+fail:
+    Py_DECREF(items);
+    return NULL;
+}
+
 /* ---- setup ---- */
 
-/* setup(Node, WalkPlan, KeyDef, Reference, FileRef, Compact, key_text, content, SCALAR,
- *       MAPPING, Fallback) -> whether every class has the layout this module fills */
+/* setup(Node, Cell, WalkPlan, KeyDef, Reference, FileRef, Compact, key_text, content,
+ *       SCALAR, MAPPING, SEQUENCE, Fallback) -> whether every class has the layout this
+ *       module fills */
 static PyObject *wf_setup(PyObject *self, PyObject *args) {
-    PyObject *node, *plan, *keydef, *reference, *fileref, *compact, *kt, *content, *scalar,
-        *mapping, *fb;
-    if (!PyArg_ParseTuple(args, "OOOOOOOOUUO", &node, &plan, &keydef, &reference, &fileref,
-                          &compact, &kt, &content, &scalar, &mapping, &fb))
+    PyObject *node, *cell, *plan, *keydef, *reference, *fileref, *compact, *kt, *content,
+        *scalar, *mapping, *sequence, *fb;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOUUUO", &node, &cell, &plan, &keydef, &reference,
+                          &fileref, &compact, &kt, &content, &scalar, &mapping, &sequence, &fb))
         return NULL;
     ready = 0;
     if (!PyType_Check(compact) || !PyType_IsSubtype((PyTypeObject *)compact, &PyBytes_Type) ||
         !PyType_Check(fb) || !PyType_IsSubtype((PyTypeObject *)fb, (PyTypeObject *)PyExc_Exception))
         Py_RETURN_FALSE;
-    if (!layout_of(node, node_fields, 5, &node_l) || !layout_of(plan, plan_fields, 7, &plan_l) ||
+    if (!layout_of(node, node_fields, 6, &node_l) || !layout_of(cell, cell_fields, 4, &cell_l) ||
+        !layout_of(plan, plan_fields, 7, &plan_l) ||
         !layout_of(keydef, keydef_fields, 4, &keydef_l) ||
         !layout_of(reference, reference_fields, 6, &reference_l) ||
         !layout_of(fileref, fileref_fields, 2, &fileref_l))
         Py_RETURN_FALSE;
-    PyObject *keep[] = {node, plan, keydef, reference, fileref, compact, kt, content,
-                        scalar, mapping, fb};
+    PyObject *keep[] = {node, cell, plan, keydef, reference, fileref, compact, kt, content,
+                        scalar, mapping, sequence, fb};
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++) Py_INCREF(keep[i]);
     compact_type = compact;
     key_text_fn = kt;
     content_fn = content;
     scalar_kind = scalar;
     mapping_kind = mapping;
+    sequence_kind = sequence;
     Fallback = fb;
     ready = 1;
     Py_RETURN_TRUE;
@@ -588,6 +809,8 @@ static PyMethodDef methods[] = {
     {"setup", wf_setup, METH_VARARGS, "Bind to the classes; whether their layout allows it."},
     {"walk", (PyCFunction)(void (*)(void))wf_walk, METH_FASTCALL,
      "analysis._walk of one node into the facts' lists."},
+    {"row_node", (PyCFunction)(void (*)(void))wf_row_node, METH_FASTCALL,
+     "csv_doc.row_to_node of one row (conv None for an ASCII text)."},
     {"item_value", wf_item_value, METH_VARARGS,
      "(value, plain, repeated) of an item, as analysis._ItemValue makes them."},
     {NULL, NULL, 0, NULL}};
@@ -596,6 +819,15 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_walkfast", NULL, -1
 
 PyMODINIT_FUNC PyInit__walkfast(void) {
     empty_str = PyUnicode_FromString("");
-    if (empty_str == NULL) return NULL;
+    str_boolean = PyUnicode_InternFromString("boolean");
+    str_integer = PyUnicode_InternFromString("integer");
+    str_number = PyUnicode_InternFromString("number");
+    str_string = PyUnicode_InternFromString("string");
+    str_true = PyUnicode_InternFromString("true");
+    str_false = PyUnicode_InternFromString("false");
+    str_lower = PyUnicode_InternFromString("lower");
+    if (empty_str == NULL || str_boolean == NULL || str_integer == NULL || str_number == NULL ||
+        str_string == NULL || str_true == NULL || str_false == NULL || str_lower == NULL)
+        return NULL;
     return PyModule_Create(&module);
 }

@@ -38,6 +38,11 @@ class LineIndex:
         li._ascii = None
         return li
 
+    @property
+    def ascii(self) -> bool:
+        """Whether the text is known to be ASCII: every UTF-16 column is its code-point column."""
+        return self._ascii is not None
+
     def range_on(self, line: int, c0: int, c1: int) -> tuple[int, int, int, int]:
         """The UTF-16 range of code-point columns [c0, c1) on one line."""
         return (line, self.to_utf16(line, c0), line, self.to_utf16(line, c1))

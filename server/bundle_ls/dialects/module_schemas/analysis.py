@@ -539,9 +539,19 @@ class _Rows(RowAnalyzer):
         self.lines = lines
 
     def analyze_row(self, line: int, cells: list[Cell]) -> tuple[FileFacts, Node | None]:
-        node = row_to_node(
-            self.header, self.names, self.ns.columns, self.ns.separator, self.lines, line, cells
-        )
+        node = None
+        if _native is not None:
+            conv = None if self.lines.ascii else self.lines.to_utf16
+            try:
+                node = _native.row_node(
+                    self.header, self.names, self.ns.columns, self.ns.separator, conv, line, cells
+                )
+            except Fallback:
+                pass
+        if node is None:
+            node = row_to_node(
+                self.header, self.names, self.ns.columns, self.ns.separator, self.lines, line, cells
+            )
         self.file.lines = self.lines.lines
         part = self.file.item_facts(self.ns, node, "csv")
         part.diagnostics[:0] = row_width(self.file.path, cells, len(self.header))

@@ -1,8 +1,9 @@
-"""The per-item walks of analysis.py in C (bundle_ls._walkfast), when that extension was built.
+"""The per-item work of analysis.py in C (bundle_ls._walkfast), when that extension was built.
 
-`item_value` and `walk` do what `analysis._ItemValue` and `analysis._walk` do, step for
-step, without the Python calls and objects each node cost (a third of a cold check went to
-them); tests/parser/test_native_walk.py holds the two paths equal. Whatever the compiled
+`row_node`, `item_value` and `walk` do what `csv_doc.row_to_node`, `analysis._ItemValue`
+and `analysis._walk` do, step for step, without the Python calls and objects each node
+cost (a third of a cold check went to them); tests/parser/test_native_walk.py holds the
+two paths equal. Whatever the compiled
 walk does not handle exactly as the Python path would raises `Fallback`, and the caller
 runs the Python path instead. BUNDLE_LS_NATIVE_WALK=0 turns it off.
 """
@@ -14,8 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from bundle_ls.dialects.module_schemas.schemas import WalkPlan
+from bundle_ls.documents.csv_doc import Cell
 from bundle_ls.documents.facts import Compact, FileRef, KeyDef, Reference
-from bundle_ls.documents.model import MAPPING, SCALAR, Node, key_text
+from bundle_ls.documents.model import MAPPING, SCALAR, SEQUENCE, Node, key_text
 
 
 class Fallback(Exception):
@@ -31,7 +33,7 @@ def bind(content: Callable[[Node], Any]) -> Any:
         from bundle_ls import _walkfast
     except ImportError:  # not built here: the Python path runs
         return None
-    classes = (Node, WalkPlan, KeyDef, Reference, FileRef, Compact)
-    if not _walkfast.setup(*classes, key_text, content, SCALAR, MAPPING, Fallback):
+    classes = (Node, Cell, WalkPlan, KeyDef, Reference, FileRef, Compact)
+    if not _walkfast.setup(*classes, key_text, content, SCALAR, MAPPING, SEQUENCE, Fallback):
         return None  # a class no longer has the plain slotted layout it fills
     return _walkfast
