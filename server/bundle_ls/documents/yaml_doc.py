@@ -17,28 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from _ruamel_yaml import CParser
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.reader import ReaderError
-
 from bundle_ls.documents.codes import LIMIT, YAML_SYNTAX, YAML_TAG, Code
 from bundle_ls.documents.gcpause import no_cyclic_gc
 from bundle_ls.documents.model import MAPPING, SCALAR, SEQUENCE, Diagnostic, Node, to_python
 from bundle_ls.documents.positions import LineIndex, split_lines
-
-try:  # the event classes live in ruamel.yaml.events; the C parser builds these
-    from ruamel.yaml.events import (
-        AliasEvent,
-        DocumentStartEvent,
-        MappingEndEvent,
-        MappingStartEvent,
-        ScalarEvent,
-        SequenceEndEvent,
-        SequenceStartEvent,
-        StreamEndEvent,
-    )
-except ImportError:  # pragma: no cover
-    raise
 
 MAX_DEPTH = 200  # deeper nesting is reported, never recursed into
 # Aliases share nodes, so a small file can stand for a huge tree ("billion laughs"). Every
@@ -175,6 +157,21 @@ def _astral_lines(text: str, lines: LineIndex) -> frozenset[int] | None:
 def parse_yaml_python(text: str, lines: LineIndex) -> YamlParse:
     """The parser in Python, over ruamel.yaml's C parser events: the fallback of the compiled
     one (yaml_native), which must give the very same results."""
+    # ruamel.yaml is imported here, not at start-up: the compiled builder does not need it
+    from _ruamel_yaml import CParser
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.events import (
+        AliasEvent,
+        DocumentStartEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+    from ruamel.yaml.reader import ReaderError
+
     b = _Builder(text, lines)
     get_event = CParser(io.StringIO(text)).get_event
     try:

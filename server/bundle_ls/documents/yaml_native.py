@@ -14,6 +14,7 @@ returns None and the Python path runs instead. BUNDLE_LS_NATIVE_YAML=0 turns it 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 from bundle_ls.documents.model import MAPPING, SCALAR, SEQUENCE, Node
@@ -50,11 +51,13 @@ LIBYAML: str | None = None  # the version of libyaml bound to, None when not ava
 _yamlfast = None
 if os.environ.get("BUNDLE_LS_NATIVE_YAML", "1") != "0":
     try:
-        import _ruamel_yaml
-
         from bundle_ls import _yamlfast
 
-        LIBYAML = _yamlfast.bind(_ruamel_yaml.__file__)
+        # the shared object that holds libyaml, found without importing ruamel.yaml
+        _spec = importlib.util.find_spec("_ruamel_yaml")
+        if _spec is None or not _spec.origin:
+            raise ImportError("ruamel.yaml.clib is not installed")
+        LIBYAML = _yamlfast.bind(_spec.origin)
     except (ImportError, OSError, AttributeError):  # not built here, or no libyaml to bind
         _yamlfast = None
 

@@ -16,14 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.events import (
-    CollectionEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceStartEvent,
-)
-
 from bundle_ls.dialects.moduledata import module_data_dir
 
 CORE = "openmrs-core"
@@ -48,6 +40,14 @@ def _entries(text: str) -> tuple[str | None, list[tuple[str, str, str]]]:
     out: list[tuple[str, str, str]] = []
     stack: list[list] = []  # open collections: [is mapping, current key, awaiting a key]
     under: list[str | None] = []  # the key each open collection is the value of
+    from ruamel.yaml import YAML  # a data pack is rare: not imported at start-up
+    from ruamel.yaml.events import (
+        CollectionEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceStartEvent,
+    )
+
     for ev in YAML(typ="safe").parse(text):
         if isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
             under.append(stack[-1][1] if stack and stack[-1][0] else None)

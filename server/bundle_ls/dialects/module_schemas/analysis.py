@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from sys import intern
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
@@ -542,12 +543,10 @@ class _Rows(RowAnalyzer):
         node = None
         if _native is not None:
             conv = None if self.lines.ascii else self.lines.to_utf16
-            try:
+            with suppress(Fallback):  # the Python path decides
                 node = _native.row_node(
                     self.header, self.names, self.ns.columns, self.ns.separator, conv, line, cells
                 )
-            except Fallback:
-                pass
         if node is None:
             node = row_to_node(
                 self.header, self.names, self.ns.columns, self.ns.separator, self.lines, line, cells

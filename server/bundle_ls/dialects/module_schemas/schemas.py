@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from ruamel.yaml import YAML
 
 from bundle_ls.dialects.base import DialectError, builtin_schema_dir
 from bundle_ls.dialects.module_schemas.bounded import PatternError, check_pattern, linear_validator
@@ -196,6 +195,8 @@ def _load_document(path: Path, shipped: bool = False) -> Any:
         return json.loads(text)
     if shipped:
         return load_plain(text)
+    from ruamel.yaml import YAML  # only for a repository's own YAML schemas
+
     yaml = YAML(typ="safe")  # C loader, plain data only: no tags are constructed
     return yaml.load(text)
 
