@@ -189,9 +189,18 @@ class FileAnalysis:
                 repeated_keys(self.path, item, diags, 2)
             return _OVER_LIMIT, False
 
-    def item_facts(self, ns: Namespace, item: Node, kind: str, validate: bool = True) -> FileFacts:
-        """One item of an array namespace: repeated keys, schema, keys, references, files."""
-        facts = FileFacts(self.path, kind)
+    def item_facts(
+        self,
+        ns: Namespace,
+        item: Node,
+        kind: str,
+        validate: bool = True,
+        into: FileFacts | None = None,
+    ) -> FileFacts:
+        """One item of an array namespace: repeated keys, schema, keys, references, files;
+        added to `into` (the file's facts, when nothing keeps the item's apart), else to new
+        facts of their own."""
+        facts = into if into is not None else FileFacts(self.path, kind)
         plain, comparable = self.item_value(item, kind, facts.diagnostics)
         if validate and plain is not _OVER_LIMIT:
             validator = self.schemas.validator(ns.name, item=True)
@@ -365,7 +374,7 @@ def analyze_yaml(
         if items.is_part(name, v):
             for item in v.items:
                 whole = broken is None or item.range[2] < broken
-                facts.add_part(items.item_facts(ns, item, "yaml", validate=whole))
+                items.item_facts(ns, item, "yaml", validate=whole, into=facts)
             continue
         repeated_keys(path, v, diags, 1)
         if broken is None or v.range[2] < broken:
