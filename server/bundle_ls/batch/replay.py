@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from bundle_ls.batch.cache import _prune, cache_dir, content_digest
-from bundle_ls.documents.disk import read_file
+from bundle_ls.documents.disk import read_file, walked_path
 from bundle_ls.documents.facts import FileFacts
 from bundle_ls.documents.model import Diagnostic
 from bundle_ls.project.config import SETTINGS_FILE
@@ -69,8 +69,8 @@ def tree_state(
             d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS
         )
         for name in sorted(filenames):
-            full = os.path.join(dirpath, name)
-            h.update(f"{os.path.relpath(full, root)}\0{_stat(full)}\n".encode())
+            rel = walked_path(dirpath, root, name)
+            h.update(f"{rel}\0{_stat(os.path.join(dirpath, name))}\n".encode())
         h.update(f"{dirpath}\0{dirnames}\n".encode())
     return h.digest()
 

@@ -109,3 +109,20 @@ def read_file(
             return data[:limit]
         raise FileTooLarge(max(st.st_size, len(data)), limit)
     return data
+
+
+def walked_path(dirpath: str, top: str | os.PathLike[str], name: str = "") -> str:
+    """A folder (or its file `name`) that `os.walk(top)` gave, relative to `top` with `/`
+    separators; "" for `top` itself. The same as `os.path.relpath` there, without its
+    normalising of both paths for each of the thousands of files of a walk."""
+    top = os.fspath(top)
+    if dirpath == top:
+        rel = ""
+    elif dirpath.startswith(top) and dirpath[len(top)] == os.sep and not top.endswith(os.sep):
+        rel = dirpath[len(top) + 1 :]
+    else:
+        rel = os.path.relpath(dirpath, top)
+        rel = "" if rel == "." else rel
+    if name:
+        rel = os.path.join(rel, name) if rel else name
+    return rel.replace(os.sep, "/")

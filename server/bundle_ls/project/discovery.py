@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bundle_ls.dialects import DIALECTS
 from bundle_ls.dialects.base import Dialect
+from bundle_ls.documents.disk import walked_path
 from bundle_ls.documents.paths import glob_match
 from bundle_ls.project.config import SETTINGS_FILE
 from bundle_ls.project.context import AnalysisContext
@@ -59,8 +60,8 @@ def discover(ctx: AnalysisContext) -> list[str]:
         dirnames[:] = sorted(
             d for d in dirnames if not d.startswith(".") and d not in SKIPPED_FOLDERS
         )
-        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        prefix = "" if rel_dir == "." else rel_dir + "/"
+        rel_dir = walked_path(dirpath, root)
+        prefix = rel_dir + "/" if rel_dir else ""
         for name in filenames:
             if not name.startswith(".") and dialect_for(ctx, prefix + name) is not None:
                 found.append(prefix + name)

@@ -36,7 +36,7 @@ from pathlib import Path
 from bundle_ls.dialects.base import builtin_schema_dir
 from bundle_ls.dialects.initializer.layout import CONTENT_PACKAGE_PARTS, ROOT_NAMES
 from bundle_ls.dialects.initializer.spec import domains
-from bundle_ls.documents.disk import read_file
+from bundle_ls.documents.disk import read_file, walked_path
 from bundle_ls.documents.yaml_doc import load_plain
 
 DISTRO_FILES = ("distro.properties", "openmrs-distro.properties")
@@ -252,8 +252,7 @@ class Found:
 
 
 def _rel(dirpath: str, root: Path, name: str = "") -> str:
-    rel = os.path.relpath(os.path.join(dirpath, name) if name else dirpath, root)
-    return "" if rel == "." else rel.replace(os.sep, "/")
+    return walked_path(dirpath, root, name)
 
 
 def walk(root: Path, look_for_roots: bool) -> Found:
