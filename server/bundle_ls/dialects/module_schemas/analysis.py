@@ -60,6 +60,7 @@ from bundle_ls.documents.suggest import did_you_mean
 from bundle_ls.documents.yaml_doc import parse_yaml
 
 if TYPE_CHECKING:
+    from bundle_ls.dialects.module_schemas.fastvalid import PrefilteredValidator
     from bundle_ls.dialects.module_schemas.schemas import Namespace, SchemaSet, WalkPlan
 
 MAX_ITEM_NODES = 100_000  # alias expansion budget for one item
@@ -92,6 +93,7 @@ class FileAnalysis:
         self.lines = lines
         self.validation_left = VALIDATION_BUDGET_SECONDS
         self.over_budget = False  # reported once, at the first item not validated
+        self._steps: dict[str, tuple[PrefilteredValidator, WalkPlan | None, bool]] = {}
 
     def namespace(self, name: str, rng: Range, diags: list[Diagnostic]) -> Namespace | None:
         """The namespace a top-level key (or a CSV file) names, or None after reporting why
@@ -201,16 +203,29 @@ class FileAnalysis:
         added to `into` (the file's facts, when nothing keeps the item's apart), else to new
         facts of their own."""
         facts = into if into is not None else FileFacts(self.path, kind)
+        validator, plan, embeds = self._item_steps(ns)
         plain, comparable = self.item_value(item, kind, facts.diagnostics)
         if validate and plain is not _OVER_LIMIT:
-            validator = self.schemas.validator(ns.name, item=True)
             facts.diagnostics.extend(self.schema_findings(validator, plain, item, comparable))
         elif validate:
             facts.diagnostics.append(self.over_limit(item))
-        plain = None if plain is _OVER_LIMIT else plain
-        embed = self.embedder(ns.name, item, kind, facts)
-        walk(ns, item, ns.item_schema, self.schemas, facts, ns.module.uri, embed=embed, plain=plain)
+        if plan is not None:
+            plain = None if plain is _OVER_LIMIT else plain
+            embed = self.embedder(ns.name, item, kind, facts) if embeds else None
+            walk_planned(ns, item, plan, self.schemas, facts, 0, embed, "", plain)
         return facts
+
+    def _item_steps(self, ns: Namespace) -> tuple[PrefilteredValidator, WalkPlan | None, bool]:
+        """What every item of a namespace goes through: its validator, its walk plan, and
+        whether that plan reaches a value of an embedded language (made once per file)."""
+        steps = self._steps.get(ns.name)
+        if steps is None:
+            schema = ns.item_schema
+            plan = self.schemas.walk_plan(schema, ns.module.uri) if schema else None
+            embeds = plan is not None and bool(self.languages) and _reaches_expression(plan)
+            steps = (self.schemas.validator(ns.name, item=True), plan, embeds)
+            self._steps[ns.name] = steps
+        return steps
 
     def embedder(self, namespace: str, owner: Node, kind: str, facts: FileFacts) -> Embed | None:
         """What the walk calls on a value of an embedded language: the language analyses
@@ -447,8 +462,23 @@ def walk(
     if not schema or depth > 100:
         return
     plan = schemas.walk_plan(schema, base)
-    if plan is None:
-        return
+    if plan is not None:
+        walk_planned(ns, node, plan, schemas, facts, depth, embed, prop, plain)
+
+
+def walk_planned(
+    ns: Namespace,
+    node: Node,
+    plan: WalkPlan,
+    schemas: SchemaSet,
+    facts: FileFacts,
+    depth: int,
+    embed: Embed | None,
+    prop: str,
+    plain: Any,
+) -> None:
+    """`walk` once the plan is known: in C when built, else (or when it steps aside) in
+    Python."""
     if _native is not None:
         keys, refs, files = len(facts.keys), len(facts.refs), len(facts.file_refs)
         try:
@@ -508,6 +538,24 @@ def _walk(
     if items is not None:
         for c in node.items:
             _walk(ns, c, items, schemas, facts, depth + 1, embed, prop, None)
+
+
+def _reaches_expression(plan: WalkPlan) -> bool:
+    """Whether a value of an embedded language (`x-expression`) is anywhere below `plan`."""
+    seen: set[int] = set()
+    todo = [plan]
+    while todo:
+        p = todo.pop()
+        if id(p) in seen:
+            continue
+        seen.add(id(p))
+        if p.expression:
+            return True
+        steps = [*p.props.values(), p.extra]
+        todo.extend(sub for step in steps if step is not None for sub in [step[1]] if sub)
+        if p.items is not None:
+            todo.append(p.items)
+    return False
 
 
 def _content(node: Node) -> Any:
