@@ -135,7 +135,7 @@ def cold_check(root: Path) -> tuple[float, float, dict]:
 def edit_one_rule(root: Path, n_rules: int) -> dict:
     """In this process: index, open rules.yaml, edit one condition, re-check."""
     sys.path.insert(0, str(REPO / "server"))
-    from bundle_ls.dialects.permissions.project import LANGUAGE
+    from bundle_ls.dialects.permissions.terms import LANGUAGE
     from bundle_ls.editor.workspace import Workspace
 
     ws = Workspace.load(root)

@@ -331,3 +331,35 @@ def test_drawn_csv_rows_make_the_same_nodes(header, rows, kinds, sep, quote) -> 
         except Fallback:
             continue
         assert node_tree(got) == node_tree(want)
+
+
+# ---- unresolved references ----------------------------------------------------------------
+
+
+@needs_native
+@given(
+    refs=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(["a", "b", "c"]), max_size=2).map(tuple),
+            st.sampled_from(["k1", "k2", "K1", ""]),
+            st.sampled_from(["", "permission-rule"]),
+        ),
+        max_size=12,
+    ),
+    defs=st.dictionaries(
+        st.sampled_from(["a", "b"]), st.sets(st.sampled_from(["k1", "k2"])).map(dict.fromkeys)
+    ),
+)
+def test_unresolved_references_are_the_same_in_c_and_python(refs, defs) -> None:
+    from bundle_ls.dialects.module_schemas import references, walk_native
+    from bundle_ls.documents.facts import Reference
+
+    made = [Reference(nss, key, (0, 0, 0, 1), False, None, lang) for nss, key, lang in refs]
+    got = references.unresolved(made, defs)  # in C
+    walk_native._bound = None
+    try:
+        want = references.unresolved(made, defs)
+    finally:
+        walk_native._bound = NATIVE
+    assert [id(r) for r in got] == [id(r) for r in want]
+    assert all(not r.language for r in want)

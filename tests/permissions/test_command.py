@@ -15,7 +15,7 @@ from bundle_ls.cli import main
 from bundle_ls.dialects.initializer.cross import fold as initializer_fold
 from bundle_ls.dialects.moduledata import load_module_data, load_module_domains
 from bundle_ls.dialects.permissions.names import fold
-from bundle_ls.dialects.permissions.project import PACK_DOMAINS
+from bundle_ls.dialects.permissions.terms import PACK_DOMAINS
 
 from .test_check import DEFINITIONS, write
 

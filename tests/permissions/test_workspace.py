@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bundle_ls.dialects.permissions.project import LANGUAGE
+from bundle_ls.dialects.permissions.terms import LANGUAGE
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.editor.features.code_actions import code_actions
 from bundle_ls.editor.features.completion import complete

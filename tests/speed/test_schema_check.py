@@ -89,3 +89,33 @@ def test_the_shipped_schemas_read_by_the_document_parser_are_ruamels_values():
         ours = _load_document(path, shipped=True)
         # as JSON: `true`, 1 and 1.0 are equal in Python but not the same schema value
         assert json.dumps(ours, sort_keys=True) == json.dumps(ruamel, sort_keys=True), path.name
+
+
+def test_start_up_leaves_out_what_a_directory_does_not_use(tmp_path):
+    # A directory of module-schema YAML needs neither ruamel.yaml (the compiled parser binds
+    # libyaml itself) nor the permission-rule parser and checks; a permission rule needs those.
+    import subprocess
+    import sys
+
+    (tmp_path / "locations.yaml").write_text("locationTags:\n  - key: Ward\n")
+    probe = (
+        "import sys; from pathlib import Path; from bundle_ls.batch.runner import check_directory;"
+        "from bundle_ls.documents import yaml_native;"
+        "r = check_directory(Path(sys.argv[1]), jobs=1);"
+        "print(len(r.diagnostics), yaml_native.LIBYAML is not None, 'ruamel.yaml' in sys.modules,"
+        " 'bundle_ls.dialects.permissions.expr' in sys.modules)"
+    )
+
+    def run() -> list[str]:
+        return subprocess.run(
+            [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+        ).stdout.split()
+
+    count, native, ruamel, rules = run()
+    assert count == "0"
+    assert ruamel == ("False" if native == "True" else "True")
+    assert rules == "False"
+    (tmp_path / "rules.yaml").write_text(
+        "permissionRules:\n  - key: r\n    grant: [Edit Patients]\n    when: role(Nurse)\n"
+    )
+    assert run()[3] == "True"

@@ -770,6 +770,44 @@ fail:
     return NULL;
 }
 
+/* ---- references no file defines (module_schemas.references.check's test) ---- */
+
+/* unresolved(refs, defs) -> the references of the file's dialect (no `language`) whose key
+ * is in none of their namespaces' key tables: defs maps namespace -> keys (a container). */
+static PyObject *wf_unresolved(PyObject *self, PyObject *args) {
+    PyObject *refs, *defs;
+    if (!ready) {
+        PyErr_SetString(PyExc_RuntimeError, "setup() did not succeed");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &refs, &PyDict_Type, &defs)) return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(refs); i++) {
+        PyObject *ref = PyList_GET_ITEM(refs, i);
+        if (Py_TYPE(ref) != reference_l.type) goto fall;
+        PyObject *nss = SLOT(ref, reference_l, 0), *key = SLOT(ref, reference_l, 1);
+        PyObject *language = SLOT(ref, reference_l, 5);
+        if (nss == NULL || key == NULL || language == NULL || !PyTuple_Check(nss)) goto fall;
+        int embedded = PyObject_IsTrue(language);
+        if (embedded < 0) goto fail;
+        if (embedded) continue; /* a name inside an embedded language's value */
+        int found = 0;
+        for (Py_ssize_t j = 0; !found && j < PyTuple_GET_SIZE(nss); j++) {
+            PyObject *keys = PyDict_GetItemWithError(defs, PyTuple_GET_ITEM(nss, j));
+            if (keys == NULL && PyErr_Occurred()) goto fail;
+            if (keys != NULL && (found = PySequence_Contains(keys, key)) < 0) goto fail;
+        }
+        if (!found && PyList_Append(out, ref) < 0) goto fail;
+    }
+    return out;
+fall:
+    fallback();
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 /* ---- setup ---- */
 
 /* setup(Node, Cell, WalkPlan, KeyDef, Reference, FileRef, Compact, key_text, content,
@@ -809,6 +847,8 @@ static PyMethodDef methods[] = {
     {"setup", wf_setup, METH_VARARGS, "Bind to the classes; whether their layout allows it."},
     {"walk", (PyCFunction)(void (*)(void))wf_walk, METH_FASTCALL,
      "analysis._walk of one node into the facts' lists."},
+    {"unresolved", wf_unresolved, METH_VARARGS,
+     "The references no namespace of theirs defines the key of (references.check)."},
     {"row_node", (PyCFunction)(void (*)(void))wf_row_node, METH_FASTCALL,
      "csv_doc.row_to_node of one row (conv None for an ASCII text)."},
     {"item_value", wf_item_value, METH_VARARGS,

@@ -1,7 +1,7 @@
 """The per-item work of analysis.py in C (bundle_ls._walkfast), when that extension was built.
 
-`row_node`, `item_value` and `walk` do what `csv_doc.row_to_node`, `analysis._ItemValue`
-and `analysis._walk` do, step for step, without the Python calls and objects each node
+`row_node`, `item_value`, `walk` and `unresolved` do what `csv_doc.row_to_node`,
+`analysis._ItemValue`, `analysis._walk` and `references.unresolved` do, step for step, without the Python calls and objects each node
 cost (a third of a cold check went to them); tests/parser/test_native_walk.py holds the
 two paths equal. Whatever the compiled
 walk does not handle exactly as the Python path would raises `Fallback`, and the caller
@@ -24,9 +24,13 @@ class Fallback(Exception):
     """The compiled walk met something it leaves to the Python path."""
 
 
+_bound: Any = None
+
+
 def bind(content: Callable[[Node], Any]) -> Any:
     """The compiled module, set up for these classes, or None when it is not available.
     `content(node)`: a mapping's plain value for its key definition (None past the limit)."""
+    global _bound
     if os.environ.get("BUNDLE_LS_NATIVE_WALK", "1") == "0":
         return None
     try:
@@ -36,4 +40,10 @@ def bind(content: Callable[[Node], Any]) -> Any:
     classes = (Node, Cell, WalkPlan, KeyDef, Reference, FileRef, Compact)
     if not _walkfast.setup(*classes, key_text, content, SCALAR, MAPPING, SEQUENCE, Fallback):
         return None  # a class no longer has the plain slotted layout it fills
+    _bound = _walkfast
     return _walkfast
+
+
+def bound() -> Any:
+    """The module `bind` set up (analysis.py binds it when imported), or None."""
+    return _bound

@@ -12,15 +12,8 @@ from collections.abc import Sequence
 from bundle_ls.dialects.permissions.codes import RULE_ALWAYS, RULE_NEVER, RULE_REDUNDANT
 from bundle_ls.dialects.permissions.expr import parse
 from bundle_ls.dialects.permissions.findings import RuleFinding
-from bundle_ls.dialects.permissions.project import (
-    FUNC_OF,
-    LANGUAGE,
-    PackEntity,
-    ProjectRules,
-    RuleValue,
-    absolute,
-    project_rules,
-)
+from bundle_ls.dialects.permissions.project import ProjectRules, absolute, project_rules
+from bundle_ls.dialects.permissions.terms import FUNC_OF, LANGUAGE, PackEntity, RuleValue
 from bundle_ls.dialects.permissions.world import KIND_WORDS
 from bundle_ls.documents.codes import LIMIT, UNRESOLVED_REFERENCE, Code
 from bundle_ls.documents.facts import Embedded, FileFacts

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bundle_ls.dialects.base import CannotCheck, CheckFn
 from bundle_ls.dialects.permissions.expr import Func, atoms
-from bundle_ls.dialects.permissions.project import LANGUAGE, rules_of, world_of
+from bundle_ls.dialects.permissions.project import rules_of, world_of
 from bundle_ls.dialects.permissions.report import (
     Explanation,
     RoleReason,
@@ -30,6 +30,7 @@ from bundle_ls.dialects.permissions.report import (
     matrix_json,
     matrix_text,
 )
+from bundle_ls.dialects.permissions.terms import LANGUAGE
 from bundle_ls.dialects.permissions.world import WorldIndex
 
 PROG = "bundle-ls permissions"

@@ -5,14 +5,13 @@ through the value's source map."""
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from bundle_ls.dialects.base import EditorView, EmbeddedLanguage, EmbeddingHost
 from bundle_ls.dialects.moduledata import entries_of, load_module_domains
-from bundle_ls.dialects.permissions.check import check
 from bundle_ls.dialects.permissions.codes import RULE_SYNTAX
-from bundle_ls.dialects.permissions.expr import Func, atoms, parse, write_name
 from bundle_ls.dialects.permissions.names import fold
-from bundle_ls.dialects.permissions.project import (
+from bundle_ls.dialects.permissions.terms import (
     LANGUAGE,
     NAMESPACES,
     PACK_DOMAINS,
@@ -21,9 +20,7 @@ from bundle_ls.dialects.permissions.project import (
     RULES_NAMESPACE,
     PackEntity,
     RuleValue,
-    project_world,
 )
-from bundle_ls.dialects.permissions.world import WorldIndex
 from bundle_ls.documents.codes import LIMIT
 from bundle_ls.documents.facts import Embedded, FileFacts, Reference
 from bundle_ls.documents.model import Range
@@ -43,6 +40,10 @@ from bundle_ls.documents.results import (
 from bundle_ls.documents.source_map import SourceMap, map_value, preferred_quote, value_edits
 from bundle_ls.index.checks import EMBEDDED, KEYS, CrossCheck
 
+if TYPE_CHECKING:
+    from bundle_ls.dialects.permissions.expr import Func
+    from bundle_ls.dialects.permissions.world import WorldIndex
+
 # An expression's token kinds as LSP's standard semantic token types.
 _TOKEN_TYPES = {
     "function": TOKEN_FUNCTION,
@@ -58,6 +59,14 @@ def _editor():
     from bundle_ls.dialects.permissions import editor
 
     return editor
+
+
+def _expr():
+    """The expression parser, imported when a condition is first read: declaring the
+    language (every run does) needs none of its parser, logic or checks."""
+    from bundle_ls.dialects.permissions import expr
+
+    return expr
 
 
 class PermissionRuleLanguage(EmbeddedLanguage):
@@ -98,7 +107,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
 
     def analyze(self, text: str, source: SourceMap, host: EmbeddingHost) -> FileFacts:
         part = FileFacts(host.path, host.kind)
-        parsed = parse(text)
+        parsed = _expr().parse(text)
         error = parsed.error
         if error is not None:
             rng = source.range(*error.span)
@@ -110,7 +119,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
                 part.diagnostics.append(RULE_SYNTAX(host.path, rng, error.message))
         expr = parsed.expr
         if expr is not None:
-            for a in atoms(expr):
+            for a in _expr().atoms(expr):
                 rng = source.range(*a.name_span)
                 part.refs.append(
                     Reference(NAMESPACES[a.func], a.name, rng, bool(a.quote), language=LANGUAGE)
@@ -125,6 +134,8 @@ class PermissionRuleLanguage(EmbeddedLanguage):
     # ---- the editor -----------------------------------------------------------------------
 
     def _world(self, view: EditorView) -> WorldIndex:
+        from bundle_ls.dialects.permissions.project import project_world
+
         return project_world(view.index, self.pack).world
 
     def complete(
@@ -179,7 +190,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
         if at is None:
             return None
         smap, offset = at
-        found = _editor().hover(self._world(view), parse(fact.text), offset)
+        found = _editor().hover(self._world(view), _expr().parse(fact.text), offset)
         if found is None:
             return None
         return HoverResult(found.markdown, smap.range(*found.span))
@@ -192,7 +203,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
             return None
         smap, offset = at
         world = self._world(view)
-        ref = _editor().name_at(world, parse(fact.text), offset)
+        ref = _editor().name_at(world, _expr().parse(fact.text), offset)
         if ref is None or ref.entity is None:
             return None
         return _defined(view, world, ref.func, ref.entity, smap.range(*ref.span))
@@ -214,13 +225,13 @@ class PermissionRuleLanguage(EmbeddedLanguage):
         the quotes it had when the new name fits in them, quoted when it now needs it,
         and escaped for the scalar's style."""
         lines = view.lines(rel)
-        parsed = parse(fact.text)
+        parsed = _expr().parse(fact.text)
         if lines is None or parsed.expr is None:
             return []
         smap = map_value(_kind(rel), lines, fact.range, fact.text)
         quote = preferred_quote(smap.style)
         value: list[tuple[tuple[int, int], str]] = []
-        for a in atoms(parsed.expr):
+        for a in _expr().atoms(parsed.expr):
             new = names.get(smap.range(*a.name_span))
             if new is None:
                 continue
@@ -247,7 +258,7 @@ class PermissionRuleLanguage(EmbeddedLanguage):
         if not smap.exact:
             return []
         out = []
-        for t in _editor().semantic_tokens(parse(fact.text)):
+        for t in _editor().semantic_tokens(_expr().parse(fact.text)):
             for rng in smap.line_ranges(*t.span):
                 out.append(SemanticToken(rng, _TOKEN_TYPES[t.kind]))
         return out
@@ -273,6 +284,8 @@ def _defined(
 
 
 def _check(language: PermissionRuleLanguage, index, facts: FileFacts):
+    from bundle_ls.dialects.permissions.check import check
+
     return check(language.pack, index, facts)
 
 
@@ -318,7 +331,7 @@ def _written(name: str, had: str, prefer: str) -> str:
     them, else bare when it can be, else quoted."""
     if had and had not in name:
         return f"{had}{name}{had}"
-    return write_name(name, had or prefer)
+    return _expr().write_name(name, had or prefer)
 
 
 class PrivilegeNameLanguage(EmbeddedLanguage):

@@ -18,6 +18,13 @@ from typing import Any
 
 from bundle_ls.dialects.permissions.expr import Func, parse
 from bundle_ls.dialects.permissions.findings import RuleChecker, RuleFinding
+from bundle_ls.dialects.permissions.terms import (
+    INIZ,
+    LANGUAGE,
+    NAMESPACES,
+    PackEntity,
+    RuleValue,
+)
 from bundle_ls.dialects.permissions.world import (
     Location,
     LocationTag,
@@ -31,48 +38,6 @@ from bundle_ls.dialects.permissions.world import (
 from bundle_ls.documents.facts import Embedded, FileFacts, KeyDef, content_of
 from bundle_ls.documents.model import Range
 from bundle_ls.index.project_index import ProjectIndex
-
-LANGUAGE = "permission-rule"
-PRIVILEGE_NAME = "privilege-name"  # a value that is one privilege's name (a rule's grant)
-RULES_NAMESPACE = "permissionRules"  # its items are rules: `key`, `grant`, `when`
-INIZ = "iniz:"
-# Where each kind of name is defined: the module schemas' namespace, then Initializer's.
-NAMESPACES: dict[Func, tuple[str, ...]] = {
-    "role": ("roles", "iniz:roles"),
-    "privilege": ("privileges", "iniz:privileges"),
-    "tag": ("locationTags", "iniz:locationtags"),
-    "location": ("locations", "iniz:locations"),
-}
-FUNC_OF: dict[str, Func] = {ns: f for f, nss in NAMESPACES.items() for ns in nss}
-READS = frozenset(FUNC_OF)
-# The module data pack's domains, per kind of name.
-PACK_DOMAINS: dict[Func, str] = {
-    "role": "roles",
-    "privilege": "privileges",
-    "tag": "locationtags",
-    "location": "locations",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class RuleValue:
-    """What the check needs of one condition (`Embedded.data`): the rule's key and grants
-    when it is a `permissionRules` rule's `when` (None otherwise), and the condition's
-    range relative to the value's first line."""
-
-    key: str | None
-    grant: tuple[str, ...] | None
-    condition: Range
-
-
-@dataclass(frozen=True, slots=True)
-class PackEntity:
-    """An entity an installed module creates (module data pack)."""
-
-    func: Func
-    name: str
-    uuid: str | None
-    module: str
 
 
 def absolute(fact: Embedded, rng: Range) -> Range:
