@@ -222,7 +222,7 @@ class FileAnalysis:
         if steps is None:
             schema = ns.item_schema
             plan = self.schemas.walk_plan(schema, ns.module.uri) if schema else None
-            embeds = plan is not None and bool(self.languages) and _reaches_expression(plan)
+            embeds = plan is not None and bool(self.languages) and plan.reaches_expression()
             steps = (self.schemas.validator(ns.name, item=True), plan, embeds)
             self._steps[ns.name] = steps
         return steps
@@ -538,24 +538,6 @@ def _walk(
     if items is not None:
         for c in node.items:
             _walk(ns, c, items, schemas, facts, depth + 1, embed, prop, None)
-
-
-def _reaches_expression(plan: WalkPlan) -> bool:
-    """Whether a value of an embedded language (`x-expression`) is anywhere below `plan`."""
-    seen: set[int] = set()
-    todo = [plan]
-    while todo:
-        p = todo.pop()
-        if id(p) in seen:
-            continue
-        seen.add(id(p))
-        if p.expression:
-            return True
-        steps = [*p.props.values(), p.extra]
-        todo.extend(sub for step in steps if step is not None for sub in [step[1]] if sub)
-        if p.items is not None:
-            todo.append(p.items)
-    return False
 
 
 def _content(node: Node) -> Any:

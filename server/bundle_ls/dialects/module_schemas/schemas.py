@@ -40,7 +40,7 @@ class WalkPlan:
     """A resolved schema as the walk uses it: what a scalar of it is (references, a file
     path, an embedded language) and, for a mapping or list, the plans of its children."""
 
-    __slots__ = ("schema", "targets", "file", "expression", "props", "extra", "items")
+    __slots__ = ("schema", "targets", "file", "expression", "props", "extra", "items", "_embeds")
 
     def __init__(self, schema: dict) -> None:
         self.schema = schema
@@ -53,6 +53,28 @@ class WalkPlan:
         self.props: dict[str, tuple[Any, WalkPlan | None]] = {}
         self.extra: tuple[Any, WalkPlan | None] | None = None
         self.items: WalkPlan | None = None
+        self._embeds: bool | None = None
+
+    def reaches_expression(self) -> bool:
+        """Whether a value of an embedded language (`x-expression`) is anywhere below this
+        plan (worked out once: every item of a namespace asks)."""
+        if self._embeds is None:
+            seen: set[int] = set()
+            todo: list[WalkPlan] = [self]
+            found = False
+            while todo and not found:
+                p = todo.pop()
+                if id(p) in seen:
+                    continue
+                seen.add(id(p))
+                found = p.expression
+                for step in (*p.props.values(), p.extra):
+                    if step is not None and step[1] is not None:
+                        todo.append(step[1])
+                if p.items is not None:
+                    todo.append(p.items)
+            self._embeds = found
+        return self._embeds
 
     def property(self, name: str) -> tuple[Any, WalkPlan | None] | None:
         step = self.props.get(name)
