@@ -123,3 +123,32 @@ def test_an_entry_for_another_path_is_not_used(tmp_path: Path) -> None:
     cache.put("a.yaml", b"d", b"not a pickle")
     assert cache.get("a.yaml", b"d") is None  # unreadable blob: a miss, and dropped
     assert "a.yaml" not in cache.entries
+
+
+def test_facts_pickle_the_same_with_or_without_the_compiled_reducers() -> None:
+    """The compiled reducers are only faster: a cache written with them reads without."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys;"
+        "from bundle_ls.batch.cache import dumps;"
+        "from bundle_ls.documents.facts import *;"
+        "from bundle_ls.documents.model import Diagnostic, Related;"
+        "f = FileFacts('a/b.yaml', 'yaml', 'module-schemas', {'ns': (0, 0, 0, 2)},"
+        " [KeyDef('ns', 'k', (1, 2, 1, 3), Compact.of({'key': 'k', 'n': [1, 2.5, None]}))],"
+        " [Reference(('ns', 'other'), 'x', (2, 0, 2, 1), True, None, '')],"
+        " [FileRef('f.txt', (3, 0, 3, 5))], [Entry('ns', ('a', 'b'), 1, (4, 0, 4, 1))],"
+        " [Diagnostic('a/b.yaml', (1, 2, 1, 3), 'error', 'schema', 'm',"
+        " [Related('c.yaml', (0, 0, 0, 1), 'here')], {'replace': ['x']})],"
+        " [Embedded('permission-rule', (5, 0, 5, 9), 'role(x)')]);"
+        "sys.stdout.write(dumps(f).hex())"
+    )
+    out = {}
+    for native in ("1", "0"):
+        env = {**os.environ, "BUNDLE_LS_NATIVE_WALK": native}
+        out[native] = subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        ).stdout
+    assert out["1"] == out["0"] and len(out["1"]) > 200

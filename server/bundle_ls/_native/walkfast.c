@@ -808,6 +808,60 @@ fail:
     return NULL;
 }
 
+/* ---- pickling facts: reduce(obj) -> (class, (field values...)) ---- */
+
+#define MAX_REDUCED 16
+static layout_t reduced[MAX_REDUCED];
+static int n_reduced;
+
+/* register_reduce(cls, field names): whether `reduce` can read instances of `cls`. */
+static PyObject *wf_register_reduce(PyObject *self, PyObject *args) {
+    PyObject *cls, *names;
+    if (!PyArg_ParseTuple(args, "OO!", &cls, &PyTuple_Type, &names)) return NULL;
+    Py_ssize_t n = PyTuple_GET_SIZE(names);
+    const char *fields[MAX_FIELDS];
+    if (n < 1 || n > MAX_FIELDS) Py_RETURN_FALSE;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        if (!PyUnicode_Check(name) || (fields[i] = PyUnicode_AsUTF8(name)) == NULL) return NULL;
+    }
+    for (int i = 0; i < n_reduced; i++)
+        if ((PyObject *)reduced[i].type == cls) Py_RETURN_TRUE;
+    if (n_reduced == MAX_REDUCED || !layout_of(cls, fields, (int)n, &reduced[n_reduced]))
+        Py_RETURN_FALSE;
+    Py_INCREF(cls);
+    n_reduced++;
+    Py_RETURN_TRUE;
+}
+
+/* For copyreg: a registered slotted class as (cls, field values), a bytes subclass (Compact)
+ * as (cls, (its bytes,)): what a lambda per object did, without its Python frame. */
+static PyObject *wf_reduce(PyObject *self, PyObject *obj) {
+    PyTypeObject *tp = Py_TYPE(obj);
+    for (int i = 0; i < n_reduced; i++) {
+        if (reduced[i].type != tp) continue;
+        PyObject *values = PyTuple_New(reduced[i].n);
+        if (values == NULL) return NULL;
+        for (int j = 0; j < reduced[i].n; j++) {
+            PyObject *v = SLOT(obj, reduced[i], j);
+            if (v == NULL) {
+                Py_DECREF(values);
+                PyErr_SetString(PyExc_AttributeError, "a field of this fact is not set");
+                return NULL;
+            }
+            Py_INCREF(v);
+            PyTuple_SET_ITEM(values, j, v);
+        }
+        return Py_BuildValue("(ON)", (PyObject *)tp, values);
+    }
+    if (PyBytes_Check(obj) && !PyBytes_CheckExact(obj)) {
+        PyObject *raw = PyBytes_FromStringAndSize(PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj));
+        return raw == NULL ? NULL : Py_BuildValue("(O(N))", (PyObject *)tp, raw);
+    }
+    PyErr_Format(PyExc_TypeError, "reduce() does not know %.100s", tp->tp_name);
+    return NULL;
+}
+
 /* ---- setup ---- */
 
 /* setup(Node, Cell, WalkPlan, KeyDef, Reference, FileRef, Compact, key_text, content,
@@ -847,6 +901,9 @@ static PyMethodDef methods[] = {
     {"setup", wf_setup, METH_VARARGS, "Bind to the classes; whether their layout allows it."},
     {"walk", (PyCFunction)(void (*)(void))wf_walk, METH_FASTCALL,
      "analysis._walk of one node into the facts' lists."},
+    {"register_reduce", wf_register_reduce, METH_VARARGS,
+     "Let reduce() read a plain slotted class's fields."},
+    {"reduce", wf_reduce, METH_O, "(cls, field values) of a registered fact, for pickling."},
     {"unresolved", wf_unresolved, METH_VARARGS,
      "The references no namespace of theirs defines the key of (references.check)."},
     {"row_node", (PyCFunction)(void (*)(void))wf_row_node, METH_FASTCALL,
