@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 # How many key-set changes per namespace the index remembers (for KeyHints).
 KEY_LOG_LIMIT = 256
+
+
+_namespaces_of = attrgetter("namespaces")
 
 
 class ProjectIndex:
@@ -192,9 +196,10 @@ class ProjectIndex:
         defs = self.defs
         for kd in facts.keys:
             defs[kd.namespace].setdefault(kd.key, []).append((path, kd))
-        for ref in facts.refs:
-            for ns in ref.namespaces:
-                self.referrers[ns].add(path)
+        referrers = self.referrers
+        for nss in set(map(_namespaces_of, facts.refs)):  # tuples shared by many references
+            for ns in nss:
+                referrers[ns].add(path)
         for e in facts.entries:
             self.entries[(e.namespace, e.path)].append((path, e))
         for x in facts.embedded:
