@@ -287,6 +287,8 @@ def check_directory(
         for rel in rels:  # a batch: nothing to re-publish, so no update bookkeeping
             index.add(facts_by_rel[rel])
         index.generation += 1  # what checks cached from the index must be rebuilt
+        for dialect in ctx.dialects:
+            dialect.prepare_checks(index, rels)
         diagnostics: list[Diagnostic] = ctx.settings_diagnostics()
         for i, rel in enumerate(rels, 1):
             diagnostics.extend(index.diagnostics(rel))

@@ -20,7 +20,7 @@ runs its cross-file checks and asks it first when the cursor is inside one of it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -230,6 +230,10 @@ class Dialect:
         """Lines `--check`'s text summary prints when this dialect checked files: what it
         assumed about the project (one line each)."""
         return []
+
+    def prepare_checks(self, index: ProjectIndex, paths: Sequence[str]) -> None:
+        """Before the cross-file checks of many files in a row (a batch): work out in one go
+        what its checks would otherwise ask file by file. Nothing by default."""
 
     def fingerprint(self) -> str:
         """Everything besides a file's path and bytes that its facts depend on (caches)."""

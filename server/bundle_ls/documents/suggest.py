@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from rapidfuzz import fuzz, process, utils
@@ -20,6 +21,34 @@ def did_you_mean(word: str, choices: Collection[str], limit: int = 3) -> list[st
         score_cutoff=75,
     )
     return [c for c, _score, _i in found if c != word]
+
+
+def _batch_scorer():
+    """rapidfuzz's batch scorer (`process.cdist` without its numpy wrapper, which only turns
+    the result into an array): several questions scored against every choice in one pass,
+    vectorised across the questions. None where this rapidfuzz has no such function; the
+    questions are then asked one by one, with the same answers."""
+    try:
+        from rapidfuzz.process_cpp_impl import UINT8, cdist
+    except ImportError:
+        return None
+    return lambda queries, choices: cdist(
+        queries,
+        choices,
+        scorer=fuzz.ratio,
+        processor=None,
+        score_cutoff=_CUTOFF - 0.5,  # a superset; the exact scores are taken again below
+        score_hint=None,
+        score_multiplier=1,
+        dtype=UINT8,  # a byte per score: the near ones are found by scanning for non-zero
+        workers=-1,
+    )
+
+
+_CUTOFF = 75
+# Below this many questions, scoring them one by one costs less than a batch.
+BATCH_MIN = 4
+_NEAR = re.compile(rb"[^\x00]+")
 
 
 class KeyPool:
@@ -44,3 +73,27 @@ class KeyPool:
             score_cutoff=75,
         )
         return [c for c in (self.choices[i] for _p, _score, i in found) if c != word]
+
+    def did_you_mean_many(self, words: list[str], limit: int = 3) -> list[list[str]]:
+        """`did_you_mean` of each word, the words scored in one batch where it pays."""
+        batch = _BATCH if len(words) >= BATCH_MIN and self.choices else None
+        if batch is None:
+            return [self.did_you_mean(w, limit) for w in words]
+        queries = [utils.default_process(w) for w in words]
+        raw = memoryview(batch(queries, self.processed)).cast("B")
+        width = len(self.processed)  # one row of scores per question
+        out = []
+        for n, (word, query) in enumerate(zip(words, queries, strict=True)):
+            row = raw[n * width : (n + 1) * width].tobytes()
+            if not word or not row.strip(b"\x00"):  # nothing near
+                out.append([])
+                continue
+            near = [i for m in _NEAR.finditer(row) for i in range(m.start(), m.end())]
+            # the exact scores of the few near ones, ranked as `process.extract` ranks them
+            scored = [(fuzz.ratio(query, self.processed[i]), i) for i in near]
+            best = sorted((s for s in scored if s[0] >= _CUTOFF), key=lambda s: -s[0])[:limit]
+            out.append([c for c in (self.choices[i] for _s, i in best) if c != word])
+        return out
+
+
+_BATCH = _batch_scorer()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
 
 from rapidfuzz import fuzz, process, utils
@@ -32,14 +32,38 @@ class KeyHints:
         if got is not None and self._stands(namespaces, word, got[0], got[1]):
             self.memo[(namespaces, word)] = (gen, got[1])
             return got[1]
+        hint = self._pool(namespaces, keys).did_you_mean(word)
+        self._remember(namespaces, word, hint)
+        return hint
+
+    def prefetch(
+        self,
+        questions: Iterable[tuple[tuple[str, ...], str]],
+        keys: Callable[[tuple[str, ...]], Callable[[], Collection[str]]],
+    ) -> None:
+        """Answer many (namespaces, word) questions at once, scored in one batch per set of
+        namespaces, so that `did_you_mean` then finds them answered. `keys(namespaces)`:
+        what `did_you_mean` is given as `keys` for those namespaces."""
+        by_namespaces: dict[tuple[str, ...], list[str]] = {}
+        for namespaces, word in dict.fromkeys(questions):
+            got = self.memo.get((namespaces, word))
+            if got is None or not self._stands(namespaces, word, got[0], got[1]):
+                by_namespaces.setdefault(namespaces, []).append(word)
+        for namespaces, words in by_namespaces.items():
+            hints = self._pool(namespaces, keys(namespaces)).did_you_mean_many(words)
+            for word, hint in zip(words, hints, strict=True):
+                self._remember(namespaces, word, hint)
+
+    def _pool(self, namespaces: tuple[str, ...], keys: Callable[[], Collection[str]]) -> KeyPool:
         pool = self.pools.get(namespaces)
         if pool is None or not self._stands(namespaces, None, pool[0], ()):
-            pool = self.pools[namespaces] = (gen, KeyPool(keys()))
-        hint = pool[1].did_you_mean(word)
+            pool = self.pools[namespaces] = (self.index.generation, KeyPool(keys()))
+        return pool[1]
+
+    def _remember(self, namespaces: tuple[str, ...], word: str, hint: list[str]) -> None:
         if len(self.memo) >= self.MEMO_LIMIT:
             self.memo.clear()
-        self.memo[(namespaces, word)] = (gen, hint)
-        return hint
+        self.memo[(namespaces, word)] = (self.index.generation, hint)
 
     def _stands(
         self, namespaces: tuple[str, ...], word: str | None, since: int, hint: Collection[str]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bundle_ls.dialects.base import (
     Dialect,
@@ -34,6 +35,9 @@ from bundle_ls.documents.model import Node
 from bundle_ls.documents.positions import LineIndex
 from bundle_ls.documents.results import Completion, HoverResult
 from bundle_ls.index.checks import ENTRIES, KEYS, CrossCheck
+
+if TYPE_CHECKING:
+    from bundle_ls.index.project_index import ProjectIndex
 
 __all__ = ["ModuleSchemaDialect", "SchemaSet"]
 
@@ -95,6 +99,17 @@ class ModuleSchemaDialect(Dialect):
         h.update(repr(None if self.installed is None else sorted(self.installed)).encode())
         h.update(b"declared" if self.declared else b"undeclared")
         return f"{self.name} {h.hexdigest()}"
+
+    def prepare_checks(self, index: ProjectIndex, paths: Sequence[str]) -> None:
+        """The "did you mean" of every reference no file defines, scored in one batch."""
+        defs = index.defs
+        questions = [
+            (ref.namespaces, ref.key)
+            for path in paths
+            if (facts := index.files.get(path)) is not None and facts.dialect == self.name
+            for ref in references.unresolved(facts.refs, defs)
+        ]
+        index.hints.prefetch(questions, lambda namespaces: references.keys_of(defs, namespaces))
 
     # ---- files ---------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     defs = index.defs
     for ref in unresolved(facts.refs, defs):
         nss = ref.namespaces
-        hint = index.hints.did_you_mean(nss, ref.key, _keys_of(defs, nss))
+        hint = index.hints.did_you_mean(nss, ref.key, keys_of(defs, nss))
         where = " or ".join(ref.namespaces)
         msg = f"no {where} key '{ref.key}'"
         if hint:
@@ -49,7 +49,9 @@ def check(index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     return out
 
 
-def _keys_of(defs, namespaces):
+def keys_of(defs, namespaces):
+    """The keys of these namespaces, when asked (what `KeyHints` suggests from)."""
+
     def keys() -> list[str]:
         out: list[str] = []
         for ns in namespaces:
