@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 from rapidfuzz import fuzz, process, utils
@@ -48,7 +47,6 @@ def _batch_scorer():
 _CUTOFF = 75
 # Below this many questions, scoring them one by one costs less than a batch.
 BATCH_MIN = 4
-_NEAR = re.compile(rb"[^\x00]+")
 
 
 class KeyPool:
@@ -85,15 +83,33 @@ class KeyPool:
         out = []
         for n, (word, query) in enumerate(zip(words, queries, strict=True)):
             row = raw[n * width : (n + 1) * width].tobytes()
-            if not word or not row.strip(b"\x00"):  # nothing near
+            scores = row.translate(None, b"\x00")  # the near ones' byte scores
+            if not word or not scores:
                 out.append([])
                 continue
-            near = [i for m in _NEAR.finditer(row) for i in range(m.start(), m.end())]
-            # the exact scores of the few near ones, ranked as `process.extract` ranks them
+            # The byte scores round the exact ones, keeping their order: the best `limit`
+            # are among those whose byte is at least the limit-th highest byte.
+            least = sorted(scores, reverse=True)[min(limit, len(scores)) - 1]
+            marks = row.translate(_AT_LEAST[least])
+            near = []
+            at = marks.find(1)
+            while at >= 0 and len(near) <= MAX_RESCORED:
+                near.append(at)
+                at = marks.find(1, at + 1)
+            if len(near) > MAX_RESCORED:  # a crowd of equal scores: let rapidfuzz rank it
+                out.append(self.did_you_mean(word, limit))
+                continue
+            # the exact scores of those, ranked as `process.extract` ranks them
             scored = [(fuzz.ratio(query, self.processed[i]), i) for i in near]
             best = sorted((s for s in scored if s[0] >= _CUTOFF), key=lambda s: -s[0])[:limit]
             out.append([c for c in (self.choices[i] for _s, i in best) if c != word])
         return out
+
+
+# Per least byte score: a table that marks (1) a score at least that, the others 0.
+_AT_LEAST = [bytes(int(v >= least) for v in range(256)) for least in range(256)]
+# Past this many near keys, rapidfuzz ranks the crowd faster than rescoring each.
+MAX_RESCORED = 200
 
 
 _BATCH = _batch_scorer()
