@@ -548,7 +548,7 @@ def _content(node: Node) -> Any:
         return None
 
 
-# The walks in C when built (walk_native.py): `item_value` and `walk` take them first.
+# The per-item work in C when built (walk_native.py), tried before the Python path.
 _native = bind_native(_content)
 
 
