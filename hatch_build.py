@@ -43,7 +43,7 @@ def compile_extension(source: Path, target: Path, without: str) -> bool:
     """Compile `source` into the extension module `target`; False (and why) when it cannot.
     `without`: what runs instead, for the warning."""
     if os.name != "posix":
-        _warn(f"the C extensions use POSIX, which this platform lacks; {without}")
+        _warn(f"C extensions are built here only on POSIX systems; {without}")
         return False
     include = sysconfig.get_paths()["include"]
     ldshared = sysconfig.get_config_var("LDSHARED")
