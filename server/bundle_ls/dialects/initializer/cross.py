@@ -154,6 +154,9 @@ def compared(kd: KeyDef) -> bool:
     return kd.namespace == "iniz:globalproperties" or id_kind(kd) in ("uuid", "identity")
 
 
+_UNSEEN = object()
+
+
 def check_references(project: Project, index: ProjectIndex, facts: FileFacts) -> list[Diagnostic]:
     """References, and definitions repeated, judged from what names.py keeps current (the
     usual cases inline: a 10,000-row file has 35,000 references). Kept by the index until
@@ -167,28 +170,35 @@ def check_references(project: Project, index: ProjectIndex, facts: FileFacts) ->
     iniz_root = loc.root if loc is not None else ""
     own = next(iter(facts.namespaces), None)  # the domain of the file's rows
     names = names_of(index, fold)
-    defined, created, fold_key = names.defined, names.created, names.fold_key
+    defined, created, fold_key, folded_of = (
+        names.defined,
+        names.created,
+        names.fold_key,
+        names.folded,
+    )
     path = facts.path
-    # namespaces → the one namespace a reference into them is looked up in here, "" for
-    # several (`_reference` alone), None for none of Initializer's
-    single: dict[tuple[str, ...], str | None] = {}
+    # namespaces → None for none of Initializer's, else (the one namespace a reference into
+    # them is looked up in here, "" for several: `_reference` alone; its names defined by
+    # rows; its names created by cells)
+    lookup: dict[tuple[str, ...], tuple | None] = {}
     for ref in facts.refs:
         nss = ref.namespaces
-        ns = single.get(nss, "?")
-        if ns == "?":
+        how = lookup.get(nss, _UNSEEN)
+        if how is _UNSEEN:
             first = nss[0]
             usual = first.startswith(PREFIX) and first != CONSTANT_NS
-            ns = single[nss] = (first if len(nss) == 1 else "") if usual else None
-        if ns is None:
+            ns = (first if len(nss) == 1 else "") if usual else None
+            how = lookup[nss] = None if ns is None else (ns, defined.get(ns), created.get(ns))
+        if how is None:
             continue
+        ns, rows, made = how
         if ns:
             # a name a row defines, a tag a cell elsewhere creates: `_reference` says the same
-            folded = fold_key(ref.key)
-            rows = defined.get(ns)
+            key = ref.key
+            folded = folded_of.get(key) or fold_key(key)
             if rows and folded in rows:
                 continue
-            places = created.get(ns)
-            places = places.get(folded) if places else None
+            places = made.get(folded) if made else None
             if places and (len(places) > 1 or (path, ref.range) not in places):
                 continue
         finding = _reference(project, index, path, ref, iniz_root, own)
