@@ -78,6 +78,7 @@ enum { P_SCHEMA, P_TARGETS, P_FILE, P_EXPRESSION, P_PROPS, P_EXTRA, P_ITEMS };
 static const char *const plan_fields[] = {"schema", "targets", "file", "expression",
                                           "props",  "extra",   "items"};
 static const char *const keydef_fields[] = {"namespace", "key", "range", "value"};
+enum { R_NAMESPACES, R_KEY, R_RANGE, R_QUOTED, R_DATA, R_LANGUAGE };
 static const char *const reference_fields[] = {"namespaces", "key",  "range",
                                                "quoted",     "data", "language"};
 static const char *const fileref_fields[] = {"target", "range"};
@@ -786,8 +787,8 @@ static PyObject *wf_unresolved(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(refs); i++) {
         PyObject *ref = PyList_GET_ITEM(refs, i);
         if (Py_TYPE(ref) != reference_l.type) goto fall;
-        PyObject *nss = SLOT(ref, reference_l, 0), *key = SLOT(ref, reference_l, 1);
-        PyObject *language = SLOT(ref, reference_l, 5);
+        PyObject *nss = SLOT(ref, reference_l, R_NAMESPACES), *key = SLOT(ref, reference_l, R_KEY);
+        PyObject *language = SLOT(ref, reference_l, R_LANGUAGE);
         if (nss == NULL || key == NULL || language == NULL || !PyTuple_Check(nss)) goto fall;
         int embedded = PyObject_IsTrue(language);
         if (embedded < 0) goto fail;
