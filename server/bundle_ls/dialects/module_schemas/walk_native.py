@@ -1,11 +1,11 @@
 """The per-item work of analysis.py in C (bundle_ls._walkfast), when that extension was built.
 
 `row_node`, `item_value`, `walk` and `unresolved` do what `csv_doc.row_to_node`,
-`analysis._ItemValue`, `analysis._walk` and `references.unresolved` do, step for step, without the Python calls and objects each node
-cost (a third of a cold check went to them); tests/parser/test_native_walk.py holds the
-two paths equal. Whatever the compiled
-walk does not handle exactly as the Python path would raises `Fallback`, and the caller
-runs the Python path instead. BUNDLE_LS_NATIVE_WALK=0 turns it off.
+`analysis._ItemValue`, `analysis._walk` and `references.unresolved` do, step for step,
+without the Python calls and objects each node cost (a third of a cold check went to them);
+tests/parser/test_native_walk.py holds the two paths equal. Whatever the compiled code does
+not handle exactly as the Python path would raises `Fallback`, and the caller runs the
+Python path instead. BUNDLE_LS_NATIVE_WALK=0 turns it off.
 """
 
 from __future__ import annotations
