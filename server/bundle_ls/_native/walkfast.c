@@ -94,16 +94,20 @@ static int fallback(void) {
     return -1;
 }
 
-/* A node's slot, or NULL (Fallback raised) when `node` is not a filled Node. */
-static PyObject *node_slot(PyObject *node, int field) {
-    if (Py_TYPE(node) != node_l.type) {
+/* A slot of an object of a filled class, or NULL (Fallback raised) when `obj` is of
+ * another class or the slot is not set. */
+static PyObject *slot_of(PyObject *obj, layout_t *layout, int field) {
+    if (Py_TYPE(obj) != layout->type) {
         fallback();
         return NULL;
     }
-    PyObject *v = SLOT(node, node_l, field);
+    PyObject *v = SLOT(obj, *layout, field);
     if (v == NULL) fallback();
     return v;
 }
+
+#define node_slot(node, field) slot_of((node), &node_l, (field))
+#define plan_slot(plan, field) slot_of((plan), &plan_l, (field))
 
 /* Whether a kind is `want` (the parsers use the very constants; equal text is enough). */
 static int kind_is(PyObject *kind, PyObject *want) {
@@ -270,16 +274,6 @@ static PyObject *compact_of(PyObject *value) {
 typedef struct {
     PyObject *namespace, *keys, *refs, *file_refs, *embed;
 } walk_t;
-
-static PyObject *plan_slot(PyObject *plan, int field) {
-    if (Py_TYPE(plan) != plan_l.type) {
-        fallback();
-        return NULL;
-    }
-    PyObject *v = SLOT(plan, plan_l, field);
-    if (v == NULL) fallback();
-    return v;
-}
 
 static int walk_scalar(walk_t *w, PyObject *node, PyObject *plan) {
     PyObject *value = SLOT(node, node_l, N_VALUE), *targets = plan_slot(plan, P_TARGETS);

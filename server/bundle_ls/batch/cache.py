@@ -33,6 +33,7 @@ import tempfile
 from pathlib import Path
 
 from bundle_ls import __version__
+from bundle_ls.documents.compiled import walkfast
 from bundle_ls.documents.facts import Compact, Entry, FileFacts, FileRef, KeyDef, Reference
 from bundle_ls.documents.model import Diagnostic, Related
 from bundle_ls.project.context import AnalysisContext
@@ -50,17 +51,7 @@ MAX_FILES = 64
 # pickle is the same either way.
 
 
-def _native_reduce():
-    if os.environ.get("BUNDLE_LS_NATIVE_WALK", "1") == "0":
-        return None
-    try:
-        from bundle_ls import _walkfast
-    except ImportError:
-        return None
-    return _walkfast
-
-
-_native = _native_reduce()
+_native = walkfast()
 
 
 def _register(cls: type) -> None:

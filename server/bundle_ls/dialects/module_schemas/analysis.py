@@ -212,7 +212,7 @@ class FileAnalysis:
         if plan is not None:
             plain = None if plain is _OVER_LIMIT else plain
             embed = self.embedder(ns.name, item, kind, facts) if embeds else None
-            walk_planned(ns, item, plan, self.schemas, facts, 0, embed, "", plain)
+            walk_planned(ns.name, item, plan, facts, 0, embed, "", plain)
         return facts
 
     def _item_steps(self, ns: Namespace) -> tuple[PrefilteredValidator, WalkPlan | None, bool]:
@@ -463,14 +463,13 @@ def walk(
         return
     plan = schemas.walk_plan(schema, base)
     if plan is not None:
-        walk_planned(ns, node, plan, schemas, facts, depth, embed, prop, plain)
+        walk_planned(ns.name, node, plan, facts, depth, embed, prop, plain)
 
 
 def walk_planned(
-    ns: Namespace,
+    namespace: str,
     node: Node,
     plan: WalkPlan,
-    schemas: SchemaSet,
     facts: FileFacts,
     depth: int,
     embed: Embed | None,
@@ -485,7 +484,7 @@ def walk_planned(
             _native.walk(
                 node,
                 plan,
-                ns.name,
+                namespace,
                 plain,
                 facts.keys,
                 facts.refs,
@@ -497,14 +496,13 @@ def walk_planned(
             return
         except Fallback:  # the Python path decides, from scratch
             del facts.keys[keys:], facts.refs[refs:], facts.file_refs[files:]
-    _walk(ns, node, plan, schemas, facts, depth, embed, prop, plain)
+    _walk(namespace, node, plan, facts, depth, embed, prop, plain)
 
 
 def _walk(
-    ns: Namespace,
+    namespace: str,
     node: Node,
     plan: WalkPlan,
-    schemas: SchemaSet,
     facts: FileFacts,
     depth: int,
     embed: Embed | None,
@@ -528,16 +526,16 @@ def _walk(
             xkey, sub = step
             if xkey and v.kind == SCALAR and v.value is not None:
                 content = plain if plain is not None else _content(node)
-                target = ns.name if xkey is True else xkey
+                target = namespace if xkey is True else xkey
                 compact = Compact.of(content) if content is not None else None
                 facts.keys.append(KeyDef(target, intern(key_text(v)), v.range, compact))
             if sub is not None:
-                _walk(ns, v, sub, schemas, facts, depth + 1, embed, name, None)
+                _walk(namespace, v, sub, facts, depth + 1, embed, name, None)
         return
     items = plan.items
     if items is not None:
         for c in node.items:
-            _walk(ns, c, items, schemas, facts, depth + 1, embed, prop, None)
+            _walk(namespace, c, items, facts, depth + 1, embed, prop, None)
 
 
 def _content(node: Node) -> Any:

@@ -10,11 +10,11 @@ Python path instead. BUNDLE_LS_NATIVE_WALK=0 turns it off.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 from bundle_ls.dialects.module_schemas.schemas import WalkPlan
+from bundle_ls.documents.compiled import walkfast
 from bundle_ls.documents.csv_doc import Cell
 from bundle_ls.documents.facts import Compact, FileRef, KeyDef, Reference
 from bundle_ls.documents.model import MAPPING, SCALAR, SEQUENCE, Node, key_text
@@ -31,11 +31,8 @@ def bind(content: Callable[[Node], Any]) -> Any:
     """The compiled module, set up for these classes, or None when it is not available.
     `content(node)`: a mapping's plain value for its key definition (None past the limit)."""
     global _bound
-    if os.environ.get("BUNDLE_LS_NATIVE_WALK", "1") == "0":
-        return None
-    try:
-        from bundle_ls import _walkfast
-    except ImportError:  # not built here: the Python path runs
+    _walkfast = walkfast()
+    if _walkfast is None:
         return None
     classes = (Node, Cell, WalkPlan, KeyDef, Reference, FileRef, Compact)
     if not _walkfast.setup(*classes, key_text, content, SCALAR, MAPPING, SEQUENCE, Fallback):
